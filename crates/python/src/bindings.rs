@@ -1,0 +1,207 @@
+//! First pass: which local names stand for which qualified names.
+//!
+//! Imports are collected per scope (module and each function) before any
+//! usage is resolved, so a function may use a module-level import that appears
+//! further down the file, as Python allows. Simple aliases of resolved names
+//! (`amp = torch.cuda.amp`) bind too.
+
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+/// The scope id of module-level code.
+pub const MODULE_SCOPE: usize = usize::MAX;
+
+/// Local name → qualified name, per scope.
+#[derive(Debug, Default)]
+pub struct Bindings {
+    parents: HashMap<usize, usize>,
+    names: HashMap<usize, HashMap<String, String>>,
+}
+
+/// Statement nodes whose children are statements too: the first pass only
+/// descends through these, since imports and aliases are statements.
+const STATEMENT_CONTAINERS: &[&str] = &[
+    "module",
+    "block",
+    "if_statement",
+    "elif_clause",
+    "else_clause",
+    "try_statement",
+    "except_clause",
+    "except_group_clause",
+    "finally_clause",
+    "with_statement",
+    "for_statement",
+    "while_statement",
+    "decorated_definition",
+    "class_definition",
+    "match_statement",
+    "case_clause",
+    "ERROR",
+];
+
+impl Bindings {
+    /// Collects the bindings of the tree under `root`.
+    pub fn collect(root: Node, source: &str) -> Self {
+        let mut bindings = Bindings::default();
+        let mut stack = vec![(root, MODULE_SCOPE)];
+        let mut cursor = root.walk();
+        while let Some((node, scope)) = stack.pop() {
+            match node.kind() {
+                "import_statement" => bindings.bind_import(node, source, scope),
+                "import_from_statement" => bindings.bind_import_from(node, source, scope),
+                "expression_statement" => bindings.bind_alias(node, source, scope),
+                "function_definition" => {
+                    let inner = node.id();
+                    bindings.parents.insert(inner, scope);
+                    if let Some(body) = node.child_by_field_name("body") {
+                        stack.push((body, inner));
+                    }
+                }
+                kind if STATEMENT_CONTAINERS.contains(&kind) => {
+                    let start = stack.len();
+                    stack.extend(node.named_children(&mut cursor).map(|c| (c, scope)));
+                    // Statements are visited in source order so an alias sees
+                    // the imports above it.
+                    stack[start..].reverse();
+                }
+                _ => {}
+            }
+        }
+        bindings
+    }
+
+    /// The scope enclosing `scope`; functions the first pass never reached
+    /// (inside a syntax error) count as nested in the module.
+    fn parent(&self, scope: usize) -> Option<usize> {
+        match scope {
+            MODULE_SCOPE => None,
+            _ => Some(self.parents.get(&scope).copied().unwrap_or(MODULE_SCOPE)),
+        }
+    }
+
+    /// The qualified name `local` stands for in `scope`.
+    pub fn lookup(&self, mut scope: usize, local: &str) -> Option<&str> {
+        loop {
+            if let Some(name) = self.names.get(&scope).and_then(|m| m.get(local)) {
+                return Some(name);
+            }
+            scope = self.parent(scope)?;
+        }
+    }
+
+    /// The qualified name of an identifier or attribute chain (`th.cuda.amp`)
+    /// whose root is bound in `scope`.
+    pub fn qualify(&self, scope: usize, node: Node, source: &str) -> Option<String> {
+        let mut attrs = Vec::new();
+        let mut root = node;
+        while root.kind() == "attribute" {
+            attrs.push(text(root.child_by_field_name("attribute")?, source));
+            root = root.child_by_field_name("object")?;
+        }
+        if root.kind() != "identifier" {
+            return None;
+        }
+        let base = self.lookup(scope, text(root, source))?;
+        let mut name = String::with_capacity(base.len() + attrs.iter().map(|a| a.len() + 1).sum::<usize>());
+        name.push_str(base);
+        for attr in attrs.iter().rev() {
+            name.push('.');
+            name.push_str(attr);
+        }
+        Some(name)
+    }
+
+    fn bind(&mut self, scope: usize, local: &str, qualified: String) {
+        self.names
+            .entry(scope)
+            .or_default()
+            .insert(local.to_string(), qualified);
+    }
+
+    fn bind_import(&mut self, node: Node, source: &str, scope: usize) {
+        let mut cursor = node.walk();
+        for name in node.children_by_field_name("name", &mut cursor) {
+            match name.kind() {
+                // `import a.b.c` binds `a`, which stands for the package `a`.
+                "dotted_name" => {
+                    let dotted = dotted(name, source);
+                    let root = dotted.split('.').next().unwrap_or_default().to_string();
+                    self.bind(scope, &root.clone(), root);
+                }
+                "aliased_import" => {
+                    if let (Some(target), Some(alias)) = (
+                        name.child_by_field_name("name"),
+                        name.child_by_field_name("alias"),
+                    ) {
+                        self.bind(scope, text(alias, source), dotted(target, source));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn bind_import_from(&mut self, node: Node, source: &str, scope: usize) {
+        let Some(module) = node.child_by_field_name("module_name") else {
+            return;
+        };
+        // Relative imports name the project's own modules, never a vendor API.
+        if module.kind() != "dotted_name" {
+            return;
+        }
+        let module = dotted(module, source);
+        let mut cursor = node.walk();
+        for name in node.children_by_field_name("name", &mut cursor) {
+            let (target, local) = match name.kind() {
+                "dotted_name" => (name, name),
+                "aliased_import" => match (
+                    name.child_by_field_name("name"),
+                    name.child_by_field_name("alias"),
+                ) {
+                    (Some(target), Some(alias)) => (target, alias),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            let qualified = format!("{module}.{}", dotted(target, source));
+            self.bind(scope, text(local, source), qualified);
+        }
+    }
+
+    /// `amp = torch.cuda.amp` makes `amp` an alias; any other assignment to a
+    /// bound name shadows the binding.
+    fn bind_alias(&mut self, node: Node, source: &str, scope: usize) {
+        let Some(assignment) = node.named_child(0).filter(|n| n.kind() == "assignment") else {
+            return;
+        };
+        let (Some(left), Some(right)) = (
+            assignment.child_by_field_name("left"),
+            assignment.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        if left.kind() != "identifier" {
+            return;
+        }
+        let local = text(left, source);
+        match self.qualify(scope, right, source) {
+            Some(qualified) => self.bind(scope, local, qualified),
+            None => {
+                if let Some(names) = self.names.get_mut(&scope) {
+                    names.remove(local);
+                }
+            }
+        }
+    }
+}
+
+/// The source text of `node`.
+pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
+    &source[node.byte_range()]
+}
+
+/// A `dotted_name` without the whitespace Python allows around its dots.
+pub fn dotted(node: Node, source: &str) -> String {
+    text(node, source).split_whitespace().collect()
+}

@@ -1,0 +1,393 @@
+//! Second pass: walk the tree and emit usages, resolving names through the
+//! bindings of the first pass.
+
+use crate::bindings::{dotted, text, Bindings, MODULE_SCOPE};
+use crate::positions::{
+    is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, DEVICE_FIRST_ARG,
+    DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON, ENV_FIRST_ARG,
+};
+use crate::strings::{backend_names, device_type, env_name, literal_prefix, string_leaves};
+use migscan_core::{LineIndex, Usage, UsageKind};
+use tree_sitter::Node;
+
+/// Emits every usage under `root`.
+pub fn usages(root: Node, source: &str, bindings: &Bindings) -> Vec<Usage> {
+    let mut extractor = Extractor {
+        source,
+        bindings,
+        lines: LineIndex::new(source),
+        usages: Vec::new(),
+    };
+    extractor.walk(root);
+    extractor.usages
+}
+
+/// How the parent uses an expression; decides the usage kind of a name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Plain,
+    Callee,
+    Decorator,
+}
+
+/// A node still to visit, with its scope and role.
+type Frame<'t> = (Node<'t>, usize, Role);
+
+/// What a call calls, as far as the file tells.
+enum Callee<'s> {
+    Qualified(String),
+    Method(&'s str),
+    Opaque,
+}
+
+/// What a string in a recognised position names.
+#[derive(Clone, Copy)]
+enum StringPosition {
+    Device,
+    Backend,
+    Env,
+}
+
+struct Extractor<'s, 'b> {
+    source: &'s str,
+    bindings: &'b Bindings,
+    lines: LineIndex<'s>,
+    usages: Vec<Usage>,
+}
+
+impl<'s> Extractor<'s, '_> {
+    fn walk<'t>(&mut self, root: Node<'t>) {
+        let mut stack: Vec<Frame<'t>> = vec![(root, MODULE_SCOPE, Role::Plain)];
+        let mut cursor = root.walk();
+        while let Some((node, scope, role)) = stack.pop() {
+            let mut push_all = |stack: &mut Vec<Frame<'t>>, node: Node<'t>, scope| {
+                stack.extend(node.named_children(&mut cursor).map(|c| (c, scope, Role::Plain)));
+            };
+            match node.kind() {
+                "comment" => {}
+                // Only the code inside f-string interpolations is code.
+                "string" => push_all(&mut stack, node, scope),
+                "string_content" | "string_start" | "string_end" => {}
+                "import_statement" | "import_from_statement" => self.imports(node),
+                "function_definition" => {
+                    if let Some(params) = node.child_by_field_name("parameters") {
+                        stack.push((params, scope, Role::Plain));
+                    }
+                    if let Some(ret) = node.child_by_field_name("return_type") {
+                        stack.push((ret, scope, Role::Plain));
+                    }
+                    if let Some(body) = node.child_by_field_name("body") {
+                        stack.push((body, node.id(), Role::Plain));
+                    }
+                }
+                "parameters" => self.parameters(node, scope, &mut stack),
+                "lambda_parameters" => {}
+                "keyword_argument" => {
+                    if let Some(value) = node.child_by_field_name("value") {
+                        stack.push((value, scope, Role::Plain));
+                    }
+                }
+                "decorator" => {
+                    if let Some(expr) = node.named_child(0) {
+                        stack.push((expr, scope, Role::Decorator));
+                    }
+                }
+                "call" => {
+                    self.call(node, scope);
+                    if let Some(function) = node.child_by_field_name("function") {
+                        let role = if role == Role::Decorator { Role::Decorator } else { Role::Callee };
+                        stack.push((function, scope, role));
+                    }
+                    if let Some(args) = node.child_by_field_name("arguments") {
+                        stack.push((args, scope, Role::Plain));
+                    }
+                }
+                "identifier" | "attribute" => {
+                    if let Some(object) = self.name(node, scope, role) {
+                        stack.push((object, scope, Role::Plain));
+                    }
+                }
+                "subscript" => {
+                    self.environ_subscript(node, scope);
+                    push_all(&mut stack, node, scope);
+                }
+                "comparison_operator" => {
+                    self.comparison(node, scope);
+                    push_all(&mut stack, node, scope);
+                }
+                "assignment" | "augmented_assignment" => {
+                    self.assignment(node);
+                    push_all(&mut stack, node, scope);
+                }
+                _ => push_all(&mut stack, node, scope),
+            }
+        }
+    }
+
+    fn emit(&mut self, kind: UsageKind, name: String, node: Node) {
+        let span = self.lines.span(node.start_byte(), node.end_byte());
+        self.usages.push(Usage { kind, name, span });
+    }
+
+    fn imports(&mut self, node: Node) {
+        let mut cursor = node.walk();
+        if node.kind() == "import_statement" {
+            for name in node.children_by_field_name("name", &mut cursor) {
+                let target = match name.kind() {
+                    "aliased_import" => name.child_by_field_name("name"),
+                    _ => Some(name),
+                };
+                if let Some(target) = target {
+                    self.emit(UsageKind::Import, dotted(target, self.source), target);
+                }
+            }
+            return;
+        }
+        let Some(module) = node
+            .child_by_field_name("module_name")
+            .filter(|m| m.kind() == "dotted_name")
+        else {
+            return;
+        };
+        let module_name = dotted(module, self.source);
+        let mut any = false;
+        for name in node.children_by_field_name("name", &mut cursor) {
+            let target = match name.kind() {
+                "aliased_import" => name.child_by_field_name("name"),
+                _ => Some(name),
+            };
+            if let Some(target) = target {
+                let qualified = format!("{module_name}.{}", dotted(target, self.source));
+                self.emit(UsageKind::Import, qualified, target);
+                any = true;
+            }
+        }
+        if !any {
+            // `from torch.cuda import *`
+            self.emit(UsageKind::Import, module_name, module);
+        }
+    }
+
+    /// Parameters are bindings, not uses; only annotations and defaults are
+    /// code, and a default of a device-named parameter is a device string.
+    fn parameters<'t>(&mut self, node: Node<'t>, scope: usize, stack: &mut Vec<Frame<'t>>) {
+        let mut cursor = node.walk();
+        for param in node.named_children(&mut cursor) {
+            if let Some(ty) = param.child_by_field_name("type") {
+                stack.push((ty, scope, Role::Plain));
+            }
+            if let Some(value) = param.child_by_field_name("value") {
+                let named_device = param
+                    .child_by_field_name("name")
+                    .is_some_and(|n| is_device_name(text(n, self.source)));
+                if named_device {
+                    self.strings(value, StringPosition::Device);
+                }
+                stack.push((value, scope, Role::Plain));
+            }
+        }
+    }
+
+    /// Emits the usage of an identifier or attribute chain. Returns the
+    /// receiver still to walk when the chain does not resolve.
+    fn name<'t>(&mut self, node: Node<'t>, scope: usize, role: Role) -> Option<Node<'t>> {
+        if let Some(qualified) = self.bindings.qualify(scope, node, self.source) {
+            let kind = match role {
+                Role::Plain => UsageKind::Attribute,
+                Role::Callee => UsageKind::Call,
+                Role::Decorator => UsageKind::Decorator,
+            };
+            self.emit(kind, qualified, node);
+            return None;
+        }
+        if node.kind() != "attribute" {
+            return None;
+        }
+        let attr = node.child_by_field_name("attribute")?;
+        let kind = match role {
+            Role::Plain => UsageKind::Member,
+            Role::Callee | Role::Decorator => UsageKind::Method,
+        };
+        self.emit(kind, text(attr, self.source).to_string(), attr);
+        node.child_by_field_name("object")
+    }
+
+    fn callee(&self, node: Node, scope: usize) -> Callee<'s> {
+        if let Some(qualified) = self.bindings.qualify(scope, node, self.source) {
+            return Callee::Qualified(qualified);
+        }
+        match node.kind() {
+            "attribute" => node
+                .child_by_field_name("attribute")
+                .map_or(Callee::Opaque, |a| Callee::Method(text(a, self.source))),
+            _ => Callee::Opaque,
+        }
+    }
+
+    /// Strings in the device, backend and environment positions of a call.
+    fn call(&mut self, node: Node, scope: usize) {
+        let (Some(function), Some(args)) = (
+            node.child_by_field_name("function"),
+            node.child_by_field_name("arguments"),
+        ) else {
+            return;
+        };
+        if args.kind() != "argument_list" {
+            return;
+        }
+        let callee = self.callee(function, scope);
+        let first_position = match &callee {
+            Callee::Qualified(name) if DEVICE_FIRST_ARG.contains(&name.as_str()) => {
+                Some(StringPosition::Device)
+            }
+            Callee::Qualified(name) if BACKEND_FIRST_ARG.contains(&name.as_str()) => {
+                Some(StringPosition::Backend)
+            }
+            Callee::Qualified(name) if ENV_FIRST_ARG.contains(&name.as_str()) => {
+                Some(StringPosition::Env)
+            }
+            Callee::Method(name) if DEVICE_FIRST_ARG_METHODS.contains(name) => {
+                Some(StringPosition::Device)
+            }
+            _ => None,
+        };
+        let device_flag = matches!(callee, Callee::Method("add_argument")) && self.names_device_flag(args);
+        let mut cursor = args.walk();
+        let mut positional = 0;
+        for arg in args.named_children(&mut cursor) {
+            match arg.kind() {
+                "keyword_argument" => {
+                    let (Some(key), Some(value)) = (
+                        arg.child_by_field_name("name"),
+                        arg.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    let key = text(key, self.source);
+                    if DEVICE_KEYWORDS.contains(&key) || (device_flag && key == "default") {
+                        self.strings(value, StringPosition::Device);
+                    } else if BACKEND_KEYWORDS.contains(&key) {
+                        self.strings(value, StringPosition::Backend);
+                    }
+                }
+                "comment" | "list_splat" | "dictionary_splat" => {}
+                _ => {
+                    if positional == 0 {
+                        if let Some(position) = first_position {
+                            self.strings(arg, position);
+                        }
+                    }
+                    positional += 1;
+                }
+            }
+        }
+    }
+
+    /// Whether an `add_argument(...)` call declares a device option
+    /// (`"--device"`, `"--device-type"`): its `default=` is then a device.
+    fn names_device_flag(&self, args: Node) -> bool {
+        let mut cursor = args.walk();
+        let found = args.named_children(&mut cursor).any(|arg| {
+            literal_prefix(arg, self.source).is_some_and(|flag| {
+                let flag = flag.trim_start_matches('-').replace('-', "_");
+                is_device_name(&flag)
+            })
+        });
+        found
+    }
+
+    /// Emits the strings an expression in `position` can evaluate to.
+    fn strings(&mut self, expr: Node, position: StringPosition) {
+        for leaf in string_leaves(expr) {
+            let Some(value) = literal_prefix(leaf, self.source) else {
+                continue;
+            };
+            match position {
+                StringPosition::Device => {
+                    if let Some(kind) = device_type(value) {
+                        self.emit(UsageKind::DeviceString, kind, leaf);
+                    }
+                }
+                StringPosition::Backend => {
+                    let names: Vec<String> = backend_names(value).collect();
+                    for name in names {
+                        self.emit(UsageKind::BackendString, name, leaf);
+                    }
+                }
+                StringPosition::Env => {
+                    if let Some(name) = env_name(value) {
+                        self.emit(UsageKind::EnvVar, name.to_string(), leaf);
+                    }
+                }
+            }
+        }
+    }
+
+    fn is_environ(&self, node: Node, scope: usize) -> bool {
+        self.bindings.qualify(scope, node, self.source).as_deref() == Some(ENVIRON)
+    }
+
+    /// `os.environ["CUDA_VISIBLE_DEVICES"]`
+    fn environ_subscript(&mut self, node: Node, scope: usize) {
+        let Some(value) = node.child_by_field_name("value") else {
+            return;
+        };
+        if !self.is_environ(value, scope) {
+            return;
+        }
+        if let Some(key) = node.child_by_field_name("subscript") {
+            self.strings(key, StringPosition::Env);
+        }
+    }
+
+    /// `"NCCL_DEBUG" in os.environ` names a variable; `x.device.type == "cuda"`
+    /// and `device in ("cuda", "xpu")` compare against device strings.
+    fn comparison(&mut self, node: Node, scope: usize) {
+        let mut cursor = node.walk();
+        let operands: Vec<Node> = node.named_children(&mut cursor).collect();
+        let position = if operands.iter().any(|&o| self.is_environ(o, scope)) {
+            StringPosition::Env
+        } else if operands.iter().any(|&o| self.holds_device(o)) {
+            StringPosition::Device
+        } else {
+            return;
+        };
+        for operand in operands {
+            self.strings(operand, position);
+        }
+    }
+
+    /// Whether an expression reads a device: `device`, `args.device`,
+    /// `x.device.type`, `self.device_type`.
+    fn holds_device(&self, expr: Node) -> bool {
+        let last = match expr.kind() {
+            "identifier" => Some(expr),
+            "attribute" => expr.child_by_field_name("attribute"),
+            _ => None,
+        };
+        let Some(last) = last else {
+            return false;
+        };
+        let name = text(last, self.source);
+        if is_device_name(name) {
+            return true;
+        }
+        name == "type"
+            && expr
+                .child_by_field_name("object")
+                .is_some_and(|o| self.holds_device(o))
+    }
+
+    /// `device = "cuda"`, `self.device_type = "cuda"`.
+    fn assignment(&mut self, node: Node) {
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        if self.holds_device(left) {
+            self.strings(right, StringPosition::Device);
+        }
+    }
+}

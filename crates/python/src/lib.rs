@@ -1,0 +1,82 @@
+//! Python frontend: turns Python source into language-neutral [`Usage`]s.
+//!
+//! Names are resolved through the file's imports (module level and function
+//! local), so `import torch.distributed as dist; dist.init_process_group(...)`
+//! yields a call of `torch.distributed.init_process_group`. Strings count only
+//! in positions where they name a device, a distributed backend or an
+//! environment variable; comments, docstrings and help texts never do.
+//!
+//! Trees are walked with explicit stacks, never recursion, so deeply nested
+//! code cannot overflow the stack.
+
+mod bindings;
+mod extract;
+mod positions;
+mod strings;
+
+use migscan_core::Usage;
+use tree_sitter::Parser;
+
+/// What the frontend found in one file.
+#[derive(Debug, Default)]
+pub struct Extraction {
+    /// Usages in source order.
+    pub usages: Vec<Usage>,
+    /// Whether the parser had to recover from syntax errors; usages are then
+    /// extracted from the parts it could parse.
+    pub has_syntax_errors: bool,
+}
+
+/// Why a file could not be parsed at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseFailure(pub String);
+
+impl std::fmt::Display for ParseFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ParseFailure {}
+
+/// A reusable Python parser plus the extraction logic. Create one per thread.
+pub struct PythonFrontend {
+    parser: Parser,
+}
+
+impl PythonFrontend {
+    /// A frontend with the tree-sitter Python grammar loaded.
+    pub fn new() -> Self {
+        let mut parser = Parser::new();
+        parser
+            .set_language(&tree_sitter_python::LANGUAGE.into())
+            .expect("the bundled tree-sitter-python grammar matches the tree-sitter ABI");
+        Self { parser }
+    }
+
+    /// Extracts every usage from `source`.
+    pub fn extract(&mut self, source: &str) -> Result<Extraction, ParseFailure> {
+        let tree = self
+            .parser
+            .parse(source, None)
+            .ok_or_else(|| ParseFailure("the Python parser gave up on this file".into()))?;
+        let root = tree.root_node();
+        let bindings = bindings::Bindings::collect(root, source);
+        let mut usages = extract::usages(root, source, &bindings);
+        usages.sort_by(|a, b| a.span.cmp(&b.span).then_with(|| a.kind.cmp(&b.kind)));
+        usages.dedup();
+        Ok(Extraction {
+            usages,
+            has_syntax_errors: root.has_error(),
+        })
+    }
+}
+
+impl Default for PythonFrontend {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,56 @@
+//! Where in Python code a string names a device, a backend or an environment
+//! variable. These tables are language knowledge (PyTorch's signatures), not
+//! migration rules: they decide which strings become usages at all.
+
+/// Keyword arguments whose value is a device (type) string. These are the
+/// keywords `torch_npu.contrib.transfer_to_npu` rewrites (`device_kwargs_list`)
+/// plus `device_ids` of DDP.
+pub const DEVICE_KEYWORDS: &[&str] = &[
+    "device",
+    "device_type",
+    "map_location",
+    "device_id",
+    "device_ids",
+    "output_device",
+];
+
+/// Callees whose first positional argument is a device string.
+pub const DEVICE_FIRST_ARG: &[&str] = &[
+    "torch.device",
+    "torch.autocast",
+    "torch.amp.autocast",
+    "torch.amp.GradScaler",
+    "torch.get_device_module",
+    "torch.set_default_device",
+];
+
+/// Methods (on any receiver) whose first positional argument may be a device.
+pub const DEVICE_FIRST_ARG_METHODS: &[&str] = &["to", "to_empty"];
+
+/// Callees whose first positional argument is a process-group backend.
+pub const BACKEND_FIRST_ARG: &[&str] = &["torch.distributed.init_process_group"];
+
+/// Keyword arguments whose value is a process-group backend.
+pub const BACKEND_KEYWORDS: &[&str] = &["backend"];
+
+/// Callees whose first positional argument is an environment variable name.
+pub const ENV_FIRST_ARG: &[&str] = &[
+    "os.getenv",
+    "os.putenv",
+    "os.unsetenv",
+    "os.environ.get",
+    "os.environ.setdefault",
+    "os.environ.pop",
+    "os.environ.__getitem__",
+];
+
+/// The mapping of environment variables; subscripts and `in` tests of it
+/// name variables.
+pub const ENVIRON: &str = "os.environ";
+
+/// Whether a variable, attribute or parameter called `name` holds a device.
+/// Assignments and defaults such as `device = "cuda"` or
+/// `def f(device_type="cuda")` pick the device just as `device=` does.
+pub fn is_device_name(name: &str) -> bool {
+    DEVICE_KEYWORDS.contains(&name) || name.ends_with("_device")
+}

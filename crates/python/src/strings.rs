@@ -1,0 +1,92 @@
+//! Values of string literals in the positions `positions` names.
+
+use tree_sitter::Node;
+
+/// The literal text of a `string` node up to its first interpolation, so
+/// `f"cuda:{rank}"` reads as `cuda:`. `None` for anything but a string.
+pub fn literal_prefix<'s>(node: Node, source: &'s str) -> Option<&'s str> {
+    let node = match node.kind() {
+        "string" => node,
+        // `"cu" "da"` is rare in device positions; its first part decides.
+        "concatenated_string" => node.named_child(0)?,
+        _ => return None,
+    };
+    let mut cursor = node.walk();
+    let mut start = None;
+    let mut end = node.end_byte();
+    for child in node.children(&mut cursor) {
+        match child.kind() {
+            "string_start" => start = Some(child.end_byte()),
+            "interpolation" | "string_end" => {
+                end = child.start_byte();
+                break;
+            }
+            _ => {}
+        }
+    }
+    source.get(start?..end)
+}
+
+/// The string literals an expression can evaluate to: the expression itself,
+/// both arms of `"cuda" if ok else "cpu"`, and the items of a list or tuple
+/// (`device_ids=["cuda:0"]`).
+pub fn string_leaves<'t>(expr: Node<'t>) -> Vec<Node<'t>> {
+    let mut leaves = Vec::new();
+    let mut stack = vec![expr];
+    let mut cursor = expr.walk();
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "string" | "concatenated_string" => leaves.push(node),
+            "conditional_expression" | "parenthesized_expression" | "list" | "tuple"
+            | "boolean_operator" => stack.extend(node.named_children(&mut cursor)),
+            _ => {}
+        }
+    }
+    leaves.sort_by_key(|n| n.start_byte());
+    leaves
+}
+
+/// The device type of a device string: `"cuda:0"` → `cuda`. Strings with no
+/// type before the colon (`f"{kind}:0"`) name no device.
+pub fn device_type(value: &str) -> Option<String> {
+    let kind = value.split(':').next()?.trim();
+    let valid = !kind.is_empty() && kind.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    valid.then(|| kind.to_ascii_lowercase())
+}
+
+/// The backends a backend string names: `"cpu:gloo,cuda:nccl"` → gloo, nccl.
+pub fn backend_names(value: &str) -> impl Iterator<Item = String> + '_ {
+    value.split(',').filter_map(|part| {
+        let name = part.rsplit(':').next()?.trim();
+        let valid = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        valid.then(|| name.to_ascii_lowercase())
+    })
+}
+
+/// An environment variable name: the whole literal, with no interpolation.
+pub fn env_name(value: &str) -> Option<&str> {
+    let valid = !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    valid.then_some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_types_drop_the_index() {
+        assert_eq!(device_type("cuda:0").as_deref(), Some("cuda"));
+        assert_eq!(device_type("CUDA").as_deref(), Some("cuda"));
+        assert_eq!(device_type(":0"), None);
+        assert_eq!(device_type("use cuda please"), None);
+    }
+
+    #[test]
+    fn backend_strings_split_per_device() {
+        let names: Vec<_> = backend_names("cpu:gloo,cuda:nccl").collect();
+        assert_eq!(names, ["gloo", "nccl"]);
+    }
+}

@@ -1,0 +1,198 @@
+use super::*;
+use migscan_core::UsageKind;
+
+/// `kind name @line:col` for every usage, one per line.
+fn usages(source: &str) -> String {
+    let extraction = PythonFrontend::new().extract(source).unwrap();
+    extraction
+        .usages
+        .iter()
+        .map(|u| format!("{} {} @{}:{}", u.kind.as_str(), u.name, u.span.line, u.span.column))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn names_of(source: &str, kind: UsageKind) -> Vec<String> {
+    let extraction = PythonFrontend::new().extract(source).unwrap();
+    extraction
+        .usages
+        .into_iter()
+        .filter(|u| u.kind == kind)
+        .map(|u| u.name)
+        .collect()
+}
+
+#[test]
+fn module_alias_resolves() {
+    let src = "import torch as th\nth.cuda.synchronize()\n";
+    assert_eq!(usages(src), "import torch @1:8\ncall torch.cuda.synchronize @2:1");
+}
+
+#[test]
+fn submodule_alias_resolves() {
+    let src = "import torch.distributed as dist\ndist.init_process_group('nccl')\n";
+    assert_eq!(
+        usages(src),
+        "import torch.distributed @1:8\ncall torch.distributed.init_process_group @2:1\nbackend-string nccl @2:25"
+    );
+}
+
+#[test]
+fn from_imports_and_class_aliases_resolve() {
+    let src = "\
+from torch import cuda
+from torch.cuda.amp import GradScaler, autocast
+from torch.nn.parallel import DistributedDataParallel as DDP
+cuda.empty_cache()
+scaler = GradScaler()
+with autocast():
+    pass
+model = DDP(model)
+";
+    assert_eq!(
+        names_of(src, UsageKind::Call),
+        [
+            "torch.cuda.empty_cache",
+            "torch.cuda.amp.GradScaler",
+            "torch.cuda.amp.autocast",
+            "torch.nn.parallel.DistributedDataParallel"
+        ]
+    );
+}
+
+#[test]
+fn function_local_imports_are_scoped_to_their_function() {
+    let src = "\
+def setup():
+    import torch.distributed as dist
+    dist.barrier()
+
+def other(dist):
+    dist.barrier()
+";
+    assert_eq!(names_of(src, UsageKind::Call), ["torch.distributed.barrier"]);
+    assert_eq!(names_of(src, UsageKind::Method), ["barrier"]);
+}
+
+#[test]
+fn module_imports_below_a_function_still_resolve() {
+    let src = "def f():\n    return torch.cuda.is_available()\nimport torch\n";
+    assert_eq!(names_of(src, UsageKind::Call), ["torch.cuda.is_available"]);
+}
+
+#[test]
+fn assignment_aliases_resolve() {
+    let src = "import torch\namp = torch.cuda.amp\nscaler = amp.GradScaler()\n";
+    assert_eq!(names_of(src, UsageKind::Call), ["torch.cuda.amp.GradScaler"]);
+}
+
+#[test]
+fn methods_and_members_on_unknown_receivers() {
+    let src = "x = batch.cuda(non_blocking=True)\nif x.is_cuda:\n    model.to('cuda:1')\n";
+    assert_eq!(names_of(src, UsageKind::Method), ["cuda", "to"]);
+    assert_eq!(names_of(src, UsageKind::Member), ["is_cuda"]);
+    assert_eq!(names_of(src, UsageKind::DeviceString), ["cuda"]);
+}
+
+#[test]
+fn device_positions() {
+    let src = r#"
+import torch
+dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+state = torch.load(path, map_location="cuda:0")
+with torch.autocast(device_type="cuda", dtype=torch.bfloat16):
+    pass
+x = torch.zeros(3, device=f"cuda:{rank}")
+device = "cuda"
+def run(model, device_type="cuda"):
+    if x.device.type == "cuda":
+        pass
+parser.add_argument("--device", default="cuda", help="run on cuda")
+"#;
+    let devices = names_of(src, UsageKind::DeviceString);
+    assert_eq!(devices, ["cuda", "cpu", "cuda", "cuda", "cuda", "cuda", "cuda", "cuda", "cuda"]);
+}
+
+#[test]
+fn backend_positions() {
+    let src = "import torch.distributed as dist\ndist.init_process_group(backend='cpu:gloo,cuda:nccl')\ndist.new_group(ranks, backend=\"nccl\")\n";
+    assert_eq!(names_of(src, UsageKind::BackendString), ["gloo", "nccl", "nccl"]);
+}
+
+#[test]
+fn environment_variables() {
+    let src = r#"
+import os
+from os import environ
+os.environ["CUDA_VISIBLE_DEVICES"] = "0"
+a = os.getenv("NCCL_DEBUG")
+b = environ.get("LOCAL_RANK", "0")
+if "NCCL_SOCKET_IFNAME" in os.environ:
+    pass
+"#;
+    assert_eq!(
+        names_of(src, UsageKind::EnvVar),
+        ["CUDA_VISIBLE_DEVICES", "NCCL_DEBUG", "LOCAL_RANK", "NCCL_SOCKET_IFNAME"]
+    );
+}
+
+#[test]
+fn decorators_and_dtypes() {
+    let src = "import torch\n@torch.compile(mode='max-autotune')\ndef f(x):\n    return x.to(torch.float64)\n@torch.jit.script\ndef g(x): return x\n";
+    assert_eq!(names_of(src, UsageKind::Decorator), ["torch.compile", "torch.jit.script"]);
+    assert_eq!(names_of(src, UsageKind::Attribute), ["torch.float64"]);
+}
+
+#[test]
+fn comments_docstrings_help_texts_and_named_variables_are_not_usages() {
+    let src = r#"
+"""Run on cuda with torch.cuda.synchronize() and nccl."""
+import argparse
+# torch.cuda.synchronize()  model.cuda()
+use_cuda = True
+cuda_ok = use_cuda and not args.no_cuda
+parser.add_argument("--backend-help", help="use nccl and cuda")
+print("moving to cuda")
+"#;
+    let extraction = PythonFrontend::new().extract(src).unwrap();
+    // `args.no_cuda` is an attribute read like any other; it only becomes a
+    // finding if a rule names the member `no_cuda`, which none does.
+    let leaked: Vec<_> = extraction
+        .usages
+        .iter()
+        .filter(|u| u.name.contains("cuda") || u.name.contains("nccl"))
+        .map(|u| (u.kind, u.name.as_str()))
+        .collect();
+    assert_eq!(leaked, [(UsageKind::Member, "no_cuda")]);
+}
+
+#[test]
+fn f_string_interpolations_are_code() {
+    let src = "import torch\nprint(f\"{torch.cuda.device_count()} devices\")\n";
+    assert_eq!(names_of(src, UsageKind::Call), ["torch.cuda.device_count"]);
+}
+
+#[test]
+fn broken_code_is_scanned_as_far_as_it_parses() {
+    let src = "import torch\ndef broken(:\n    pass\ntorch.cuda.synchronize()\n";
+    let extraction = PythonFrontend::new().extract(src).unwrap();
+    assert!(extraction.has_syntax_errors);
+    assert!(extraction.usages.iter().any(|u| u.name == "torch.cuda.synchronize"));
+}
+
+#[test]
+fn deep_nesting_does_not_overflow_the_stack() {
+    let depth = 20_000;
+    let src = format!("import torch\nx = {}torch.cuda.current_device(){}\n", "(".repeat(depth), ")".repeat(depth));
+    let extraction = PythonFrontend::new().extract(&src).unwrap();
+    assert!(extraction.usages.iter().any(|u| u.name == "torch.cuda.current_device"));
+}
+
+#[test]
+fn non_ascii_columns_count_characters() {
+    let src = "import torch\nnombre_é = torch.cuda.current_device()\n";
+    assert_eq!(names_of(src, UsageKind::Call), ["torch.cuda.current_device"]);
+    let extraction = PythonFrontend::new().extract(src).unwrap();
+    let call = extraction.usages.iter().find(|u| u.kind == UsageKind::Call).unwrap();
+    assert_eq!((call.span.line, call.span.column), (2, 12));
+}
