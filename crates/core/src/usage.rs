@@ -1,11 +1,11 @@
 use crate::Span;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What kind of use of a name a frontend saw.
 ///
 /// Rules select usages by kind; see `docs/rules.md` for which rule `match`
 /// keys select which kinds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum UsageKind {
     /// A module or a name imported from one (`import flash_attn`,

@@ -1,0 +1,132 @@
+//! The effort model: what each effort class costs, in person-hours.
+
+use crate::diagnostic::{DataFile, PackError};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// A three-point estimate in person-hours.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hours {
+    /// Optimistic.
+    pub low: f64,
+    /// Most likely.
+    pub likely: f64,
+    /// Pessimistic.
+    pub high: f64,
+}
+
+impl Hours {
+    /// The PERT mean, `(low + 4·likely + high) / 6`.
+    pub fn expected(self) -> f64 {
+        (self.low + 4.0 * self.likely + self.high) / 6.0
+    }
+
+    /// This estimate times `n`.
+    pub fn times(self, n: f64) -> Hours {
+        Hours {
+            low: self.low * n,
+            likely: self.likely * n,
+            high: self.high * n,
+        }
+    }
+}
+
+impl std::ops::Add for Hours {
+    type Output = Hours;
+    fn add(self, o: Hours) -> Hours {
+        Hours {
+            low: self.low + o.low,
+            likely: self.likely + o.likely,
+            high: self.high + o.high,
+        }
+    }
+}
+
+impl std::ops::AddAssign for Hours {
+    fn add_assign(&mut self, o: Hours) {
+        *self = *self + o;
+    }
+}
+
+/// What one effort class costs.
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EffortClass {
+    /// What kind of change the class stands for.
+    pub description: String,
+    /// One-off cost per distinct API: learning it and porting it once.
+    pub per_api: Hours,
+    /// Cost per site: editing and testing each place.
+    pub per_site: Hours,
+}
+
+/// Every effort class, by name.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct EffortModel {
+    /// Classes by name, sorted.
+    pub classes: BTreeMap<String, EffortClass>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEffort {
+    class: BTreeMap<String, Spanned<EffortClass>>,
+}
+
+impl EffortModel {
+    /// Parses and checks `effort.toml`: every figure non-negative and
+    /// `low <= likely <= high`.
+    pub fn parse(file: &DataFile) -> Result<Self, Vec<PackError>> {
+        let raw: RawEffort =
+            toml::from_str(&file.text).map_err(|e| vec![PackError::from_toml(file, &e)])?;
+        let mut errors = Vec::new();
+        let mut classes = BTreeMap::new();
+        for (name, class) in raw.class {
+            let span = class.span();
+            let class = class.into_inner();
+            for (what, h) in [("per_api", class.per_api), ("per_site", class.per_site)] {
+                let ordered = 0.0 <= h.low && h.low <= h.likely && h.likely <= h.high;
+                if !ordered {
+                    errors.push(
+                        PackError::new(file, span.clone(), format!("effort class `{name}`: {what} must have 0 <= low <= likely <= high"))
+                            .label("in this class"),
+                    );
+                }
+            }
+            classes.insert(name, class);
+        }
+        if errors.is_empty() {
+            Ok(Self { classes })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The class called `name`.
+    pub fn class(&self, name: &str) -> Option<&EffortClass> {
+        self.classes.get(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pert_mean_weights_the_likely_value() {
+        let h = Hours { low: 1.0, likely: 2.0, high: 9.0 };
+        assert_eq!(h.expected(), 3.0);
+        assert_eq!(h.times(2.0) + h, Hours { low: 3.0, likely: 6.0, high: 27.0 });
+    }
+
+    #[test]
+    fn disordered_estimates_are_rejected_at_their_class() {
+        let text = "[class.trivial]\ndescription = \"x\"\nper_api = { low = 2, likely = 1, high = 3 }\nper_site = { low = 0, likely = 0, high = 0 }\n";
+        let file = DataFile { name: "effort.toml".into(), text: text.into() };
+        let errors = EffortModel::parse(&file).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message().contains("per_api"));
+    }
+}

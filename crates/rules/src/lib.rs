@@ -1,0 +1,214 @@
+//! migscan's rule packs: TOML files under `rules/<target>/`, embedded in the
+//! binary, validated on load, compiled into a [`RuleIndex`] per target.
+//!
+//! A pack error is a [`PackErrors`] diagnostic pointing at file, line and
+//! column. See `docs/rules.md` for the file format.
+
+mod diagnostic;
+mod effort;
+mod index;
+mod load;
+mod model;
+
+pub use diagnostic::{DataFile, PackError, PackErrors};
+pub use effort::{EffortClass, EffortModel, Hours};
+pub use index::{looks_cuda_specific, RuleIndex, Verdict};
+pub use load::PackInfo;
+pub use model::{Matcher, Rule, RuleLocation, Selector};
+
+use migscan_core::{Confidence, Status, Step, Target};
+use std::collections::{BTreeMap, HashMap};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// The effort class of findings no rule covers.
+pub const UNKNOWN_EFFORT: &str = "review";
+
+/// Every loaded rule of every target, with pack metadata and the effort model.
+#[derive(Debug)]
+pub struct RuleCatalog {
+    rules: Vec<Rule>,
+    packs: BTreeMap<Target, PackInfo>,
+    effort: EffortModel,
+    unknown: HashMap<(Target, Step), usize>,
+}
+
+impl RuleCatalog {
+    /// The packs built into the binary.
+    pub fn embedded() -> Result<Self, PackErrors> {
+        let files = embedded::FILES.iter().map(|(path, text)| DataFile {
+            name: format!("rules/{path}"),
+            text: (*text).into(),
+        });
+        Self::from_files(files)
+    }
+
+    /// Loads packs from files named like the embedded ones: `rules/effort.toml`
+    /// and `rules/<target>/pack.toml` plus `rules/<target>/*.toml`.
+    pub fn from_files(files: impl IntoIterator<Item = DataFile>) -> Result<Self, PackErrors> {
+        let files: Vec<DataFile> = files.into_iter().collect();
+        let mut errors = Vec::new();
+        let effort_file = files.iter().find(|f| f.name.ends_with("effort.toml"));
+        let effort = match effort_file.map(EffortModel::parse) {
+            Some(Ok(model)) => model,
+            Some(Err(mut e)) => {
+                errors.append(&mut e);
+                EffortModel::default()
+            }
+            None => {
+                let missing = DataFile {
+                    name: "rules/effort.toml".into(),
+                    text: "".into(),
+                };
+                let error = PackError::new(&missing, 0..0, "no effort model: rules/effort.toml is missing");
+                return Err(PackErrors::new(vec![error]));
+            }
+        };
+        let mut rules = Vec::new();
+        let mut packs = BTreeMap::new();
+        for file in &files {
+            let Some((target, base)) = pack_member(&file.name) else {
+                continue;
+            };
+            if base == "pack.toml" {
+                match load::parse_pack_info(file) {
+                    Ok(info) => {
+                        packs.insert(target, info);
+                    }
+                    Err(e) => errors.push(e),
+                }
+                continue;
+            }
+            match load::parse_rule_file(file, target, &effort) {
+                Ok(mut r) => rules.append(&mut r),
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+        let by_name: HashMap<String, DataFile> =
+            files.iter().map(|f| (f.name.clone(), f.clone())).collect();
+        errors.extend(load::check_duplicates(&rules, &by_name));
+        if let Some(file) = effort_file {
+            if effort.class(UNKNOWN_EFFORT).is_none() && errors.is_empty() {
+                errors.push(PackError::new(
+                    file,
+                    load::whole(file),
+                    format!("effort class `{UNKNOWN_EFFORT}` (used for unknown findings) is missing"),
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(PackErrors::new(errors));
+        }
+        let mut unknown = HashMap::new();
+        for target in packs.keys().copied().collect::<Vec<_>>() {
+            for step in [Step::OperatorCoverage, Step::DistributedCommunication, Step::ClusterGovernance] {
+                unknown.insert((target, step), rules.len());
+                rules.push(unknown_rule(target, step));
+            }
+        }
+        Ok(Self { rules, packs, effort, unknown })
+    }
+
+    /// Every rule, built-in unknown rules last.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rules of one target, with their catalog indexes.
+    pub fn rules_for(&self, target: Target) -> impl Iterator<Item = (usize, &Rule)> {
+        self.rules.iter().enumerate().filter(move |(_, r)| r.target == target)
+    }
+
+    /// The rule with this id.
+    pub fn find(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The rule at a catalog index.
+    pub fn rule(&self, index: usize) -> &Rule {
+        &self.rules[index]
+    }
+
+    /// Metadata of `target`'s pack.
+    pub fn pack(&self, target: Target) -> Option<&PackInfo> {
+        self.packs.get(&target)
+    }
+
+    /// The effort model.
+    pub fn effort(&self) -> &EffortModel {
+        &self.effort
+    }
+
+    /// The match index of `target`'s pack (without the unknown rules, which
+    /// [`RuleCatalog::unknown_rule`] picks).
+    pub fn index(&self, target: Target) -> RuleIndex {
+        RuleIndex::new(
+            self.rules_for(target)
+                .filter(|(_, r)| r.status != Status::Unknown),
+        )
+    }
+
+    /// The catalog index of the built-in rule for an uncovered usage of
+    /// `target`: distributed names and backends go to step 3, environment
+    /// variables to step 4, the rest to step 1.
+    pub fn unknown_rule(&self, target: Target, usage: &migscan_core::Usage) -> usize {
+        use migscan_core::UsageKind;
+        let lower = usage.name.to_ascii_lowercase();
+        let step = match usage.kind {
+            UsageKind::BackendString => Step::DistributedCommunication,
+            UsageKind::EnvVar if lower.starts_with("nccl") => Step::DistributedCommunication,
+            UsageKind::EnvVar => Step::ClusterGovernance,
+            _ if lower.contains("nccl") || lower.contains("distributed") => {
+                Step::DistributedCommunication
+            }
+            _ => Step::OperatorCoverage,
+        };
+        self.unknown[&(target, step)]
+    }
+}
+
+/// `rules/ascend/device.toml` → (ascend, `device.toml`).
+fn pack_member(name: &str) -> Option<(Target, &str)> {
+    let mut parts = name.rsplit('/');
+    let base = parts.next()?;
+    let dir = parts.next()?;
+    Some((Target::parse(dir).ok()?, base))
+}
+
+fn unknown_rule(target: Target, step: Step) -> Rule {
+    let what = match step {
+        Step::DistributedCommunication => "distributed",
+        Step::ClusterGovernance => "env",
+        _ => "api",
+    };
+    Rule {
+        id: format!("{target}/unknown-cuda-{what}"),
+        target,
+        matcher: Matcher {
+            selector: Selector::Name,
+            value: "<no rule>".into(),
+            prefix: false,
+            except: vec![],
+            kinds: vec![],
+        },
+        status: Status::Unknown,
+        replacement: None,
+        step,
+        effort: UNKNOWN_EFFORT.into(),
+        message: format!(
+            "looks CUDA-specific, but the {target} pack has no rule for it: check by hand whether {} supports it",
+            target.title()
+        ),
+        source: "migscan built-in: names with CUDA segments (cuda, cudnn, nccl, nvml, ...), CUDA_/NCCL_ variables, `cuda` devices and `nccl` backends not covered by a rule".into(),
+        confidence: Confidence::Low,
+        location: RuleLocation {
+            file: "built-in".into(),
+            line: 0,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;

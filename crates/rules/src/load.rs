@@ -1,0 +1,294 @@
+//! Parsing and validating rule files into [`Rule`]s.
+
+use crate::diagnostic::{DataFile, PackError};
+use crate::effort::EffortModel;
+use crate::model::{Matcher, Rule, RuleLocation, Selector};
+use migscan_core::{Confidence, Status, Step, Target, UsageKind};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::ops::Range;
+use toml::Spanned;
+
+/// A pack's `pack.toml`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackInfo {
+    /// Version of the pack's facts, bumped when rules change.
+    pub version: String,
+    /// One paragraph on what the pack covers and assumes.
+    pub description: String,
+    /// The primary sources the pack rests on.
+    pub sources: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPackFile {
+    pack: PackInfo,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRuleFile {
+    #[serde(default)]
+    rule: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    #[serde(rename = "match")]
+    matcher: Spanned<RawMatch>,
+    status: Spanned<Status>,
+    replacement: Option<String>,
+    step: Spanned<i64>,
+    effort: Spanned<String>,
+    message: String,
+    source: Option<Spanned<String>>,
+    #[serde(default)]
+    confidence: Confidence,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMatch {
+    name: Option<String>,
+    method: Option<String>,
+    member: Option<String>,
+    device: Option<String>,
+    backend: Option<String>,
+    env: Option<String>,
+    #[serde(default)]
+    prefix: bool,
+    #[serde(default)]
+    except: Vec<String>,
+    #[serde(default)]
+    kinds: Vec<UsageKind>,
+}
+
+/// Parses `pack.toml`.
+pub fn parse_pack_info(file: &DataFile) -> Result<PackInfo, PackError> {
+    toml::from_str::<RawPackFile>(&file.text)
+        .map(|raw| raw.pack)
+        .map_err(|e| PackError::from_toml(file, &e))
+}
+
+/// Parses and validates one rule file of `target`'s pack. Problems that need
+/// the whole pack (duplicates) are checked by [`check_duplicates`].
+pub fn parse_rule_file(
+    file: &DataFile,
+    target: Target,
+    effort: &EffortModel,
+) -> Result<Vec<Rule>, Vec<PackError>> {
+    let raw: RawRuleFile =
+        toml::from_str(&file.text).map_err(|e| vec![PackError::from_toml(file, &e)])?;
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    for raw_rule in raw.rule {
+        match validate(file, target, effort, raw_rule) {
+            Ok(rule) => rules.push(rule),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rules)
+    } else {
+        Err(errors)
+    }
+}
+
+fn validate(
+    file: &DataFile,
+    target: Target,
+    effort: &EffortModel,
+    raw: Spanned<RawRule>,
+) -> Result<Rule, Vec<PackError>> {
+    let table_span = raw.span();
+    let raw = raw.into_inner();
+    let mut errors = Vec::new();
+    let id_span = raw.id.span();
+    let id = raw.id.into_inner();
+
+    let prefix = format!("{target}/");
+    let name = id.strip_prefix(&prefix);
+    let well_formed = name.is_some_and(|n| {
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    });
+    if !well_formed {
+        errors.push(
+            PackError::new(file, id_span.clone(), format!("bad rule id `{id}`"))
+                .help(format!("ids are `{prefix}<name>` with a lower-case, dash-separated name")),
+        );
+    }
+
+    let step_span = raw.step.span();
+    let step = Step::from_number(*raw.step.get_ref());
+    if step.is_none() {
+        errors.push(
+            PackError::new(file, step_span, format!("rule `{id}`: step must be 1, 2, 3 or 4"))
+                .help("1 operator coverage, 2 compilation optimization, 3 distributed communication, 4 cluster governance"),
+        );
+    }
+
+    let status_span = raw.status.span();
+    let status = raw.status.into_inner();
+    if status == Status::Unknown {
+        errors.push(
+            PackError::new(file, status_span, format!("rule `{id}`: status `unknown` is reserved for usages no rule covers"))
+                .help("use auto, manual, unsupported or supported"),
+        );
+    }
+
+    let effort_span = raw.effort.span();
+    let effort_class = raw.effort.into_inner();
+    if effort.class(&effort_class).is_none() {
+        let known: Vec<_> = effort.classes.keys().map(String::as_str).collect();
+        errors.push(
+            PackError::new(file, effort_span, format!("rule `{id}`: unknown effort class `{effort_class}`"))
+                .help(format!("classes in rules/effort.toml: {}", known.join(", "))),
+        );
+    }
+
+    let source = match raw.source {
+        Some(s) if !s.get_ref().trim().is_empty() => s.into_inner(),
+        Some(s) => {
+            errors.push(PackError::new(file, s.span(), format!("rule `{id}`: empty source")));
+            String::new()
+        }
+        None => {
+            errors.push(
+                PackError::new(file, id_span, format!("rule `{id}` has no `source`"))
+                    .label("this rule")
+                    .help("every rule names the public source of its facts: a URL or a package file and version"),
+            );
+            String::new()
+        }
+    };
+
+    let match_span = raw.matcher.span();
+    let matcher = match matcher(raw.matcher.into_inner()) {
+        Ok(m) => Some(m),
+        Err(message) => {
+            errors.push(PackError::new(file, match_span, format!("rule `{id}`: {message}")));
+            None
+        }
+    };
+
+    match (errors.is_empty(), step, matcher) {
+        (true, Some(step), Some(matcher)) => Ok(Rule {
+            id,
+            target,
+            matcher,
+            status,
+            replacement: raw.replacement.filter(|r| !r.is_empty()),
+            step,
+            effort: effort_class,
+            message: raw.message,
+            source,
+            confidence: raw.confidence,
+            location: RuleLocation {
+                file: file.name.clone(),
+                line: line_of(&file.text, table_span.start),
+            },
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn matcher(raw: RawMatch) -> Result<Matcher, String> {
+    let selectors = [
+        (Selector::Name, raw.name),
+        (Selector::Method, raw.method),
+        (Selector::Member, raw.member),
+        (Selector::Device, raw.device),
+        (Selector::Backend, raw.backend),
+        (Selector::Env, raw.env),
+    ];
+    let mut given = selectors.into_iter().filter_map(|(s, v)| Some((s, v?)));
+    let (selector, value) = given
+        .next()
+        .ok_or("`match` needs one of name, method, member, device, backend, env")?;
+    if given.next().is_some() {
+        return Err("`match` takes exactly one of name, method, member, device, backend, env".into());
+    }
+    if value.trim().is_empty() {
+        return Err("`match` value is empty".into());
+    }
+    if !raw.kinds.is_empty() {
+        if selector != Selector::Name {
+            return Err("`kinds` only narrows `name` matches".into());
+        }
+        if let Some(bad) = raw.kinds.iter().find(|k| !k.is_qualified()) {
+            return Err(format!(
+                "`kinds` may list import, call, attribute, decorator; not {}",
+                bad.as_str()
+            ));
+        }
+    }
+    if !raw.except.is_empty() && !raw.prefix {
+        return Err("`except` only applies to `prefix = true` matches".into());
+    }
+    if raw.prefix && !matches!(selector, Selector::Name | Selector::Env) {
+        return Err("`prefix` applies to `name` and `env` matches only".into());
+    }
+    Ok(Matcher {
+        selector,
+        value,
+        prefix: raw.prefix,
+        except: raw.except,
+        kinds: raw.kinds,
+    })
+}
+
+/// Rejects two rules with one id, or two rules of a pack matching the same thing.
+pub fn check_duplicates(rules: &[Rule], files: &HashMap<String, DataFile>) -> Vec<PackError> {
+    let mut errors = Vec::new();
+    let mut ids: HashMap<&str, &Rule> = HashMap::new();
+    let mut matches: HashMap<(Target, Selector, &str, bool, &[UsageKind]), &Rule> = HashMap::new();
+    for rule in rules {
+        let here = |message: String| {
+            let file = &files[&rule.location.file];
+            let start = offset_of_line(&file.text, rule.location.line);
+            PackError::new(file, start..start + 6, message).label("this rule")
+        };
+        if let Some(first) = ids.insert(&rule.id, rule) {
+            errors.push(here(format!(
+                "duplicate rule id `{}` (first defined at {}:{})",
+                rule.id, first.location.file, first.location.line
+            )));
+        }
+        let m = &rule.matcher;
+        let key = (rule.target, m.selector, m.value.as_str(), m.prefix, m.kinds.as_slice());
+        if let Some(first) = matches.insert(key, rule) {
+            errors.push(
+                here(format!(
+                    "rule `{}` matches {} like `{}` does ({}:{})",
+                    rule.id,
+                    m.describe(),
+                    first.id,
+                    first.location.file,
+                    first.location.line
+                ))
+                .help("merge the two rules, or narrow one with `kinds` or `except`"),
+            );
+        }
+    }
+    errors
+}
+
+fn line_of(text: &str, offset: usize) -> u32 {
+    text[..offset.min(text.len())].matches('\n').count() as u32 + 1
+}
+
+fn offset_of_line(text: &str, line: u32) -> usize {
+    text.split_inclusive('\n')
+        .take(line.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum()
+}
+
+/// The span of a whole text, for errors about a file as such.
+pub fn whole(file: &DataFile) -> Range<usize> {
+    0..file.text.lines().next().map_or(0, str::len)
+}

@@ -1,0 +1,154 @@
+use super::*;
+use miette::Diagnostic;
+
+const EFFORT: &str = r#"
+[class.trivial]
+description = "rename"
+per_api = { low = 0.1, likely = 0.2, high = 0.5 }
+per_site = { low = 0.0, likely = 0.1, high = 0.2 }
+
+[class.review]
+description = "check by hand"
+per_api = { low = 0.5, likely = 1, high = 2 }
+per_site = { low = 0.1, likely = 0.2, high = 0.5 }
+"#;
+
+const PACK: &str = "[pack]\nversion = \"1\"\ndescription = \"test\"\nsources = [\"x\"]\n";
+
+fn catalog(rules: &str) -> Result<RuleCatalog, PackErrors> {
+    RuleCatalog::from_files([
+        DataFile { name: "rules/effort.toml".into(), text: EFFORT.into() },
+        DataFile { name: "rules/ascend/pack.toml".into(), text: PACK.into() },
+        DataFile { name: "rules/ascend/test.toml".into(), text: rules.into() },
+    ])
+}
+
+/// `message @line:column` of each error, as miette would point at them.
+fn errors(rules: &str) -> Vec<String> {
+    let errors = catalog(rules).unwrap_err();
+    errors
+        .errors()
+        .iter()
+        .map(|e| {
+            let label = e.labels().unwrap().next().unwrap();
+            let before = &rules[..label.offset()];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            format!("{} @{line}:{column}", e.message())
+        })
+        .collect()
+}
+
+const GOOD: &str = r#"
+[[rule]]
+id = "ascend/sync"
+match = { name = "torch.cuda.synchronize" }
+status = "auto"
+replacement = "torch.npu.synchronize"
+step = 1
+effort = "trivial"
+message = "m"
+source = "s"
+"#;
+
+#[test]
+fn a_good_rule_loads_with_its_location() {
+    let catalog = catalog(GOOD).unwrap();
+    let rule = catalog.find("ascend/sync").unwrap();
+    assert_eq!(rule.step, Step::OperatorCoverage);
+    assert_eq!(rule.location.file, "rules/ascend/test.toml");
+    assert_eq!(rule.location.line, 2);
+}
+
+#[test]
+fn unknown_keys_point_at_the_key() {
+    let rules = GOOD.replace("step = 1", "step = 1\nseverity = \"high\"");
+    let found = errors(&rules);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].starts_with("unknown field `severity`"), "{found:?}");
+    assert!(found[0].ends_with("@8:1"), "{found:?}");
+}
+
+#[test]
+fn bad_step_points_at_the_value() {
+    assert_eq!(
+        errors(&GOOD.replace("step = 1", "step = 5")),
+        ["rule `ascend/sync`: step must be 1, 2, 3 or 4 @7:8"]
+    );
+}
+
+#[test]
+fn missing_source_points_at_the_id() {
+    assert_eq!(
+        errors(&GOOD.replace("source = \"s\"\n", "")),
+        ["rule `ascend/sync` has no `source` @3:6"]
+    );
+}
+
+#[test]
+fn duplicate_ids_and_matches_are_rejected() {
+    let twice = format!("{GOOD}{GOOD}");
+    let found = errors(&twice);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].starts_with("duplicate rule id `ascend/sync` (first defined at rules/ascend/test.toml:2)"));
+    assert!(found[1].contains("matches name `torch.cuda.synchronize` like `ascend/sync` does"));
+}
+
+#[test]
+fn ids_carry_their_target_and_effort_classes_exist() {
+    let rules = GOOD.replace("ascend/sync", "hygon/sync").replace("trivial", "huge");
+    let found = errors(&rules);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].starts_with("bad rule id `hygon/sync`"));
+    assert!(found[1].starts_with("rule `hygon/sync`: unknown effort class `huge`"));
+}
+
+#[test]
+fn match_needs_exactly_one_selector() {
+    let rules = GOOD.replace("{ name = \"torch.cuda.synchronize\" }", "{ name = \"a\", env = \"B\" }");
+    let found = errors(&rules);
+    assert_eq!(found, ["rule `ascend/sync`: `match` takes exactly one of name, method, member, device, backend, env @4:9"]);
+}
+
+#[test]
+fn exact_beats_prefix_and_except_falls_through() {
+    let rules = format!(
+        "{GOOD}{}",
+        r#"
+[[rule]]
+id = "ascend/torch-cuda"
+match = { name = "torch.cuda", prefix = true, except = ["torch.cuda.nvtx"] }
+status = "auto"
+step = 1
+effort = "trivial"
+message = "m"
+source = "s"
+"#
+    );
+    let catalog = catalog(&rules).unwrap();
+    let index = catalog.index(Target::Ascend);
+    let usage = |name: &str| migscan_core::Usage {
+        kind: migscan_core::UsageKind::Call,
+        name: name.into(),
+        span: migscan_core::LineIndex::new("x").span(0, 1),
+    };
+    let id = |name: &str| match index.lookup(&usage(name), catalog.rules()) {
+        Some(Verdict::Rule(i)) => catalog.rule(i).id.clone(),
+        Some(Verdict::Unknown) => "unknown".into(),
+        None => "none".into(),
+    };
+    assert_eq!(id("torch.cuda.synchronize"), "ascend/sync");
+    assert_eq!(id("torch.cuda.amp.autocast"), "ascend/torch-cuda");
+    assert_eq!(id("torch.cuda.nvtx.range_push"), "unknown");
+    assert_eq!(id("torch.nn.Linear"), "none");
+}
+
+#[test]
+fn embedded_packs_load_and_every_rule_has_a_source() {
+    let catalog = RuleCatalog::embedded().unwrap_or_else(|e| panic!("{:?}", miette::Report::new(e)));
+    for target in Target::ALL {
+        assert!(catalog.pack(target).is_some(), "no pack for {target}");
+        assert!(catalog.rules_for(target).count() > 20, "{target} pack is thin");
+    }
+    assert!(catalog.rules().iter().all(|r| !r.source.is_empty()));
+}
