@@ -1,0 +1,151 @@
+//! Flags, defined once with their documentation (`--help` is generated
+//! from these comments).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use migscan_core::Target;
+use migscan_rules::{Rule, RuleCatalog};
+use std::path::PathBuf;
+
+/// Find what must change to move a PyTorch/CUDA repository onto Huawei Ascend,
+/// Cambricon MLU, Hygon DCU or Enflame GCU, in what order, and how much work it is.
+///
+/// Exit codes: 0 the scan ran; 1 reserved for gating; 2 usage, rule-pack or
+/// configuration error.
+#[derive(Debug, Parser)]
+#[command(name = "migscan", version, args_conflicts_with_subcommands = true)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Inspect the built-in rule packs.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Show one rule: what it matches, why, the replacement and its source.
+    Explain {
+        /// A rule id such as `ascend/torch-cuda-synchronize`.
+        rule_id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List rules: id, status, step and what they match.
+    List {
+        /// Only these targets (comma-separated; ids or aliases, or `all`).
+        #[arg(long, value_parser = parse_targets)]
+        target: Option<TargetList>,
+    },
+}
+
+/// Scanning a repository (the default command).
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// Files and directories to scan [default: .]
+    pub paths: Vec<PathBuf>,
+    /// Targets to plan for, comma-separated: ascend (npu), cambricon (mlu),
+    /// hygon (dcu, rocm), enflame (gcu), or all [default: all]
+    #[arg(long, short, value_parser = parse_targets)]
+    pub target: Option<TargetList>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Terminal)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Skip paths matching this glob (relative to the scanned root, or a file
+    /// name); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Worker threads [default: one per core]. Output is identical for any value.
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+    /// Skip files larger than this many KiB (reported as skipped).
+    #[arg(long, value_name = "KIB", default_value_t = migscan_engine::MAX_FILE_BYTES / 1024)]
+    pub max_file_size: u64,
+    /// Findings shown as source snippets in the terminal report.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub snippets: usize,
+    /// When to colour the terminal report; `auto` means on a terminal and
+    /// without `NO_COLOR`.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// Plan per target and the top findings with source snippets.
+    Terminal,
+    /// Every finding and plan, schema in docs/json-schema.md.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Targets named on the command line, sorted and without repeats.
+#[derive(Debug, Clone)]
+pub struct TargetList(pub Vec<Target>);
+
+impl TargetList {
+    /// The targets, or all of them when none were named.
+    pub fn or_all(list: Option<TargetList>) -> Vec<Target> {
+        list.map_or_else(|| Target::ALL.to_vec(), |l| l.0)
+    }
+}
+
+fn parse_targets(value: &str) -> Result<TargetList, String> {
+    let mut targets = Vec::new();
+    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        if name.eq_ignore_ascii_case("all") {
+            targets.extend(Target::ALL);
+            continue;
+        }
+        targets.push(Target::parse(name).map_err(|e| e.to_string())?);
+    }
+    targets.sort();
+    targets.dedup();
+    if targets.is_empty() {
+        return Err("no target given".into());
+    }
+    Ok(TargetList(targets))
+}
+
+/// The text of `migscan explain`.
+pub fn explain(rule: &Rule, catalog: &RuleCatalog) -> String {
+    let effort = catalog.effort().class(&rule.effort);
+    let mut out = format!("{}\n\n", rule.id);
+    out.push_str(&format!("  target       {}\n", rule.target.title()));
+    out.push_str(&format!("  matches      {}\n", rule.matcher.describe()));
+    out.push_str(&format!("  status       {}\n", rule.status.as_str()));
+    out.push_str(&format!("  step         {}. {}\n", rule.step.number(), rule.step.title()));
+    if let Some(replacement) = &rule.replacement {
+        out.push_str(&format!("  replacement  {replacement}\n"));
+    }
+    out.push_str(&format!("  effort       {}", rule.effort));
+    if let Some(class) = effort {
+        out.push_str(&format!(
+            " ({}–{} h per API, {}–{} h per site)",
+            class.per_api.low, class.per_api.high, class.per_site.low, class.per_site.high
+        ));
+    }
+    out.push('\n');
+    out.push_str(&format!("  confidence   {}\n", match rule.confidence {
+        migscan_core::Confidence::Low => "low: public facts are thin, confirm in a proof of concept",
+        migscan_core::Confidence::High => "high",
+    }));
+    out.push_str(&format!("  source       {}\n", rule.source));
+    out.push_str(&format!("  defined in   {}:{}\n\n", rule.location.file, rule.location.line));
+    out.push_str(&format!("{}\n", rule.message));
+    out
+}

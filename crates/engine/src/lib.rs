@@ -1,0 +1,229 @@
+//! The scan pipeline as one pure-ish function: [`scan`] discovers files,
+//! extracts usages in parallel (one parser per worker), matches them against
+//! every selected target's compiled index, and plans each target.
+//!
+//! Output order never depends on thread scheduling: files keep discovery
+//! order and findings are sorted by file, position, target and rule.
+
+mod read;
+
+pub use migscan_discover::{Language, Skipped};
+pub use read::MAX_FILE_BYTES;
+
+use migscan_core::{Finding, Status, Target};
+use migscan_discover::{discover, DiscoverOptions};
+use migscan_plan::MigrationPlan;
+use migscan_python::PythonFrontend;
+use migscan_rules::{RuleCatalog, RuleIndex, Verdict};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// What to scan and how.
+#[derive(Clone, Debug)]
+pub struct ScanOptions {
+    /// Files and directories to scan.
+    pub roots: Vec<PathBuf>,
+    /// Targets whose packs are matched.
+    pub targets: Vec<Target>,
+    /// Extra exclude globs.
+    pub excludes: Vec<String>,
+    /// Worker threads; `None` for one per core.
+    pub jobs: Option<usize>,
+    /// Files larger than this many bytes are skipped.
+    pub max_file_bytes: u64,
+}
+
+/// A file that was scanned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScannedFile {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// How reports name it.
+    pub display: String,
+    /// Its frontend.
+    pub language: Language,
+    /// Whether the parser recovered from syntax errors in it.
+    pub syntax_errors: bool,
+}
+
+/// Everything a scan found, ready to render.
+#[derive(Debug)]
+pub struct ScanReport {
+    /// Targets matched, in the order asked.
+    pub targets: Vec<Target>,
+    /// Files scanned; findings refer to them by index.
+    pub files: Vec<ScannedFile>,
+    /// Findings of every target, sorted by file, position, target, rule.
+    pub findings: Vec<Finding>,
+    /// Files not scanned, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// One plan per target, in target order.
+    pub plans: Vec<MigrationPlan>,
+}
+
+/// Errors a user can fix before a scan starts.
+#[derive(Debug)]
+pub enum ScanError {
+    /// An `--exclude` glob does not parse.
+    BadExclude {
+        /// The pattern.
+        pattern: String,
+        /// Why.
+        message: String,
+    },
+    /// The thread pool could not start.
+    Threads(String),
+}
+
+impl std::fmt::Display for ScanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScanError::BadExclude { pattern, message } => {
+                write!(f, "invalid --exclude pattern `{pattern}`: {message}")
+            }
+            ScanError::Threads(message) => write!(f, "cannot start worker threads: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ScanError {}
+
+/// The outcome of one file.
+#[derive(Default)]
+struct FileOutcome {
+    findings: Vec<Finding>,
+    supported: Vec<usize>,
+    skipped: Option<String>,
+    syntax_errors: bool,
+}
+
+/// Runs the pipeline.
+pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, ScanError> {
+    let discover_options = DiscoverOptions::with_excludes(&options.excludes).map_err(|e| {
+        ScanError::BadExclude {
+            pattern: e.pattern,
+            message: e.message,
+        }
+    })?;
+    let discovery = discover(&options.roots, &discover_options);
+    let indexes: Vec<(Target, RuleIndex)> = options
+        .targets
+        .iter()
+        .map(|&t| (t, catalog.index(t)))
+        .collect();
+
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(jobs) = options.jobs {
+        pool = pool.num_threads(jobs);
+    }
+    let pool = pool.build().map_err(|e| ScanError::Threads(e.to_string()))?;
+    let outcomes: Vec<FileOutcome> = pool.install(|| {
+        discovery
+            .files
+            .par_iter()
+            .enumerate()
+            .map_init(PythonFrontend::new, |frontend, (i, file)| {
+                scan_file(frontend, i, file, options.max_file_bytes, &indexes, catalog)
+            })
+            .collect()
+    });
+
+    let mut files = Vec::with_capacity(discovery.files.len());
+    let mut findings = Vec::new();
+    let mut skipped = discovery.skipped;
+    let mut supported = vec![0; indexes.len()];
+    // Skipped files leave the file list, so findings are renumbered.
+    for (file, outcome) in discovery.files.into_iter().zip(outcomes) {
+        if let Some(reason) = outcome.skipped {
+            skipped.push(Skipped {
+                display: file.display,
+                reason,
+            });
+            continue;
+        }
+        let index = files.len();
+        findings.extend(outcome.findings.into_iter().map(|mut f| {
+            f.file = index;
+            f
+        }));
+        for (total, n) in supported.iter_mut().zip(outcome.supported) {
+            *total += n;
+        }
+        files.push(ScannedFile {
+            path: file.path,
+            display: file.display,
+            language: file.language,
+            syntax_errors: outcome.syntax_errors,
+        });
+    }
+    findings.sort_by(|a, b| {
+        (a.file, a.usage.span, a.target, a.rule).cmp(&(b.file, b.usage.span, b.target, b.rule))
+    });
+    skipped.sort_by(|a, b| a.display.cmp(&b.display));
+    let plans = indexes
+        .iter()
+        .zip(&supported)
+        .map(|((target, _), &n)| MigrationPlan::build(*target, &findings, n, catalog))
+        .collect();
+    Ok(ScanReport {
+        targets: options.targets.clone(),
+        files,
+        findings,
+        skipped,
+        plans,
+    })
+}
+
+fn scan_file(
+    frontend: &mut PythonFrontend,
+    file_index: usize,
+    file: &migscan_discover::SourceFile,
+    max_bytes: u64,
+    indexes: &[(Target, RuleIndex)],
+    catalog: &RuleCatalog,
+) -> FileOutcome {
+    let text = match read::source_text(&file.path, max_bytes) {
+        Ok(text) => text,
+        Err(reason) => {
+            return FileOutcome {
+                skipped: Some(reason),
+                ..FileOutcome::default()
+            }
+        }
+    };
+    let extraction = match frontend.extract(&text) {
+        Ok(extraction) => extraction,
+        Err(e) => {
+            return FileOutcome {
+                skipped: Some(e.to_string()),
+                ..FileOutcome::default()
+            }
+        }
+    };
+    let rules = catalog.rules();
+    let mut outcome = FileOutcome {
+        supported: vec![0; indexes.len()],
+        syntax_errors: extraction.has_syntax_errors,
+        ..FileOutcome::default()
+    };
+    for usage in extraction.usages {
+        for (slot, (target, index)) in indexes.iter().enumerate() {
+            let rule = match index.lookup(&usage, rules) {
+                Some(Verdict::Rule(i)) if rules[i].status == Status::Supported => {
+                    outcome.supported[slot] += 1;
+                    continue;
+                }
+                Some(Verdict::Rule(i)) => i,
+                Some(Verdict::Unknown) => catalog.unknown_rule(*target, &usage),
+                None => continue,
+            };
+            outcome.findings.push(Finding {
+                target: *target,
+                rule,
+                file: file_index,
+                usage: usage.clone(),
+            });
+        }
+    }
+    outcome
+}

@@ -1,0 +1,31 @@
+//! Reading a source file, or saying why not.
+
+use std::io::Read;
+use std::path::Path;
+
+/// Default size limit: generated or vendored files beyond it are skipped.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The text of `path`, or the reason it is skipped: unreadable, larger than
+/// `max_bytes`, binary (a NUL byte in the first 8 KiB), or not UTF-8.
+pub fn source_text(path: &Path, max_bytes: u64) -> Result<String, String> {
+    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let size = file.metadata().map_err(|e| format!("cannot read: {e}"))?.len();
+    if size > max_bytes {
+        return Err(format!(
+            "larger than the {} KiB limit ({} KiB)",
+            max_bytes / 1024,
+            size.div_ceil(1024)
+        ));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err("binary file".into());
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
+    String::from_utf8(bytes).map_err(|e| {
+        format!("not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())
+    })
+}

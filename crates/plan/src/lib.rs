@@ -1,0 +1,154 @@
+//! Turns one target's findings into a [`MigrationPlan`]: the four steps in
+//! order, each with its rules, sites and an effort range.
+//!
+//! Effort per rule = the class's `per_api` once per distinct API the rule
+//! matched, plus `per_site` for every site. Ranges are summed point by point
+//! (lows, likelies, highs) and the PERT mean is reported beside them.
+
+use migscan_core::{Finding, Status, Step, Target};
+use migscan_rules::{Hours, RuleCatalog};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One rule's share of a step.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlanItem {
+    /// Catalog index of the rule.
+    #[serde(skip)]
+    pub rule: usize,
+    /// The rule's id.
+    pub rule_id: String,
+    /// The rule's status on the target.
+    pub status: Status,
+    /// The effort class used.
+    pub effort_class: String,
+    /// Places it matched.
+    pub sites: usize,
+    /// Distinct APIs (names, strings, variables) it matched.
+    pub apis: usize,
+    /// Estimated effort.
+    pub hours: Hours,
+}
+
+/// One of the four steps.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlanStep {
+    /// Which step.
+    pub step: Step,
+    /// Its name.
+    pub title: &'static str,
+    /// Rules with findings in the step, costliest first.
+    pub items: Vec<PlanItem>,
+    /// Sum over the items.
+    pub hours: Hours,
+    /// Sites in the step.
+    pub sites: usize,
+}
+
+/// How much of the migration is mechanical.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Readiness {
+    /// Sites by status (supported sites included: they run unchanged).
+    pub sites_by_status: BTreeMap<&'static str, usize>,
+    /// Share of changed sites (everything but supported) that are mechanical
+    /// renames (`auto`), 0–1.
+    pub mechanical_share: f64,
+    /// Distinct APIs with status unsupported: blockers until rewritten.
+    pub blockers: usize,
+}
+
+/// The plan for one target.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MigrationPlan {
+    /// The target.
+    pub target: Target,
+    /// Always four steps, in order, some possibly empty.
+    pub steps: Vec<PlanStep>,
+    /// Sum over the steps.
+    pub total: Hours,
+    /// PERT mean of the total.
+    pub expected_hours: f64,
+    /// Mechanical versus manual work.
+    pub readiness: Readiness,
+}
+
+impl MigrationPlan {
+    /// Plans `target` from the findings (of any target; others are ignored)
+    /// and the count of supported sites.
+    pub fn build(target: Target, findings: &[Finding], supported_sites: usize, catalog: &RuleCatalog) -> Self {
+        // rule index -> (sites, distinct APIs)
+        let mut per_rule: BTreeMap<usize, (usize, BTreeSet<&str>)> = BTreeMap::new();
+        let mut by_status: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for finding in findings.iter().filter(|f| f.target == target) {
+            let entry = per_rule.entry(finding.rule).or_default();
+            entry.0 += 1;
+            entry.1.insert(&finding.usage.name);
+            *by_status.entry(catalog.rule(finding.rule).status.as_str()).or_default() += 1;
+        }
+        if supported_sites > 0 {
+            by_status.insert(Status::Supported.as_str(), supported_sites);
+        }
+        let mut steps: Vec<PlanStep> = Step::ALL
+            .into_iter()
+            .map(|step| PlanStep {
+                step,
+                title: step.title(),
+                items: vec![],
+                hours: Hours::default(),
+                sites: 0,
+            })
+            .collect();
+        let mut blockers = 0;
+        for (rule_index, (sites, apis)) in per_rule {
+            let rule = catalog.rule(rule_index);
+            let class = catalog.effort().class(&rule.effort);
+            let hours = class.map_or_else(Hours::default, |c| {
+                c.per_api.times(apis.len() as f64) + c.per_site.times(sites as f64)
+            });
+            if rule.status == Status::Unsupported {
+                blockers += apis.len();
+            }
+            let step = &mut steps[rule.step.number() as usize - 1];
+            step.hours += hours;
+            step.sites += sites;
+            step.items.push(PlanItem {
+                rule: rule_index,
+                rule_id: rule.id.clone(),
+                status: rule.status,
+                effort_class: rule.effort.clone(),
+                sites,
+                apis: apis.len(),
+                hours,
+            });
+        }
+        for step in &mut steps {
+            step.items.sort_by(|a, b| {
+                b.hours
+                    .expected()
+                    .total_cmp(&a.hours.expected())
+                    .then_with(|| a.rule_id.cmp(&b.rule_id))
+            });
+        }
+        let total = steps.iter().fold(Hours::default(), |acc, s| acc + s.hours);
+        let changed: usize = by_status
+            .iter()
+            .filter(|(s, _)| **s != Status::Supported.as_str())
+            .map(|(_, n)| n)
+            .sum();
+        let auto = by_status.get(Status::Auto.as_str()).copied().unwrap_or(0);
+        Self {
+            target,
+            steps,
+            total,
+            expected_hours: total.expected(),
+            readiness: Readiness {
+                sites_by_status: by_status,
+                mechanical_share: if changed == 0 { 1.0 } else { auto as f64 / changed as f64 },
+                blockers,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

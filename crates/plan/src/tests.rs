@@ -1,0 +1,78 @@
+use super::*;
+use migscan_core::{LineIndex, Usage, UsageKind};
+use migscan_rules::DataFile;
+
+const EFFORT: &str = r#"
+[class.trivial]
+description = "rename"
+per_api = { low = 1.0, likely = 2.0, high = 3.0 }
+per_site = { low = 0.5, likely = 1.0, high = 1.5 }
+
+[class.review]
+description = "check"
+per_api = { low = 0.0, likely = 0.0, high = 0.0 }
+per_site = { low = 0.0, likely = 0.0, high = 0.0 }
+"#;
+
+const RULES: &str = r#"
+[[rule]]
+id = "ascend/sync"
+match = { name = "torch.cuda", prefix = true }
+status = "auto"
+step = 1
+effort = "trivial"
+message = "m"
+source = "s"
+
+[[rule]]
+id = "ascend/nccl"
+match = { backend = "nccl" }
+status = "unsupported"
+step = 3
+effort = "trivial"
+message = "m"
+source = "s"
+"#;
+
+fn catalog() -> RuleCatalog {
+    RuleCatalog::from_files([
+        DataFile { name: "rules/effort.toml".into(), text: EFFORT.into() },
+        DataFile { name: "rules/ascend/pack.toml".into(), text: "[pack]\nversion = \"1\"\ndescription = \"d\"\nsources = []\n".into() },
+        DataFile { name: "rules/ascend/r.toml".into(), text: RULES.into() },
+    ])
+    .unwrap()
+}
+
+fn finding(catalog: &RuleCatalog, id: &str, name: &str) -> Finding {
+    let rule = catalog.rules().iter().position(|r| r.id == id).unwrap();
+    Finding {
+        target: Target::Ascend,
+        rule,
+        file: 0,
+        usage: Usage { kind: UsageKind::Call, name: name.into(), span: LineIndex::new("x").span(0, 1) },
+    }
+}
+
+#[test]
+fn effort_is_per_distinct_api_plus_per_site() {
+    let catalog = catalog();
+    let findings = vec![
+        finding(&catalog, "ascend/sync", "torch.cuda.synchronize"),
+        finding(&catalog, "ascend/sync", "torch.cuda.synchronize"),
+        finding(&catalog, "ascend/sync", "torch.cuda.empty_cache"),
+        finding(&catalog, "ascend/nccl", "nccl"),
+    ];
+    let plan = MigrationPlan::build(Target::Ascend, &findings, 5, &catalog);
+    let step1 = &plan.steps[0];
+    assert_eq!((step1.sites, step1.items[0].apis), (3, 2));
+    // 2 APIs × (1, 2, 3) + 3 sites × (0.5, 1, 1.5)
+    assert_eq!(step1.hours, Hours { low: 3.5, likely: 7.0, high: 10.5 });
+    // 1 API × (1, 2, 3) + 1 site × (0.5, 1, 1.5)
+    assert_eq!(plan.steps[2].hours, Hours { low: 1.5, likely: 3.0, high: 4.5 });
+    assert_eq!(plan.total, Hours { low: 5.0, likely: 10.0, high: 15.0 });
+    assert_eq!(plan.expected_hours, 10.0);
+    assert_eq!(plan.readiness.blockers, 1);
+    assert_eq!(plan.readiness.mechanical_share, 0.75);
+    assert_eq!(plan.readiness.sites_by_status["supported"], 5);
+    assert!(plan.steps[1].items.is_empty() && plan.steps[3].items.is_empty());
+}

@@ -1,0 +1,229 @@
+//! The terminal report: per target, the four-step plan with effort ranges,
+//! then the most important findings as miette snippets.
+
+use crate::{hours, severity};
+use migscan_core::{Severity, Status};
+use migscan_engine::ScanReport;
+use migscan_plan::MigrationPlan;
+use migscan_rules::RuleCatalog;
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use std::fmt::{self, Write as _};
+
+/// How the terminal report looks.
+#[derive(Clone, Copy, Debug)]
+pub struct TerminalOptions {
+    /// ANSI colours (only on a terminal, and never with `NO_COLOR`).
+    pub color: bool,
+    /// Findings shown as source snippets, most severe first.
+    pub snippets: usize,
+    /// Rules listed per step.
+    pub rules_per_step: usize,
+}
+
+impl Default for TerminalOptions {
+    fn default() -> Self {
+        Self {
+            color: false,
+            snippets: 10,
+            rules_per_step: 8,
+        }
+    }
+}
+
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+    fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+    fn status(&self, status: Status) -> String {
+        let code = match status {
+            Status::Unsupported => "31",
+            Status::Manual | Status::Unknown => "33",
+            Status::Auto => "32",
+            Status::Supported => "36",
+        };
+        self.paint(code, &format!("{:<11}", status.as_str()))
+    }
+}
+
+/// Renders the whole terminal report.
+pub fn render_terminal(report: &ScanReport, catalog: &RuleCatalog, options: TerminalOptions) -> String {
+    let style = Style { color: options.color };
+    let mut out = String::new();
+    let with_errors = report.files.iter().filter(|f| f.syntax_errors).count();
+    let _ = writeln!(
+        out,
+        "{} {} files scanned, {} skipped{}, {} findings",
+        style.bold("migscan"),
+        report.files.len(),
+        report.skipped.len(),
+        if with_errors > 0 { format!(", {with_errors} with syntax errors (scanned as far as they parse)") } else { String::new() },
+        report.findings.len()
+    );
+    for plan in &report.plans {
+        out.push('\n');
+        render_plan(&mut out, plan, catalog, &style, options.rules_per_step);
+    }
+    render_snippets(&mut out, report, catalog, &style, options);
+    if !report.skipped.is_empty() {
+        let _ = writeln!(out, "\n{}", style.bold("Skipped files"));
+        for skipped in &report.skipped {
+            let _ = writeln!(out, "  {}: {}", skipped.display, skipped.reason);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        style.dim("Effort figures are estimates from rules/effort.toml: per effort class, a one-off cost per distinct API plus a cost per site, summed as low–high ranges with the PERT mean. `migscan explain <rule-id>` shows a rule's facts and source.")
+    );
+    out
+}
+
+fn render_plan(out: &mut String, plan: &MigrationPlan, catalog: &RuleCatalog, style: &Style, rules_per_step: usize) {
+    let target = plan.target;
+    let pack = catalog.pack(target).map_or(String::new(), |p| format!(" · pack {}", p.version));
+    let _ = writeln!(out, "{}{}", style.bold(&format!("{target}: {}", target.title())), style.dim(&pack));
+    let r = &plan.readiness;
+    let count = |s: Status| r.sites_by_status.get(s.as_str()).copied().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "  effort {}–{} h (expected {} h) · sites: {} auto, {} manual, {} unsupported, {} unknown, {} supported · {:.0}% mechanical · {} blocking APIs",
+        hours(plan.total.low),
+        hours(plan.total.high),
+        hours(plan.expected_hours),
+        count(Status::Auto),
+        count(Status::Manual),
+        count(Status::Unsupported),
+        count(Status::Unknown),
+        count(Status::Supported),
+        r.mechanical_share * 100.0,
+        r.blockers,
+    );
+    for step in &plan.steps {
+        let _ = writeln!(
+            out,
+            "  {}. {:<27} {:>5} sites  {:>6}–{:<6} h",
+            step.step.number(),
+            step.title,
+            step.sites,
+            hours(step.hours.low),
+            hours(step.hours.high),
+        );
+        for item in step.items.iter().take(rules_per_step) {
+            let rule = catalog.rule(item.rule);
+            let _ = writeln!(
+                out,
+                "       {} {:<44} {:>4} × {:<3} {:>6}–{:<6} h {}",
+                style.status(item.status),
+                item.rule_id,
+                item.sites,
+                if item.apis == 1 { "api".to_string() } else { format!("{} apis", item.apis) },
+                hours(item.hours.low),
+                hours(item.hours.high),
+                style.dim(&rule.replacement.as_deref().map(|r| format!("→ {r}")).unwrap_or_default()),
+            );
+        }
+        if step.items.len() > rules_per_step {
+            let _ = writeln!(out, "       {}", style.dim(&format!("… {} more rules", step.items.len() - rules_per_step)));
+        }
+    }
+}
+
+/// A finding as miette renders it.
+struct FindingDiagnostic {
+    message: String,
+    code: String,
+    severity: miette::Severity,
+    source: NamedSource<String>,
+    label: LabeledSpan,
+    help: Option<String>,
+}
+
+impl fmt::Debug for FindingDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for FindingDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic {}
+
+impl Diagnostic for FindingDiagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(self.label.clone())))
+    }
+}
+
+fn render_snippets(out: &mut String, report: &ScanReport, catalog: &RuleCatalog, style: &Style, options: TerminalOptions) {
+    if options.snippets == 0 || report.findings.is_empty() {
+        return;
+    }
+    // Most severe first; within a severity, scan order. A stable sort keeps
+    // the report deterministic.
+    let mut order: Vec<usize> = (0..report.findings.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(severity(catalog.rule(report.findings[i].rule))));
+    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1).with_width(100);
+    let _ = writeln!(out, "\n{}", style.bold("Top findings"));
+    let mut shown = 0;
+    for i in order.into_iter().take(options.snippets) {
+        let finding = &report.findings[i];
+        let file = &report.files[finding.file];
+        let Ok(text) = std::fs::read_to_string(&file.path) else {
+            continue;
+        };
+        let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+        let rule = catalog.rule(finding.rule);
+        let span = finding.usage.span;
+        if span.end > text.len() {
+            continue;
+        }
+        let diagnostic = FindingDiagnostic {
+            message: format!("[{}] {}", finding.target, rule.message),
+            code: rule.id.clone(),
+            severity: match severity(rule) {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+                Severity::Info => miette::Severity::Advice,
+            },
+            source: NamedSource::new(file.display.clone(), text),
+            label: LabeledSpan::new_primary_with_span(Some(rule.status.as_str().to_string()), (span.start, span.end - span.start)),
+            help: rule.replacement.as_ref().map(|r| format!("replace with {r}")),
+        };
+        let _ = handler.render_report(out, &diagnostic);
+        shown += 1;
+    }
+    if report.findings.len() > shown {
+        let _ = writeln!(out, "{}", style.dim(&format!("… and {} more findings: `--format json` lists them all", report.findings.len() - shown)));
+    }
+}
