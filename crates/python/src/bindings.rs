@@ -169,8 +169,9 @@ impl Bindings {
         }
     }
 
-    /// `amp = torch.cuda.amp` makes `amp` an alias; any other assignment to a
-    /// bound name shadows the binding.
+    /// `amp = torch.cuda.amp` makes `amp` an alias. Other assignments leave
+    /// bindings alone: `except ImportError: flash_attn_func = None` must not
+    /// hide the import it falls back from.
     fn bind_alias(&mut self, node: Node, source: &str, scope: usize) {
         let Some(assignment) = node.named_child(0).filter(|n| n.kind() == "assignment") else {
             return;
@@ -184,14 +185,8 @@ impl Bindings {
         if left.kind() != "identifier" {
             return;
         }
-        let local = text(left, source);
-        match self.qualify(scope, right, source) {
-            Some(qualified) => self.bind(scope, local, qualified),
-            None => {
-                if let Some(names) = self.names.get_mut(&scope) {
-                    names.remove(local);
-                }
-            }
+        if let Some(qualified) = self.qualify(scope, right, source) {
+            self.bind(scope, text(left, source), qualified);
         }
     }
 }

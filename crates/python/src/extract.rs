@@ -117,7 +117,16 @@ impl<'s> Extractor<'s, '_> {
                 }
                 "assignment" | "augmented_assignment" => {
                     self.assignment(node);
-                    push_all(&mut stack, node, scope);
+                    // A bare name on the left is rebound, not used
+                    // (`flash_attn_func = None` after a failed import).
+                    let mut cursor = node.walk();
+                    for child in node.named_children(&mut cursor) {
+                        let rebound = child.kind() == "identifier"
+                            && node.child_by_field_name("left").is_some_and(|l| l.id() == child.id());
+                        if !rebound {
+                            stack.push((child, scope, Role::Plain));
+                        }
+                    }
                 }
                 _ => push_all(&mut stack, node, scope),
             }
@@ -169,7 +178,8 @@ impl<'s> Extractor<'s, '_> {
     }
 
     /// Parameters are bindings, not uses; only annotations and defaults are
-    /// code, and a default of a device-named parameter is a device string.
+    /// code, and the default of a `device` or `backend` parameter is a
+    /// device or backend string.
     fn parameters<'t>(&mut self, node: Node<'t>, scope: usize, stack: &mut Vec<Frame<'t>>) {
         let mut cursor = node.walk();
         for param in node.named_children(&mut cursor) {
@@ -177,11 +187,13 @@ impl<'s> Extractor<'s, '_> {
                 stack.push((ty, scope, Role::Plain));
             }
             if let Some(value) = param.child_by_field_name("value") {
-                let named_device = param
-                    .child_by_field_name("name")
-                    .is_some_and(|n| is_device_name(text(n, self.source)));
-                if named_device {
-                    self.strings(value, StringPosition::Device);
+                let name = param.child_by_field_name("name").map(|n| text(n, self.source));
+                match name {
+                    Some(name) if is_device_name(name) => self.strings(value, StringPosition::Device),
+                    Some(name) if BACKEND_KEYWORDS.contains(&name) => {
+                        self.strings(value, StringPosition::Backend)
+                    }
+                    _ => {}
                 }
                 stack.push((value, scope, Role::Plain));
             }

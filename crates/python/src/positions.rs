@@ -51,6 +51,8 @@ pub const ENVIRON: &str = "os.environ";
 /// Whether a variable, attribute or parameter called `name` holds a device.
 /// Assignments and defaults such as `device = "cuda"` or
 /// `def f(device_type="cuda")` pick the device just as `device=` does.
+/// Case does not matter: `DEVICE = "cuda"` is a module-level constant.
 pub fn is_device_name(name: &str) -> bool {
-    DEVICE_KEYWORDS.contains(&name) || name.ends_with("_device")
+    let name = name.to_ascii_lowercase();
+    DEVICE_KEYWORDS.contains(&name.as_str()) || name.ends_with("_device")
 }

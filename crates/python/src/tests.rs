@@ -115,8 +115,14 @@ parser.add_argument("--device", default="cuda", help="run on cuda")
 
 #[test]
 fn backend_positions() {
-    let src = "import torch.distributed as dist\ndist.init_process_group(backend='cpu:gloo,cuda:nccl')\ndist.new_group(ranks, backend=\"nccl\")\n";
-    assert_eq!(names_of(src, UsageKind::BackendString), ["gloo", "nccl", "nccl"]);
+    let src = "import torch.distributed as dist\ndist.init_process_group(backend='cpu:gloo,cuda:nccl')\ndist.new_group(ranks, backend=\"nccl\")\ndef setup(backend: str = 'nccl'): pass\n";
+    assert_eq!(names_of(src, UsageKind::BackendString), ["gloo", "nccl", "nccl", "nccl"]);
+}
+
+#[test]
+fn import_fallbacks_do_not_hide_the_import() {
+    let src = "try:\n    from flash_attn import flash_attn_func\nexcept ImportError:\n    flash_attn_func = None\ny = flash_attn_func(q, k, v)\n";
+    assert_eq!(names_of(src, UsageKind::Call), ["flash_attn.flash_attn_func"]);
 }
 
 #[test]

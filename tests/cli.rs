@@ -1,0 +1,97 @@
+//! The command line as users meet it: exit codes, bad input, determinism,
+//! `rules list`, `explain`, output files.
+
+mod common;
+
+use common::{fixture, migscan, migscan_in, stdout_ok};
+use std::fs;
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let path = fixture("ddp-amp-package");
+    let path = path.to_str().unwrap();
+    let one = stdout_ok(&migscan(&["--format", "json", "--jobs", "1", path]));
+    let two = stdout_ok(&migscan(&["--format", "json", "--jobs", "2", path]));
+    let four = stdout_ok(&migscan(&["--format", "json", "--jobs", "4", path]));
+    assert_eq!(one, two);
+    assert_eq!(one, four);
+    assert!(one.contains("\"schema_version\": 1"));
+}
+
+#[test]
+fn bad_files_are_skipped_with_a_reason_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("good.py"), "import torch\ntorch.cuda.synchronize()\n").unwrap();
+    fs::write(dir.path().join("latin1.py"), b"# caf\xe9\nimport torch\n").unwrap();
+    fs::write(dir.path().join("blob.py"), b"\x00\x01\x02torch.cuda").unwrap();
+    fs::write(dir.path().join("huge.py"), "x = 1\n".repeat(400)).unwrap();
+    let out = stdout_ok(&migscan_in(dir.path(), &["--target", "ascend", "--format", "json", "--max-file-size", "1", "."]));
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let skipped: Vec<String> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{}: {}", s["path"].as_str().unwrap(), s["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            "blob.py: binary file",
+            "huge.py: larger than the 1 KiB limit (3 KiB)",
+            "latin1.py: not UTF-8 (invalid byte at offset 5)",
+        ]
+    );
+    assert_eq!(report["summary"]["files_scanned"], 1);
+    assert_eq!(report["findings"][0]["rule_id"], "ascend/torch-cuda-synchronize");
+    assert_eq!(report["findings"][0]["path"], "good.py");
+    assert_eq!(report["findings"][0]["line"], 2);
+    assert_eq!(report["findings"][0]["column"], 1);
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    let out = migscan(&["--target", "cuda", "fixtures/single-gpu-train"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown target `cuda`"));
+    let out = migscan(&["--exclude", "a[", "fixtures/single-gpu-train"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid --exclude pattern `a[`"));
+    let out = migscan(&["explain", "ascend/no-such-rule"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no rule `ascend/no-such-rule`"));
+}
+
+#[test]
+fn terminal_report_shows_the_plan_and_snippets_without_colour_off_a_tty() {
+    let out = stdout_ok(&migscan(&["--target", "ascend", "fixtures/single-gpu-train"]));
+    assert!(out.starts_with("migscan 2 files scanned, 0 skipped, 13 findings\n"), "{out}");
+    assert!(out.contains("1. Operator coverage              13 sites"), "{out}");
+    assert!(out.contains("ascend/torch-float64"), "{out}");
+    assert!(out.contains("help: replace with \"npu\""), "{out}");
+    assert!(!out.contains('\x1b'), "colour codes off a terminal");
+    let coloured = stdout_ok(&migscan(&["--target", "ascend", "--color", "always", "fixtures/single-gpu-train"]));
+    assert!(coloured.contains('\x1b'));
+}
+
+#[test]
+fn output_file_receives_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("findings.json");
+    let args = ["--target", "rocm", "--format", "json", "-o", file.to_str().unwrap(), "fixtures/inference-service"];
+    assert!(stdout_ok(&migscan(&args)).is_empty());
+    let report: serde_json::Value = serde_json::from_str(&fs::read_to_string(file).unwrap()).unwrap();
+    assert_eq!(report["targets"], serde_json::json!(["hygon"]));
+}
+
+#[test]
+fn rules_list_and_explain_describe_the_packs() {
+    let list = stdout_ok(&migscan(&["rules", "list", "--target", "mlu"]));
+    assert!(list.lines().all(|l| l.starts_with("cambricon/")));
+    assert!(list.contains("cambricon/backend-nccl"));
+    let explain = stdout_ok(&migscan(&["explain", "ascend/torch-cuda-synchronize"]));
+    assert!(explain.contains("matches      name `torch.cuda.synchronize`"), "{explain}");
+    assert!(explain.contains("replacement  torch.npu.synchronize"), "{explain}");
+    assert!(explain.contains("source       torch-2.14.0 wheel: torch/cuda/__init__.py __all__ vs torch_npu-2.14.0 wheel"), "{explain}");
+    let low = stdout_ok(&migscan(&["explain", "enflame/device-cuda"]));
+    assert!(low.contains("confidence   low"), "{low}");
+}

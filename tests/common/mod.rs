@@ -1,0 +1,67 @@
+//! Running the real `migscan` binary in end-to-end tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A shipped fixture repository.
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("fixtures").join(name)
+}
+
+/// Runs `migscan` with `args` in `dir`, without colour.
+pub fn migscan_in(dir: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_migscan"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the migscan binary runs")
+}
+
+/// Runs `migscan` from the repository root.
+pub fn migscan(args: &[&str]) -> Output {
+    migscan_in(&root(), args)
+}
+
+/// Standard output of a run that must succeed.
+pub fn stdout_ok(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "migscan failed with {:?}: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+/// The JSON report of scanning `path` for `target`.
+pub fn json_report(path: &Path, target: &str) -> serde_json::Value {
+    let path = path.to_string_lossy().into_owned();
+    let out = stdout_ok(&migscan(&["--target", target, "--format", "json", &path]));
+    serde_json::from_str(&out).expect("valid JSON")
+}
+
+/// One line per finding: `path:line:col rule status api`.
+pub fn finding_lines(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}:{} {} {} {}",
+                f["path"].as_str().unwrap(),
+                f["line"],
+                f["column"],
+                f["rule_id"].as_str().unwrap(),
+                f["status"].as_str().unwrap(),
+                f["api"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
