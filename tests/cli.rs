@@ -21,17 +21,38 @@ fn output_is_identical_whatever_the_thread_count() {
 #[test]
 fn bad_files_are_skipped_with_a_reason_and_the_scan_goes_on() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("good.py"), "import torch\ntorch.cuda.synchronize()\n").unwrap();
+    fs::write(
+        dir.path().join("good.py"),
+        "import torch\ntorch.cuda.synchronize()\n",
+    )
+    .unwrap();
     fs::write(dir.path().join("latin1.py"), b"# caf\xe9\nimport torch\n").unwrap();
     fs::write(dir.path().join("blob.py"), b"\x00\x01\x02torch.cuda").unwrap();
     fs::write(dir.path().join("huge.py"), "x = 1\n".repeat(400)).unwrap();
-    let out = stdout_ok(&migscan_in(dir.path(), &["--target", "ascend", "--format", "json", "--max-file-size", "1", "."]));
+    let out = stdout_ok(&migscan_in(
+        dir.path(),
+        &[
+            "--target",
+            "ascend",
+            "--format",
+            "json",
+            "--max-file-size",
+            "1",
+            ".",
+        ],
+    ));
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     let skipped: Vec<String> = report["skipped"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| format!("{}: {}", s["path"].as_str().unwrap(), s["reason"].as_str().unwrap()))
+        .map(|s| {
+            format!(
+                "{}: {}",
+                s["path"].as_str().unwrap(),
+                s["reason"].as_str().unwrap()
+            )
+        })
         .collect();
     assert_eq!(
         skipped,
@@ -42,7 +63,10 @@ fn bad_files_are_skipped_with_a_reason_and_the_scan_goes_on() {
         ]
     );
     assert_eq!(report["summary"]["files_scanned"], 1);
-    assert_eq!(report["findings"][0]["rule_id"], "ascend/torch-cuda-synchronize");
+    assert_eq!(
+        report["findings"][0]["rule_id"],
+        "ascend/torch-cuda-synchronize"
+    );
     assert_eq!(report["findings"][0]["path"], "good.py");
     assert_eq!(report["findings"][0]["line"], 2);
     assert_eq!(report["findings"][0]["column"], 1);
@@ -63,13 +87,29 @@ fn usage_errors_exit_with_two() {
 
 #[test]
 fn terminal_report_shows_the_plan_and_snippets_without_colour_off_a_tty() {
-    let out = stdout_ok(&migscan(&["--target", "ascend", "fixtures/single-gpu-train"]));
-    assert!(out.starts_with("migscan 2 files scanned, 0 skipped, 13 findings\n"), "{out}");
-    assert!(out.contains("1. Operator coverage              13 sites"), "{out}");
+    let out = stdout_ok(&migscan(&[
+        "--target",
+        "ascend",
+        "fixtures/single-gpu-train",
+    ]));
+    assert!(
+        out.starts_with("migscan 2 files scanned, 0 skipped, 13 findings\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1. Operator coverage              13 sites"),
+        "{out}"
+    );
     assert!(out.contains("ascend/torch-float64"), "{out}");
     assert!(out.contains("help: replace with \"npu\""), "{out}");
     assert!(!out.contains('\x1b'), "colour codes off a terminal");
-    let coloured = stdout_ok(&migscan(&["--target", "ascend", "--color", "always", "fixtures/single-gpu-train"]));
+    let coloured = stdout_ok(&migscan(&[
+        "--target",
+        "ascend",
+        "--color",
+        "always",
+        "fixtures/single-gpu-train",
+    ]));
     assert!(coloured.contains('\x1b'));
 }
 
@@ -77,9 +117,18 @@ fn terminal_report_shows_the_plan_and_snippets_without_colour_off_a_tty() {
 fn output_file_receives_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("findings.json");
-    let args = ["--target", "rocm", "--format", "json", "-o", file.to_str().unwrap(), "fixtures/inference-service"];
+    let args = [
+        "--target",
+        "rocm",
+        "--format",
+        "json",
+        "-o",
+        file.to_str().unwrap(),
+        "fixtures/inference-service",
+    ];
     assert!(stdout_ok(&migscan(&args)).is_empty());
-    let report: serde_json::Value = serde_json::from_str(&fs::read_to_string(file).unwrap()).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(file).unwrap()).unwrap();
     assert_eq!(report["targets"], serde_json::json!(["hygon"]));
 }
 
@@ -89,9 +138,30 @@ fn rules_list_and_explain_describe_the_packs() {
     assert!(list.lines().all(|l| l.starts_with("cambricon/")));
     assert!(list.contains("cambricon/backend-nccl"));
     let explain = stdout_ok(&migscan(&["explain", "ascend/torch-cuda-synchronize"]));
-    assert!(explain.contains("matches      name `torch.cuda.synchronize`"), "{explain}");
-    assert!(explain.contains("replacement  torch.npu.synchronize"), "{explain}");
+    assert!(
+        explain.contains("matches      name `torch.cuda.synchronize`"),
+        "{explain}"
+    );
+    assert!(
+        explain.contains("replacement  torch.npu.synchronize"),
+        "{explain}"
+    );
     assert!(explain.contains("source       torch-2.14.0 wheel: torch/cuda/__init__.py __all__ vs torch_npu-2.14.0 wheel"), "{explain}");
     let low = stdout_ok(&migscan(&["explain", "enflame/device-cuda"]));
     assert!(low.contains("confidence   low"), "{low}");
+}
+
+#[test]
+fn the_project_own_package_is_never_a_vendor_api() {
+    // A checkout of a package that shares its name with a rule (`vllm`):
+    // its own imports are first-party, a script beside it uses the dependency.
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("vllm/engine")).unwrap();
+    fs::write(dir.path().join("vllm/__init__.py"), "").unwrap();
+    fs::write(dir.path().join("vllm/engine/__init__.py"), "from vllm.config import Config\n").unwrap();
+    fs::write(dir.path().join("serve.py"), "import vllm\n").unwrap();
+    let out = stdout_ok(&migscan_in(dir.path(), &["--target", "ascend", "--format", "json", "."]));
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let paths: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["serve.py"]);
 }

@@ -18,7 +18,12 @@ fn findings_per_fixture_and_target() {
             let mut text = finding_lines(&report).join("\n");
             text.push_str(&format!(
                 "\n\nplan: {} sites by status {}, total hours {} / {} / {}\n",
-                plan["steps"].as_array().unwrap().iter().map(|s| s["sites"].as_u64().unwrap()).sum::<u64>(),
+                plan["steps"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s["sites"].as_u64().unwrap())
+                    .sum::<u64>(),
                 plan["readiness"]["sites_by_status"],
                 plan["total"]["low"],
                 plan["total"]["likely"],
@@ -64,13 +69,24 @@ fn hygon_keeps_the_cuda_api_and_never_suggests_another_vendor() {
         let report = json_report(&fixture(name), "dcu");
         for finding in report["findings"].as_array().unwrap() {
             let rule = finding["rule_id"].as_str().unwrap();
-            assert!(!rule.contains("device-cuda") && !rule.contains("backend-nccl"), "{rule}");
+            assert!(
+                !rule.contains("device-cuda") && !rule.contains("backend-nccl"),
+                "{rule}"
+            );
             let replacement = finding["replacement"].as_str().unwrap_or_default();
             for other in ["npu", "mlu", "gcu", "hccl", "cncl", "eccl"] {
-                assert!(!replacement.contains(other), "{rule} suggests {replacement}");
+                assert!(
+                    !replacement.contains(other),
+                    "{rule} suggests {replacement}"
+                );
             }
         }
-        assert!(report["plans"][0]["readiness"]["sites_by_status"]["supported"].as_u64().unwrap() > 0);
+        assert!(
+            report["plans"][0]["readiness"]["sites_by_status"]["supported"]
+                .as_u64()
+                .unwrap()
+                > 0
+        );
     }
 }
 
@@ -99,7 +115,9 @@ fn distributed_package_maps_backends_env_vars_and_libraries() {
     // `flash_attn_func = None` rebinds the name after a failed import; it is no usage.
     assert!(!has(&ascend, "llmtrain/model.py:9:"));
     // Gitignored files are not scanned.
-    assert!(!ascend.iter().any(|l| l.contains("outputs/") || l.contains("scratch")));
+    assert!(!ascend
+        .iter()
+        .any(|l| l.contains("outputs/") || l.contains("scratch")));
 }
 
 #[test]
@@ -107,8 +125,23 @@ fn syntax_errors_are_scanned_as_far_as_they_parse() {
     let report = json_report(&fixture("inference-service"), "ascend");
     assert_eq!(report["summary"]["files_with_syntax_errors"], 1);
     let lines = finding_lines(&report);
-    assert!(has(&lines, "service/legacy.py:7:1 ascend/torch-cuda-synchronize auto"), "{lines:#?}");
-    assert!(has(&lines, "service/monitor.py:1:8 ascend/pynvml unsupported"), "{lines:#?}");
-    assert!(has(&lines, "service/app.py:10:10 ascend/device-cuda auto cuda"), "{lines:#?}");
-    assert!(has(&lines, "service/app.py:18:32 ascend/device-cuda auto cuda"), "{lines:#?}");
+    assert!(
+        has(
+            &lines,
+            "service/legacy.py:7:1 ascend/torch-cuda-synchronize auto"
+        ),
+        "{lines:#?}"
+    );
+    assert!(
+        has(&lines, "service/monitor.py:1:8 ascend/pynvml unsupported"),
+        "{lines:#?}"
+    );
+    assert!(
+        has(&lines, "service/app.py:10:10 ascend/device-cuda auto cuda"),
+        "{lines:#?}"
+    );
+    assert!(
+        has(&lines, "service/app.py:18:32 ascend/device-cuda auto cuda"),
+        "{lines:#?}"
+    );
 }

@@ -1,4 +1,6 @@
 //! Running the real `migscan` binary in end-to-end tests.
+// Each test binary includes this module and uses only part of it.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -128,7 +128,11 @@ pub fn explain(rule: &Rule, catalog: &RuleCatalog) -> String {
     out.push_str(&format!("  target       {}\n", rule.target.title()));
     out.push_str(&format!("  matches      {}\n", rule.matcher.describe()));
     out.push_str(&format!("  status       {}\n", rule.status.as_str()));
-    out.push_str(&format!("  step         {}. {}\n", rule.step.number(), rule.step.title()));
+    out.push_str(&format!(
+        "  step         {}. {}\n",
+        rule.step.number(),
+        rule.step.title()
+    ));
     if let Some(replacement) = &rule.replacement {
         out.push_str(&format!("  replacement  {replacement}\n"));
     }
@@ -140,12 +144,19 @@ pub fn explain(rule: &Rule, catalog: &RuleCatalog) -> String {
         ));
     }
     out.push('\n');
-    out.push_str(&format!("  confidence   {}\n", match rule.confidence {
-        migscan_core::Confidence::Low => "low: public facts are thin, confirm in a proof of concept",
-        migscan_core::Confidence::High => "high",
-    }));
+    out.push_str(&format!(
+        "  confidence   {}\n",
+        match rule.confidence {
+            migscan_core::Confidence::Low =>
+                "low: public facts are thin, confirm in a proof of concept",
+            migscan_core::Confidence::High => "high",
+        }
+    ));
     out.push_str(&format!("  source       {}\n", rule.source));
-    out.push_str(&format!("  defined in   {}:{}\n\n", rule.location.file, rule.location.line));
+    out.push_str(&format!(
+        "  defined in   {}:{}\n\n",
+        rule.location.file, rule.location.line
+    ));
     out.push_str(&format!("{}\n", rule.message));
     out
 }

@@ -26,13 +26,18 @@ fn main() -> ExitCode {
 fn run(args: Args) -> Result<ExitCode> {
     let catalog = RuleCatalog::embedded()?;
     match args.command {
-        Some(Command::Rules { command: RulesCommand::List { target } }) => {
+        Some(Command::Rules {
+            command: RulesCommand::List { target },
+        }) => {
             print(&rules_list(&catalog, &TargetList::or_all(target)))?;
         }
         Some(Command::Explain { rule_id }) => {
-            let rule = catalog
-                .find(&rule_id)
-                .ok_or_else(|| miette!(help = "`migscan rules list` shows every rule id", "no rule `{rule_id}`"))?;
+            let rule = catalog.find(&rule_id).ok_or_else(|| {
+                miette!(
+                    help = "`migscan rules list` shows every rule id",
+                    "no rule `{rule_id}`"
+                )
+            })?;
             print(&args::explain(rule, &catalog))?;
         }
         None => scan_command(args.scan, &catalog)?,
@@ -42,7 +47,11 @@ fn run(args: Args) -> Result<ExitCode> {
 
 fn scan_command(args: args::ScanArgs, catalog: &RuleCatalog) -> Result<()> {
     let options = ScanOptions {
-        roots: if args.paths.is_empty() { vec![".".into()] } else { args.paths },
+        roots: if args.paths.is_empty() {
+            vec![".".into()]
+        } else {
+            args.paths
+        },
         targets: TargetList::or_all(args.target),
         excludes: args.exclude,
         jobs: args.jobs,
@@ -56,9 +65,19 @@ fn scan_command(args: args::ScanArgs, catalog: &RuleCatalog) -> Result<()> {
             let color = match args.color {
                 args::ColorChoice::Always => true,
                 args::ColorChoice::Never => false,
-                args::ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                args::ColorChoice::Auto => {
+                    to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
             };
-            render_terminal(&report, catalog, TerminalOptions { color, snippets: args.snippets, ..TerminalOptions::default() })
+            render_terminal(
+                &report,
+                catalog,
+                TerminalOptions {
+                    color,
+                    snippets: args.snippets,
+                    ..TerminalOptions::default()
+                },
+            )
         }
     };
     match args.output {

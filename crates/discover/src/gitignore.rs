@@ -27,14 +27,20 @@ impl Stack {
         let absolute = self.root.join(relative);
         let mut verdict = false;
         let mut dir = self.root.clone();
-        let parents = relative.parent().map(|p| p.components().collect::<Vec<_>>()).unwrap_or_default();
+        let parents = relative
+            .parent()
+            .map(|p| p.components().collect::<Vec<_>>())
+            .unwrap_or_default();
         let mut levels = vec![dir.clone()];
         for component in parents {
             dir.push(component);
             levels.push(dir.clone());
         }
         for level in levels {
-            let matcher = self.matchers.entry(level.clone()).or_insert_with(|| load(&level));
+            let matcher = self
+                .matchers
+                .entry(level.clone())
+                .or_insert_with(|| load(&level));
             if let Some(matcher) = matcher {
                 match matcher.matched(&absolute, is_dir) {
                     Match::Ignore(_) => verdict = true,

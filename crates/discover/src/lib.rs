@@ -78,7 +78,9 @@ impl DiscoverOptions {
             pattern: patterns.join(", "),
             message: e.to_string(),
         })?;
-        Ok(Self { excludes: Some(set) })
+        Ok(Self {
+            excludes: Some(set),
+        })
     }
 
     fn excluded(&self, relative: &str) -> bool {
@@ -93,9 +95,25 @@ impl DiscoverOptions {
 /// Directory names never worth scanning: version control, environments,
 /// installed dependencies, build outputs and caches.
 const SKIPPED_DIRS: &[&str] = &[
-    ".git", ".hg", ".svn", ".venv", "venv", "site-packages", "dist-packages", "node_modules",
-    "build", "dist", "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
-    ".eggs", ".ipynb_checkpoints", "target",
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "site-packages",
+    "dist-packages",
+    "node_modules",
+    "build",
+    "dist",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".eggs",
+    ".ipynb_checkpoints",
+    "target",
 ];
 
 fn skipped_dir(path: &Path, name: &str) -> bool {
@@ -168,10 +186,16 @@ fn walk_root(root: &Path, prefix_root: bool, options: &DiscoverOptions, out: &mu
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e.path().map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
+                let path = e
+                    .path()
+                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
                 out.skipped.push(Skipped {
                     display: path.map_or_else(|| root_display.clone(), |p| display(&p)),
-                    reason: format!("cannot read: {}", e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())),
+                    reason: format!(
+                        "cannot read: {}",
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), |io| io.to_string())
+                    ),
                 });
                 continue;
             }

@@ -34,7 +34,10 @@ fn walks_sorted_and_skips_environments_and_build_output() {
         ("pkg/__pycache__/v.py", ""),
         ("pkg.egg-info/u.py", ""),
     ]);
-    assert_eq!(found(dir.path(), &DiscoverOptions::default()), ["a/data.py", "b/model.py", "train.py"]);
+    assert_eq!(
+        found(dir.path(), &DiscoverOptions::default()),
+        ["a/data.py", "b/model.py", "train.py"]
+    );
 }
 
 #[test]
@@ -48,13 +51,21 @@ fn honours_nested_gitignores_and_negations() {
         ("src/old_keep.py", ""),
         ("src/new.py", ""),
     ]);
-    assert_eq!(found(dir.path(), &DiscoverOptions::default()), ["src/new.py", "src/old_keep.py"]);
+    assert_eq!(
+        found(dir.path(), &DiscoverOptions::default()),
+        ["src/new.py", "src/old_keep.py"]
+    );
 }
 
 #[test]
 fn excludes_match_relative_paths_and_names() {
-    let dir = tree(&[("tests/t.py", ""), ("src/a.py", ""), ("src/conftest.py", "")]);
-    let options = DiscoverOptions::with_excludes(&["tests/**".into(), "conftest.py".into()]).unwrap();
+    let dir = tree(&[
+        ("tests/t.py", ""),
+        ("src/a.py", ""),
+        ("src/conftest.py", ""),
+    ]);
+    let options =
+        DiscoverOptions::with_excludes(&["tests/**".into(), "conftest.py".into()]).unwrap();
     assert_eq!(found(dir.path(), &options), ["src/a.py"]);
     assert!(DiscoverOptions::with_excludes(&["a[".into()]).is_err());
 }
@@ -64,7 +75,8 @@ fn excludes_match_relative_paths_and_names() {
 fn symlinks_never_leave_the_root() {
     let outside = tree(&[("secret.py", "")]);
     let dir = tree(&[("a.py", "")]);
-    std::os::unix::fs::symlink(outside.path().join("secret.py"), dir.path().join("link.py")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.py"), dir.path().join("link.py"))
+        .unwrap();
     std::os::unix::fs::symlink(outside.path(), dir.path().join("linkdir")).unwrap();
     std::os::unix::fs::symlink(dir.path().join("a.py"), dir.path().join("inner.py")).unwrap();
     let discovery = discover(&[dir.path().to_path_buf()], &DiscoverOptions::default());

@@ -5,6 +5,7 @@
 //! Output order never depends on thread scheduling: files keep discovery
 //! order and findings are sorted by file, position, target and rule.
 
+mod first_party;
 mod read;
 
 pub use migscan_discover::{Language, Skipped};
@@ -99,12 +100,11 @@ struct FileOutcome {
 
 /// Runs the pipeline.
 pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, ScanError> {
-    let discover_options = DiscoverOptions::with_excludes(&options.excludes).map_err(|e| {
-        ScanError::BadExclude {
+    let discover_options =
+        DiscoverOptions::with_excludes(&options.excludes).map_err(|e| ScanError::BadExclude {
             pattern: e.pattern,
             message: e.message,
-        }
-    })?;
+        })?;
     let discovery = discover(&options.roots, &discover_options);
     let indexes: Vec<(Target, RuleIndex)> = options
         .targets
@@ -116,7 +116,9 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     if let Some(jobs) = options.jobs {
         pool = pool.num_threads(jobs);
     }
-    let pool = pool.build().map_err(|e| ScanError::Threads(e.to_string()))?;
+    let pool = pool
+        .build()
+        .map_err(|e| ScanError::Threads(e.to_string()))?;
     let outcomes: Vec<FileOutcome> = pool.install(|| {
         discovery
             .files
@@ -200,6 +202,7 @@ fn scan_file(
             }
         }
     };
+    let own_package = first_party::own_package(&file.path);
     let rules = catalog.rules();
     let mut outcome = FileOutcome {
         supported: vec![0; indexes.len()],
@@ -207,6 +210,13 @@ fn scan_file(
         ..FileOutcome::default()
     };
     for usage in extraction.usages {
+        let first_party = usage.kind.is_qualified()
+            && own_package
+                .as_deref()
+                .is_some_and(|package| first_party::is_within(&usage.name, package));
+        if first_party {
+            continue;
+        }
         for (slot, (target, index)) in indexes.iter().enumerate() {
             let rule = match index.lookup(&usage, rules) {
                 Some(Verdict::Rule(i)) if rules[i].status == Status::Supported => {

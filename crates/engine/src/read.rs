@@ -10,7 +10,10 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// `max_bytes`, binary (a NUL byte in the first 8 KiB), or not UTF-8.
 pub fn source_text(path: &Path, max_bytes: u64) -> Result<String, String> {
     let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-    let size = file.metadata().map_err(|e| format!("cannot read: {e}"))?.len();
+    let size = file
+        .metadata()
+        .map_err(|e| format!("cannot read: {e}"))?
+        .len();
     if size > max_bytes {
         return Err(format!(
             "larger than the {} KiB limit ({} KiB)",
@@ -24,8 +27,14 @@ pub fn source_text(path: &Path, max_bytes: u64) -> Result<String, String> {
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err("binary file".into());
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .map(<[u8]>::to_vec)
+        .unwrap_or(bytes);
     String::from_utf8(bytes).map_err(|e| {
-        format!("not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())
+        format!(
+            "not UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
     })
 }

@@ -5,10 +5,31 @@
 //! matched, plus `per_site` for every site. Ranges are summed point by point
 //! (lows, likelies, highs) and the PERT mean is reported beside them.
 
-use migscan_core::{Finding, Status, Step, Target};
+use migscan_core::{Finding, Status, Step, Target, UsageKind};
 use migscan_rules::{Hours, RuleCatalog};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// What one rule matched in the plan's target.
+#[derive(Default)]
+struct RuleTally<'f> {
+    sites: usize,
+    imports: BTreeSet<&'f str>,
+    uses: BTreeSet<&'f str>,
+}
+
+impl RuleTally<'_> {
+    /// Distinct APIs: the names used. An import is not an API of its own
+    /// when the rule also matched what it imports (`import pynvml` then
+    /// `pynvml.nvmlInit()` is one API to learn, not two).
+    fn apis(&self) -> usize {
+        if self.uses.is_empty() {
+            self.imports.len()
+        } else {
+            self.uses.len()
+        }
+    }
+}
 
 /// One rule's share of a step.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -75,7 +96,12 @@ pub struct MigrationPlan {
 impl MigrationPlan {
     /// Plans `target` from the findings (of any target; others are ignored)
     /// and the count of supported sites.
-    pub fn build(target: Target, findings: &[Finding], supported_sites: usize, catalog: &RuleCatalog) -> Self {
+    pub fn build(
+        target: Target,
+        findings: &[Finding],
+        supported_sites: usize,
+        catalog: &RuleCatalog,
+    ) -> Self {
         // rule index -> (sites, distinct APIs)
         let mut per_rule: BTreeMap<usize, (usize, BTreeSet<&str>)> = BTreeMap::new();
         let mut by_status: BTreeMap<&'static str, usize> = BTreeMap::new();
@@ -83,7 +109,9 @@ impl MigrationPlan {
             let entry = per_rule.entry(finding.rule).or_default();
             entry.0 += 1;
             entry.1.insert(&finding.usage.name);
-            *by_status.entry(catalog.rule(finding.rule).status.as_str()).or_default() += 1;
+            *by_status
+                .entry(catalog.rule(finding.rule).status.as_str())
+                .or_default() += 1;
         }
         if supported_sites > 0 {
             by_status.insert(Status::Supported.as_str(), supported_sites);
@@ -99,14 +127,15 @@ impl MigrationPlan {
             })
             .collect();
         let mut blockers = 0;
-        for (rule_index, (sites, apis)) in per_rule {
+        for (rule_index, tally) in per_rule {
+            let (sites, apis) = (tally.sites, tally.apis());
             let rule = catalog.rule(rule_index);
             let class = catalog.effort().class(&rule.effort);
             let hours = class.map_or_else(Hours::default, |c| {
-                c.per_api.times(apis.len() as f64) + c.per_site.times(sites as f64)
+                c.per_api.times(apis as f64) + c.per_site.times(sites as f64)
             });
             if rule.status == Status::Unsupported {
-                blockers += apis.len();
+                blockers += apis;
             }
             let step = &mut steps[rule.step.number() as usize - 1];
             step.hours += hours;
@@ -117,7 +146,7 @@ impl MigrationPlan {
                 status: rule.status,
                 effort_class: rule.effort.clone(),
                 sites,
-                apis: apis.len(),
+                apis,
                 hours,
             });
         }
@@ -143,7 +172,11 @@ impl MigrationPlan {
             expected_hours: total.expected(),
             readiness: Readiness {
                 sites_by_status: by_status,
-                mechanical_share: if changed == 0 { 1.0 } else { auto as f64 / changed as f64 },
+                mechanical_share: if changed == 0 {
+                    1.0
+                } else {
+                    auto as f64 / changed as f64
+                },
                 blockers,
             },
         }

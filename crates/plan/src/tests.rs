@@ -36,9 +36,18 @@ source = "s"
 
 fn catalog() -> RuleCatalog {
     RuleCatalog::from_files([
-        DataFile { name: "rules/effort.toml".into(), text: EFFORT.into() },
-        DataFile { name: "rules/ascend/pack.toml".into(), text: "[pack]\nversion = \"1\"\ndescription = \"d\"\nsources = []\n".into() },
-        DataFile { name: "rules/ascend/r.toml".into(), text: RULES.into() },
+        DataFile {
+            name: "rules/effort.toml".into(),
+            text: EFFORT.into(),
+        },
+        DataFile {
+            name: "rules/ascend/pack.toml".into(),
+            text: "[pack]\nversion = \"1\"\ndescription = \"d\"\nsources = []\n".into(),
+        },
+        DataFile {
+            name: "rules/ascend/r.toml".into(),
+            text: RULES.into(),
+        },
     ])
     .unwrap()
 }
@@ -49,7 +58,11 @@ fn finding(catalog: &RuleCatalog, id: &str, name: &str) -> Finding {
         target: Target::Ascend,
         rule,
         file: 0,
-        usage: Usage { kind: UsageKind::Call, name: name.into(), span: LineIndex::new("x").span(0, 1) },
+        usage: Usage {
+            kind: UsageKind::Call,
+            name: name.into(),
+            span: LineIndex::new("x").span(0, 1),
+        },
     }
 }
 
@@ -66,13 +79,49 @@ fn effort_is_per_distinct_api_plus_per_site() {
     let step1 = &plan.steps[0];
     assert_eq!((step1.sites, step1.items[0].apis), (3, 2));
     // 2 APIs × (1, 2, 3) + 3 sites × (0.5, 1, 1.5)
-    assert_eq!(step1.hours, Hours { low: 3.5, likely: 7.0, high: 10.5 });
+    assert_eq!(
+        step1.hours,
+        Hours {
+            low: 3.5,
+            likely: 7.0,
+            high: 10.5
+        }
+    );
     // 1 API × (1, 2, 3) + 1 site × (0.5, 1, 1.5)
-    assert_eq!(plan.steps[2].hours, Hours { low: 1.5, likely: 3.0, high: 4.5 });
-    assert_eq!(plan.total, Hours { low: 5.0, likely: 10.0, high: 15.0 });
+    assert_eq!(
+        plan.steps[2].hours,
+        Hours {
+            low: 1.5,
+            likely: 3.0,
+            high: 4.5
+        }
+    );
+    assert_eq!(
+        plan.total,
+        Hours {
+            low: 5.0,
+            likely: 10.0,
+            high: 15.0
+        }
+    );
     assert_eq!(plan.expected_hours, 10.0);
     assert_eq!(plan.readiness.blockers, 1);
     assert_eq!(plan.readiness.mechanical_share, 0.75);
     assert_eq!(plan.readiness.sites_by_status["supported"], 5);
     assert!(plan.steps[1].items.is_empty() && plan.steps[3].items.is_empty());
+}
+
+#[test]
+fn imports_are_not_apis_of_their_own_when_the_names_are_used() {
+    let catalog = catalog();
+    let import = |name: &str| Finding {
+        usage: Usage { kind: UsageKind::Import, ..finding(&catalog, "ascend/sync", name).usage },
+        ..finding(&catalog, "ascend/sync", name)
+    };
+    let used = vec![import("torch.cuda"), finding(&catalog, "ascend/sync", "torch.cuda.synchronize")];
+    let plan = MigrationPlan::build(Target::Ascend, &used, 0, &catalog);
+    assert_eq!((plan.steps[0].items[0].sites, plan.steps[0].items[0].apis), (2, 1));
+    let only_imported = vec![import("torch.cuda.amp"), import("torch.cuda.nvtx")];
+    let plan = MigrationPlan::build(Target::Ascend, &only_imported, 0, &catalog);
+    assert_eq!(plan.steps[0].items[0].apis, 2);
 }

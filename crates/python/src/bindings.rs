@@ -103,7 +103,8 @@ impl Bindings {
             return None;
         }
         let base = self.lookup(scope, text(root, source))?;
-        let mut name = String::with_capacity(base.len() + attrs.iter().map(|a| a.len() + 1).sum::<usize>());
+        let mut name =
+            String::with_capacity(base.len() + attrs.iter().map(|a| a.len() + 1).sum::<usize>());
         name.push_str(base);
         for attr in attrs.iter().rev() {
             name.push('.');

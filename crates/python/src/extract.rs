@@ -61,7 +61,10 @@ impl<'s> Extractor<'s, '_> {
         let mut cursor = root.walk();
         while let Some((node, scope, role)) = stack.pop() {
             let mut push_all = |stack: &mut Vec<Frame<'t>>, node: Node<'t>, scope| {
-                stack.extend(node.named_children(&mut cursor).map(|c| (c, scope, Role::Plain)));
+                stack.extend(
+                    node.named_children(&mut cursor)
+                        .map(|c| (c, scope, Role::Plain)),
+                );
             };
             match node.kind() {
                 "comment" => {}
@@ -95,7 +98,11 @@ impl<'s> Extractor<'s, '_> {
                 "call" => {
                     self.call(node, scope);
                     if let Some(function) = node.child_by_field_name("function") {
-                        let role = if role == Role::Decorator { Role::Decorator } else { Role::Callee };
+                        let role = if role == Role::Decorator {
+                            Role::Decorator
+                        } else {
+                            Role::Callee
+                        };
                         stack.push((function, scope, role));
                     }
                     if let Some(args) = node.child_by_field_name("arguments") {
@@ -122,7 +129,9 @@ impl<'s> Extractor<'s, '_> {
                     let mut cursor = node.walk();
                     for child in node.named_children(&mut cursor) {
                         let rebound = child.kind() == "identifier"
-                            && node.child_by_field_name("left").is_some_and(|l| l.id() == child.id());
+                            && node
+                                .child_by_field_name("left")
+                                .is_some_and(|l| l.id() == child.id());
                         if !rebound {
                             stack.push((child, scope, Role::Plain));
                         }
@@ -187,9 +196,13 @@ impl<'s> Extractor<'s, '_> {
                 stack.push((ty, scope, Role::Plain));
             }
             if let Some(value) = param.child_by_field_name("value") {
-                let name = param.child_by_field_name("name").map(|n| text(n, self.source));
+                let name = param
+                    .child_by_field_name("name")
+                    .map(|n| text(n, self.source));
                 match name {
-                    Some(name) if is_device_name(name) => self.strings(value, StringPosition::Device),
+                    Some(name) if is_device_name(name) => {
+                        self.strings(value, StringPosition::Device)
+                    }
                     Some(name) if BACKEND_KEYWORDS.contains(&name) => {
                         self.strings(value, StringPosition::Backend)
                     }
@@ -263,7 +276,8 @@ impl<'s> Extractor<'s, '_> {
             }
             _ => None,
         };
-        let device_flag = matches!(callee, Callee::Method("add_argument")) && self.names_device_flag(args);
+        let device_flag =
+            matches!(callee, Callee::Method("add_argument")) && self.names_device_flag(args);
         let mut cursor = args.walk();
         let mut positional = 0;
         for arg in args.named_children(&mut cursor) {

@@ -37,7 +37,10 @@ pub fn string_leaves<'t>(expr: Node<'t>) -> Vec<Node<'t>> {
     while let Some(node) = stack.pop() {
         match node.kind() {
             "string" | "concatenated_string" => leaves.push(node),
-            "conditional_expression" | "parenthesized_expression" | "list" | "tuple"
+            "conditional_expression"
+            | "parenthesized_expression"
+            | "list"
+            | "tuple"
             | "boolean_operator" => stack.extend(node.named_children(&mut cursor)),
             _ => {}
         }
@@ -58,7 +61,8 @@ pub fn device_type(value: &str) -> Option<String> {
 pub fn backend_names(value: &str) -> impl Iterator<Item = String> + '_ {
     value.split(',').filter_map(|part| {
         let name = part.rsplit(':').next()?.trim();
-        let valid = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let valid =
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
         valid.then(|| name.to_ascii_lowercase())
     })
 }

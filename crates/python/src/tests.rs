@@ -7,7 +7,15 @@ fn usages(source: &str) -> String {
     extraction
         .usages
         .iter()
-        .map(|u| format!("{} {} @{}:{}", u.kind.as_str(), u.name, u.span.line, u.span.column))
+        .map(|u| {
+            format!(
+                "{} {} @{}:{}",
+                u.kind.as_str(),
+                u.name,
+                u.span.line,
+                u.span.column
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -25,7 +33,10 @@ fn names_of(source: &str, kind: UsageKind) -> Vec<String> {
 #[test]
 fn module_alias_resolves() {
     let src = "import torch as th\nth.cuda.synchronize()\n";
-    assert_eq!(usages(src), "import torch @1:8\ncall torch.cuda.synchronize @2:1");
+    assert_eq!(
+        usages(src),
+        "import torch @1:8\ncall torch.cuda.synchronize @2:1"
+    );
 }
 
 #[test]
@@ -70,7 +81,10 @@ def setup():
 def other(dist):
     dist.barrier()
 ";
-    assert_eq!(names_of(src, UsageKind::Call), ["torch.distributed.barrier"]);
+    assert_eq!(
+        names_of(src, UsageKind::Call),
+        ["torch.distributed.barrier"]
+    );
     assert_eq!(names_of(src, UsageKind::Method), ["barrier"]);
 }
 
@@ -83,7 +97,10 @@ fn module_imports_below_a_function_still_resolve() {
 #[test]
 fn assignment_aliases_resolve() {
     let src = "import torch\namp = torch.cuda.amp\nscaler = amp.GradScaler()\n";
-    assert_eq!(names_of(src, UsageKind::Call), ["torch.cuda.amp.GradScaler"]);
+    assert_eq!(
+        names_of(src, UsageKind::Call),
+        ["torch.cuda.amp.GradScaler"]
+    );
 }
 
 #[test]
@@ -110,19 +127,28 @@ def run(model, device_type="cuda"):
 parser.add_argument("--device", default="cuda", help="run on cuda")
 "#;
     let devices = names_of(src, UsageKind::DeviceString);
-    assert_eq!(devices, ["cuda", "cpu", "cuda", "cuda", "cuda", "cuda", "cuda", "cuda", "cuda"]);
+    assert_eq!(
+        devices,
+        ["cuda", "cpu", "cuda", "cuda", "cuda", "cuda", "cuda", "cuda", "cuda"]
+    );
 }
 
 #[test]
 fn backend_positions() {
     let src = "import torch.distributed as dist\ndist.init_process_group(backend='cpu:gloo,cuda:nccl')\ndist.new_group(ranks, backend=\"nccl\")\ndef setup(backend: str = 'nccl'): pass\n";
-    assert_eq!(names_of(src, UsageKind::BackendString), ["gloo", "nccl", "nccl", "nccl"]);
+    assert_eq!(
+        names_of(src, UsageKind::BackendString),
+        ["gloo", "nccl", "nccl", "nccl"]
+    );
 }
 
 #[test]
 fn import_fallbacks_do_not_hide_the_import() {
     let src = "try:\n    from flash_attn import flash_attn_func\nexcept ImportError:\n    flash_attn_func = None\ny = flash_attn_func(q, k, v)\n";
-    assert_eq!(names_of(src, UsageKind::Call), ["flash_attn.flash_attn_func"]);
+    assert_eq!(
+        names_of(src, UsageKind::Call),
+        ["flash_attn.flash_attn_func"]
+    );
 }
 
 #[test]
@@ -138,14 +164,22 @@ if "NCCL_SOCKET_IFNAME" in os.environ:
 "#;
     assert_eq!(
         names_of(src, UsageKind::EnvVar),
-        ["CUDA_VISIBLE_DEVICES", "NCCL_DEBUG", "LOCAL_RANK", "NCCL_SOCKET_IFNAME"]
+        [
+            "CUDA_VISIBLE_DEVICES",
+            "NCCL_DEBUG",
+            "LOCAL_RANK",
+            "NCCL_SOCKET_IFNAME"
+        ]
     );
 }
 
 #[test]
 fn decorators_and_dtypes() {
     let src = "import torch\n@torch.compile(mode='max-autotune')\ndef f(x):\n    return x.to(torch.float64)\n@torch.jit.script\ndef g(x): return x\n";
-    assert_eq!(names_of(src, UsageKind::Decorator), ["torch.compile", "torch.jit.script"]);
+    assert_eq!(
+        names_of(src, UsageKind::Decorator),
+        ["torch.compile", "torch.jit.script"]
+    );
     assert_eq!(names_of(src, UsageKind::Attribute), ["torch.float64"]);
 }
 
@@ -183,22 +217,39 @@ fn broken_code_is_scanned_as_far_as_it_parses() {
     let src = "import torch\ndef broken(:\n    pass\ntorch.cuda.synchronize()\n";
     let extraction = PythonFrontend::new().extract(src).unwrap();
     assert!(extraction.has_syntax_errors);
-    assert!(extraction.usages.iter().any(|u| u.name == "torch.cuda.synchronize"));
+    assert!(extraction
+        .usages
+        .iter()
+        .any(|u| u.name == "torch.cuda.synchronize"));
 }
 
 #[test]
 fn deep_nesting_does_not_overflow_the_stack() {
     let depth = 20_000;
-    let src = format!("import torch\nx = {}torch.cuda.current_device(){}\n", "(".repeat(depth), ")".repeat(depth));
+    let src = format!(
+        "import torch\nx = {}torch.cuda.current_device(){}\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
     let extraction = PythonFrontend::new().extract(&src).unwrap();
-    assert!(extraction.usages.iter().any(|u| u.name == "torch.cuda.current_device"));
+    assert!(extraction
+        .usages
+        .iter()
+        .any(|u| u.name == "torch.cuda.current_device"));
 }
 
 #[test]
 fn non_ascii_columns_count_characters() {
     let src = "import torch\nnombre_é = torch.cuda.current_device()\n";
-    assert_eq!(names_of(src, UsageKind::Call), ["torch.cuda.current_device"]);
+    assert_eq!(
+        names_of(src, UsageKind::Call),
+        ["torch.cuda.current_device"]
+    );
     let extraction = PythonFrontend::new().extract(src).unwrap();
-    let call = extraction.usages.iter().find(|u| u.kind == UsageKind::Call).unwrap();
+    let call = extraction
+        .usages
+        .iter()
+        .find(|u| u.kind == UsageKind::Call)
+        .unwrap();
     assert_eq!((call.span.line, call.span.column), (2, 12));
 }

@@ -5,9 +5,11 @@
 //! snippets of the findings shown, and nowhere else.
 
 mod json;
+mod rules_doc;
 mod terminal;
 
 pub use json::{render_json, JSON_SCHEMA_VERSION};
+pub use rules_doc::render_rules_doc;
 pub use terminal::{render_terminal, TerminalOptions};
 
 use migscan_core::Severity;

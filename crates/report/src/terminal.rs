@@ -2,11 +2,11 @@
 //! then the most important findings as miette snippets.
 
 use crate::{hours, severity};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use migscan_core::{Severity, Status};
 use migscan_engine::ScanReport;
 use migscan_plan::MigrationPlan;
 use migscan_rules::RuleCatalog;
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::fmt::{self, Write as _};
 
 /// How the terminal report looks.
@@ -60,8 +60,14 @@ impl Style {
 }
 
 /// Renders the whole terminal report.
-pub fn render_terminal(report: &ScanReport, catalog: &RuleCatalog, options: TerminalOptions) -> String {
-    let style = Style { color: options.color };
+pub fn render_terminal(
+    report: &ScanReport,
+    catalog: &RuleCatalog,
+    options: TerminalOptions,
+) -> String {
+    let style = Style {
+        color: options.color,
+    };
     let mut out = String::new();
     let with_errors = report.files.iter().filter(|f| f.syntax_errors).count();
     let _ = writeln!(
@@ -70,7 +76,11 @@ pub fn render_terminal(report: &ScanReport, catalog: &RuleCatalog, options: Term
         style.bold("migscan"),
         report.files.len(),
         report.skipped.len(),
-        if with_errors > 0 { format!(", {with_errors} with syntax errors (scanned as far as they parse)") } else { String::new() },
+        if with_errors > 0 {
+            format!(", {with_errors} with syntax errors (scanned as far as they parse)")
+        } else {
+            String::new()
+        },
         report.findings.len()
     );
     for plan in &report.plans {
@@ -92,10 +102,23 @@ pub fn render_terminal(report: &ScanReport, catalog: &RuleCatalog, options: Term
     out
 }
 
-fn render_plan(out: &mut String, plan: &MigrationPlan, catalog: &RuleCatalog, style: &Style, rules_per_step: usize) {
+fn render_plan(
+    out: &mut String,
+    plan: &MigrationPlan,
+    catalog: &RuleCatalog,
+    style: &Style,
+    rules_per_step: usize,
+) {
     let target = plan.target;
-    let pack = catalog.pack(target).map_or(String::new(), |p| format!(" · pack {}", p.version));
-    let _ = writeln!(out, "{}{}", style.bold(&format!("{target}: {}", target.title())), style.dim(&pack));
+    let pack = catalog
+        .pack(target)
+        .map_or(String::new(), |p| format!(" · pack {}", p.version));
+    let _ = writeln!(
+        out,
+        "{}{}",
+        style.bold(&format!("{target}: {}", target.title())),
+        style.dim(&pack)
+    );
     let r = &plan.readiness;
     let count = |s: Status| r.sites_by_status.get(s.as_str()).copied().unwrap_or(0);
     let _ = writeln!(
@@ -130,14 +153,31 @@ fn render_plan(out: &mut String, plan: &MigrationPlan, catalog: &RuleCatalog, st
                 style.status(item.status),
                 item.rule_id,
                 item.sites,
-                if item.apis == 1 { "api".to_string() } else { format!("{} apis", item.apis) },
+                if item.apis == 1 {
+                    "api".to_string()
+                } else {
+                    format!("{} apis", item.apis)
+                },
                 hours(item.hours.low),
                 hours(item.hours.high),
-                style.dim(&rule.replacement.as_deref().map(|r| format!("→ {r}")).unwrap_or_default()),
+                style.dim(
+                    &rule
+                        .replacement
+                        .as_deref()
+                        .map(|r| format!("→ {r}"))
+                        .unwrap_or_default()
+                ),
             );
         }
         if step.items.len() > rules_per_step {
-            let _ = writeln!(out, "       {}", style.dim(&format!("… {} more rules", step.items.len() - rules_per_step)));
+            let _ = writeln!(
+                out,
+                "       {}",
+                style.dim(&format!(
+                    "… {} more rules",
+                    step.items.len() - rules_per_step
+                ))
+            );
         }
     }
 }
@@ -174,7 +214,9 @@ impl Diagnostic for FindingDiagnostic {
         Some(self.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&self.source)
@@ -184,7 +226,13 @@ impl Diagnostic for FindingDiagnostic {
     }
 }
 
-fn render_snippets(out: &mut String, report: &ScanReport, catalog: &RuleCatalog, style: &Style, options: TerminalOptions) {
+fn render_snippets(
+    out: &mut String,
+    report: &ScanReport,
+    catalog: &RuleCatalog,
+    style: &Style,
+    options: TerminalOptions,
+) {
     if options.snippets == 0 || report.findings.is_empty() {
         return;
     }
@@ -192,8 +240,14 @@ fn render_snippets(out: &mut String, report: &ScanReport, catalog: &RuleCatalog,
     // the report deterministic.
     let mut order: Vec<usize> = (0..report.findings.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(severity(catalog.rule(report.findings[i].rule))));
-    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1).with_width(100);
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .with_width(100);
     let _ = writeln!(out, "\n{}", style.bold("Top findings"));
     let mut shown = 0;
     for i in order.into_iter().take(options.snippets) {
@@ -202,7 +256,10 @@ fn render_snippets(out: &mut String, report: &ScanReport, catalog: &RuleCatalog,
         let Ok(text) = std::fs::read_to_string(&file.path) else {
             continue;
         };
-        let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+        let text = text
+            .strip_prefix('\u{feff}')
+            .map(str::to_string)
+            .unwrap_or(text);
         let rule = catalog.rule(finding.rule);
         let span = finding.usage.span;
         if span.end > text.len() {
@@ -217,13 +274,26 @@ fn render_snippets(out: &mut String, report: &ScanReport, catalog: &RuleCatalog,
                 Severity::Info => miette::Severity::Advice,
             },
             source: NamedSource::new(file.display.clone(), text),
-            label: LabeledSpan::new_primary_with_span(Some(rule.status.as_str().to_string()), (span.start, span.end - span.start)),
-            help: rule.replacement.as_ref().map(|r| format!("replace with {r}")),
+            label: LabeledSpan::new_primary_with_span(
+                Some(rule.status.as_str().to_string()),
+                (span.start, span.end - span.start),
+            ),
+            help: rule
+                .replacement
+                .as_ref()
+                .map(|r| format!("replace with {r}")),
         };
         let _ = handler.render_report(out, &diagnostic);
         shown += 1;
     }
     if report.findings.len() > shown {
-        let _ = writeln!(out, "{}", style.dim(&format!("… and {} more findings: `--format json` lists them all", report.findings.len() - shown)));
+        let _ = writeln!(
+            out,
+            "{}",
+            style.dim(&format!(
+                "… and {} more findings: `--format json` lists them all",
+                report.findings.len() - shown
+            ))
+        );
     }
 }

@@ -116,15 +116,29 @@ mod tests {
 
     #[test]
     fn pert_mean_weights_the_likely_value() {
-        let h = Hours { low: 1.0, likely: 2.0, high: 9.0 };
+        let h = Hours {
+            low: 1.0,
+            likely: 2.0,
+            high: 9.0,
+        };
         assert_eq!(h.expected(), 3.0);
-        assert_eq!(h.times(2.0) + h, Hours { low: 3.0, likely: 6.0, high: 27.0 });
+        assert_eq!(
+            h.times(2.0) + h,
+            Hours {
+                low: 3.0,
+                likely: 6.0,
+                high: 27.0
+            }
+        );
     }
 
     #[test]
     fn disordered_estimates_are_rejected_at_their_class() {
         let text = "[class.trivial]\ndescription = \"x\"\nper_api = { low = 2, likely = 1, high = 3 }\nper_site = { low = 0, likely = 0, high = 0 }\n";
-        let file = DataFile { name: "effort.toml".into(), text: text.into() };
+        let file = DataFile {
+            name: "effort.toml".into(),
+            text: text.into(),
+        };
         let errors = EffortModel::parse(&file).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert!(errors[0].message().contains("per_api"));

@@ -46,19 +46,28 @@ impl RuleIndex {
             }
         }
         // Longest env prefix first.
-        index.env_prefixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
+        index
+            .env_prefixes
+            .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
         index
     }
 
     /// The rule matching `usage`, or `Unknown` for an uncovered CUDA-looking
     /// usage, or `None`.
+    ///
+    /// A rule that names the usage but not its kind (`triton` counted at
+    /// imports and `@triton.jit` kernels only) still covers it: the usage
+    /// is part of what the rule already reports, not an unknown API.
     pub fn lookup(&self, usage: &Usage, rules: &[Rule]) -> Option<Verdict> {
         let selector = Selector::of(usage.kind);
+        let covered = std::cell::Cell::new(false);
         let accepts = |&&i: &&usize| {
             let m = &rules[i].matcher;
-            let kind_ok = m.kinds.is_empty() || m.kinds.contains(&usage.kind);
-            let excepted = m.except.iter().any(|e| is_under(&usage.name, e));
-            kind_ok && !excepted
+            if m.except.iter().any(|e| is_under(&usage.name, e)) {
+                return false;
+            }
+            covered.set(true);
+            m.kinds.is_empty() || m.kinds.contains(&usage.kind)
         };
         if let Some(found) = self
             .exact
@@ -71,10 +80,8 @@ impl RuleIndex {
         match selector {
             Selector::Name => {
                 for prefix in dotted_prefixes(&usage.name) {
-                    if let Some(found) = self
-                        .prefix
-                        .get(prefix)
-                        .and_then(|c| c.iter().find(accepts))
+                    if let Some(found) =
+                        self.prefix.get(prefix).and_then(|c| c.iter().find(accepts))
                     {
                         return Some(Verdict::Rule(*found));
                     }
@@ -91,7 +98,7 @@ impl RuleIndex {
             }
             _ => {}
         }
-        looks_cuda_specific(usage).then_some(Verdict::Unknown)
+        (!covered.get() && looks_cuda_specific(usage)).then_some(Verdict::Unknown)
     }
 }
 
@@ -114,12 +121,31 @@ const CUDA_SEGMENTS: &[&str] = &[
 
 /// Top-level packages that only run on NVIDIA GPUs (or need a vendor port).
 const CUDA_PACKAGES: &[&str] = &[
-    "flash_attn", "xformers", "apex", "amp_c", "bitsandbytes", "transformer_engine", "triton",
-    "fused_layer_norm_cuda", "deepspeed_kernels", "vllm_flash_attn", "flashinfer", "mamba_ssm",
+    "flash_attn",
+    "xformers",
+    "apex",
+    "amp_c",
+    "bitsandbytes",
+    "transformer_engine",
+    "triton",
+    "fused_layer_norm_cuda",
+    "deepspeed_kernels",
+    "vllm_flash_attn",
+    "flashinfer",
+    "mamba_ssm",
 ];
 
 /// Environment variable prefixes that only NVIDIA software reads.
-const CUDA_ENV_PREFIXES: &[&str] = &["CUDA_", "NCCL_", "CUDNN_", "NVIDIA_", "CUBLAS", "PYTORCH_CUDA_", "TORCH_CUDA_", "NVTE_"];
+const CUDA_ENV_PREFIXES: &[&str] = &[
+    "CUDA_",
+    "NCCL_",
+    "CUDNN_",
+    "NVIDIA_",
+    "CUBLAS",
+    "PYTORCH_CUDA_",
+    "TORCH_CUDA_",
+    "NVTE_",
+];
 
 /// Whether a usage no rule covers still looks tied to CUDA, so that gaps in a
 /// pack show up as `unknown` instead of passing silently. Methods and members
@@ -127,7 +153,12 @@ const CUDA_ENV_PREFIXES: &[&str] = &["CUDA_", "NCCL_", "CUDNN_", "NVIDIA_", "CUB
 pub fn looks_cuda_specific(usage: &Usage) -> bool {
     match usage.kind {
         UsageKind::Import | UsageKind::Call | UsageKind::Attribute | UsageKind::Decorator => {
-            let root = usage.name.split('.').next().unwrap_or_default().to_ascii_lowercase();
+            let root = usage
+                .name
+                .split('.')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
             CUDA_PACKAGES.contains(&root.as_str())
                 || usage
                     .name

@@ -4,6 +4,10 @@
 //! A pack error is a [`PackErrors`] diagnostic pointing at file, line and
 //! column. See `docs/rules.md` for the file format.
 
+// Pack errors carry their source file for miette; they are built once, on a
+// cold path, so their size does not matter.
+#![allow(clippy::result_large_err)]
+
 mod diagnostic;
 mod effort;
 mod index;
@@ -62,7 +66,11 @@ impl RuleCatalog {
                     name: "rules/effort.toml".into(),
                     text: "".into(),
                 };
-                let error = PackError::new(&missing, 0..0, "no effort model: rules/effort.toml is missing");
+                let error = PackError::new(
+                    &missing,
+                    0..0,
+                    "no effort model: rules/effort.toml is missing",
+                );
                 return Err(PackErrors::new(vec![error]));
             }
         };
@@ -94,7 +102,9 @@ impl RuleCatalog {
                 errors.push(PackError::new(
                     file,
                     load::whole(file),
-                    format!("effort class `{UNKNOWN_EFFORT}` (used for unknown findings) is missing"),
+                    format!(
+                        "effort class `{UNKNOWN_EFFORT}` (used for unknown findings) is missing"
+                    ),
                 ));
             }
         }
@@ -103,12 +113,21 @@ impl RuleCatalog {
         }
         let mut unknown = HashMap::new();
         for target in packs.keys().copied().collect::<Vec<_>>() {
-            for step in [Step::OperatorCoverage, Step::DistributedCommunication, Step::ClusterGovernance] {
+            for step in [
+                Step::OperatorCoverage,
+                Step::DistributedCommunication,
+                Step::ClusterGovernance,
+            ] {
                 unknown.insert((target, step), rules.len());
                 rules.push(unknown_rule(target, step));
             }
         }
-        Ok(Self { rules, packs, effort, unknown })
+        Ok(Self {
+            rules,
+            packs,
+            effort,
+            unknown,
+        })
     }
 
     /// Every rule, built-in unknown rules last.
@@ -118,7 +137,10 @@ impl RuleCatalog {
 
     /// The rules of one target, with their catalog indexes.
     pub fn rules_for(&self, target: Target) -> impl Iterator<Item = (usize, &Rule)> {
-        self.rules.iter().enumerate().filter(move |(_, r)| r.target == target)
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| r.target == target)
     }
 
     /// The rule with this id.

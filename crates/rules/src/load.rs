@@ -113,12 +113,15 @@ fn validate(
     let prefix = format!("{target}/");
     let name = id.strip_prefix(&prefix);
     let well_formed = name.is_some_and(|n| {
-        !n.is_empty() && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        !n.is_empty()
+            && n.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     });
     if !well_formed {
         errors.push(
-            PackError::new(file, id_span.clone(), format!("bad rule id `{id}`"))
-                .help(format!("ids are `{prefix}<name>` with a lower-case, dash-separated name")),
+            PackError::new(file, id_span.clone(), format!("bad rule id `{id}`")).help(format!(
+                "ids are `{prefix}<name>` with a lower-case, dash-separated name"
+            )),
         );
     }
 
@@ -135,8 +138,12 @@ fn validate(
     let status = raw.status.into_inner();
     if status == Status::Unknown {
         errors.push(
-            PackError::new(file, status_span, format!("rule `{id}`: status `unknown` is reserved for usages no rule covers"))
-                .help("use auto, manual, unsupported or supported"),
+            PackError::new(
+                file,
+                status_span,
+                format!("rule `{id}`: status `unknown` is reserved for usages no rule covers"),
+            )
+            .help("use auto, manual, unsupported or supported"),
         );
     }
 
@@ -145,15 +152,26 @@ fn validate(
     if effort.class(&effort_class).is_none() {
         let known: Vec<_> = effort.classes.keys().map(String::as_str).collect();
         errors.push(
-            PackError::new(file, effort_span, format!("rule `{id}`: unknown effort class `{effort_class}`"))
-                .help(format!("classes in rules/effort.toml: {}", known.join(", "))),
+            PackError::new(
+                file,
+                effort_span,
+                format!("rule `{id}`: unknown effort class `{effort_class}`"),
+            )
+            .help(format!(
+                "classes in rules/effort.toml: {}",
+                known.join(", ")
+            )),
         );
     }
 
     let source = match raw.source {
         Some(s) if !s.get_ref().trim().is_empty() => s.into_inner(),
         Some(s) => {
-            errors.push(PackError::new(file, s.span(), format!("rule `{id}`: empty source")));
+            errors.push(PackError::new(
+                file,
+                s.span(),
+                format!("rule `{id}`: empty source"),
+            ));
             String::new()
         }
         None => {
@@ -170,7 +188,11 @@ fn validate(
     let matcher = match matcher(raw.matcher.into_inner()) {
         Ok(m) => Some(m),
         Err(message) => {
-            errors.push(PackError::new(file, match_span, format!("rule `{id}`: {message}")));
+            errors.push(PackError::new(
+                file,
+                match_span,
+                format!("rule `{id}`: {message}"),
+            ));
             None
         }
     };
@@ -210,7 +232,9 @@ fn matcher(raw: RawMatch) -> Result<Matcher, String> {
         .next()
         .ok_or("`match` needs one of name, method, member, device, backend, env")?;
     if given.next().is_some() {
-        return Err("`match` takes exactly one of name, method, member, device, backend, env".into());
+        return Err(
+            "`match` takes exactly one of name, method, member, device, backend, env".into(),
+        );
     }
     if value.trim().is_empty() {
         return Err("`match` value is empty".into());
@@ -259,7 +283,13 @@ pub fn check_duplicates(rules: &[Rule], files: &HashMap<String, DataFile>) -> Ve
             )));
         }
         let m = &rule.matcher;
-        let key = (rule.target, m.selector, m.value.as_str(), m.prefix, m.kinds.as_slice());
+        let key = (
+            rule.target,
+            m.selector,
+            m.value.as_str(),
+            m.prefix,
+            m.kinds.as_slice(),
+        );
         if let Some(first) = matches.insert(key, rule) {
             errors.push(
                 here(format!(

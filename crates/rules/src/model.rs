@@ -72,7 +72,11 @@ impl Matcher {
         let kinds = if self.kinds.is_empty() {
             self.selector.key().to_string()
         } else {
-            self.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join("|")
+            self.kinds
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join("|")
         };
         let star = match (self.prefix, self.selector) {
             (false, _) => "",

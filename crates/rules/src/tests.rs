@@ -17,9 +17,18 @@ const PACK: &str = "[pack]\nversion = \"1\"\ndescription = \"test\"\nsources = [
 
 fn catalog(rules: &str) -> Result<RuleCatalog, PackErrors> {
     RuleCatalog::from_files([
-        DataFile { name: "rules/effort.toml".into(), text: EFFORT.into() },
-        DataFile { name: "rules/ascend/pack.toml".into(), text: PACK.into() },
-        DataFile { name: "rules/ascend/test.toml".into(), text: rules.into() },
+        DataFile {
+            name: "rules/effort.toml".into(),
+            text: EFFORT.into(),
+        },
+        DataFile {
+            name: "rules/ascend/pack.toml".into(),
+            text: PACK.into(),
+        },
+        DataFile {
+            name: "rules/ascend/test.toml".into(),
+            text: rules.into(),
+        },
     ])
 }
 
@@ -65,7 +74,10 @@ fn unknown_keys_point_at_the_key() {
     let rules = GOOD.replace("step = 1", "step = 1\nseverity = \"high\"");
     let found = errors(&rules);
     assert_eq!(found.len(), 1);
-    assert!(found[0].starts_with("unknown field `severity`"), "{found:?}");
+    assert!(
+        found[0].starts_with("unknown field `severity`"),
+        "{found:?}"
+    );
     assert!(found[0].ends_with("@8:1"), "{found:?}");
 }
 
@@ -90,13 +102,17 @@ fn duplicate_ids_and_matches_are_rejected() {
     let twice = format!("{GOOD}{GOOD}");
     let found = errors(&twice);
     assert_eq!(found.len(), 2, "{found:?}");
-    assert!(found[0].starts_with("duplicate rule id `ascend/sync` (first defined at rules/ascend/test.toml:2)"));
+    assert!(found[0].starts_with(
+        "duplicate rule id `ascend/sync` (first defined at rules/ascend/test.toml:2)"
+    ));
     assert!(found[1].contains("matches name `torch.cuda.synchronize` like `ascend/sync` does"));
 }
 
 #[test]
 fn ids_carry_their_target_and_effort_classes_exist() {
-    let rules = GOOD.replace("ascend/sync", "hygon/sync").replace("trivial", "huge");
+    let rules = GOOD
+        .replace("ascend/sync", "hygon/sync")
+        .replace("trivial", "huge");
     let found = errors(&rules);
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found[0].starts_with("bad rule id `hygon/sync`"));
@@ -105,7 +121,10 @@ fn ids_carry_their_target_and_effort_classes_exist() {
 
 #[test]
 fn match_needs_exactly_one_selector() {
-    let rules = GOOD.replace("{ name = \"torch.cuda.synchronize\" }", "{ name = \"a\", env = \"B\" }");
+    let rules = GOOD.replace(
+        "{ name = \"torch.cuda.synchronize\" }",
+        "{ name = \"a\", env = \"B\" }",
+    );
     let found = errors(&rules);
     assert_eq!(found, ["rule `ascend/sync`: `match` takes exactly one of name, method, member, device, backend, env @4:9"]);
 }
@@ -145,10 +164,40 @@ source = "s"
 
 #[test]
 fn embedded_packs_load_and_every_rule_has_a_source() {
-    let catalog = RuleCatalog::embedded().unwrap_or_else(|e| panic!("{:?}", miette::Report::new(e)));
+    let catalog =
+        RuleCatalog::embedded().unwrap_or_else(|e| panic!("{:?}", miette::Report::new(e)));
     for target in Target::ALL {
         assert!(catalog.pack(target).is_some(), "no pack for {target}");
-        assert!(catalog.rules_for(target).count() > 20, "{target} pack is thin");
+        assert!(
+            catalog.rules_for(target).count() > 20,
+            "{target} pack is thin"
+        );
     }
     assert!(catalog.rules().iter().all(|r| !r.source.is_empty()));
+}
+
+#[test]
+fn a_rule_narrowed_by_kind_still_covers_other_kinds() {
+    let rules = r#"
+[[rule]]
+id = "ascend/triton"
+match = { name = "triton", prefix = true, kinds = ["import", "decorator"] }
+status = "manual"
+step = 2
+effort = "trivial"
+message = "m"
+source = "s"
+"#;
+    let catalog = catalog(rules).unwrap();
+    let index = catalog.index(Target::Ascend);
+    let usage = |kind, name: &str| migscan_core::Usage {
+        kind,
+        name: name.into(),
+        span: migscan_core::LineIndex::new("x").span(0, 1),
+    };
+    use migscan_core::UsageKind::{Call, Decorator};
+    assert!(matches!(index.lookup(&usage(Decorator, "triton.jit"), catalog.rules()), Some(Verdict::Rule(_))));
+    // `tl.load(...)` inside the kernel is part of the kernel, not an unknown API.
+    assert_eq!(index.lookup(&usage(Call, "triton.language.load"), catalog.rules()), None);
+    assert_eq!(index.lookup(&usage(Call, "flash_attn.flash_attn_func"), catalog.rules()), Some(Verdict::Unknown));
 }
