@@ -158,10 +158,22 @@ fn the_project_own_package_is_never_a_vendor_api() {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir_all(dir.path().join("vllm/engine")).unwrap();
     fs::write(dir.path().join("vllm/__init__.py"), "").unwrap();
-    fs::write(dir.path().join("vllm/engine/__init__.py"), "from vllm.config import Config\n").unwrap();
+    fs::write(
+        dir.path().join("vllm/engine/__init__.py"),
+        "from vllm.config import Config\n",
+    )
+    .unwrap();
     fs::write(dir.path().join("serve.py"), "import vllm\n").unwrap();
-    let out = stdout_ok(&migscan_in(dir.path(), &["--target", "ascend", "--format", "json", "."]));
+    let out = stdout_ok(&migscan_in(
+        dir.path(),
+        &["--target", "ascend", "--format", "json", "."],
+    ));
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let paths: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
     assert_eq!(paths, ["serve.py"]);
 }

@@ -50,7 +50,10 @@ fn rules_doc(check: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         for path in stale {
-            eprintln!("out of date: {} (run `cargo xtask rules-doc`)", path.display());
+            eprintln!(
+                "out of date: {} (run `cargo xtask rules-doc`)",
+                path.display()
+            );
         }
         ExitCode::FAILURE
     }

@@ -102,13 +102,16 @@ impl MigrationPlan {
         supported_sites: usize,
         catalog: &RuleCatalog,
     ) -> Self {
-        // rule index -> (sites, distinct APIs)
-        let mut per_rule: BTreeMap<usize, (usize, BTreeSet<&str>)> = BTreeMap::new();
+        let mut per_rule: BTreeMap<usize, RuleTally> = BTreeMap::new();
         let mut by_status: BTreeMap<&'static str, usize> = BTreeMap::new();
         for finding in findings.iter().filter(|f| f.target == target) {
-            let entry = per_rule.entry(finding.rule).or_default();
-            entry.0 += 1;
-            entry.1.insert(&finding.usage.name);
+            let tally = per_rule.entry(finding.rule).or_default();
+            tally.sites += 1;
+            let names = match finding.usage.kind {
+                UsageKind::Import => &mut tally.imports,
+                _ => &mut tally.uses,
+            };
+            names.insert(&finding.usage.name);
             *by_status
                 .entry(catalog.rule(finding.rule).status.as_str())
                 .or_default() += 1;

@@ -115,12 +115,21 @@ fn effort_is_per_distinct_api_plus_per_site() {
 fn imports_are_not_apis_of_their_own_when_the_names_are_used() {
     let catalog = catalog();
     let import = |name: &str| Finding {
-        usage: Usage { kind: UsageKind::Import, ..finding(&catalog, "ascend/sync", name).usage },
+        usage: Usage {
+            kind: UsageKind::Import,
+            ..finding(&catalog, "ascend/sync", name).usage
+        },
         ..finding(&catalog, "ascend/sync", name)
     };
-    let used = vec![import("torch.cuda"), finding(&catalog, "ascend/sync", "torch.cuda.synchronize")];
+    let used = vec![
+        import("torch.cuda"),
+        finding(&catalog, "ascend/sync", "torch.cuda.synchronize"),
+    ];
     let plan = MigrationPlan::build(Target::Ascend, &used, 0, &catalog);
-    assert_eq!((plan.steps[0].items[0].sites, plan.steps[0].items[0].apis), (2, 1));
+    assert_eq!(
+        (plan.steps[0].items[0].sites, plan.steps[0].items[0].apis),
+        (2, 1)
+    );
     let only_imported = vec![import("torch.cuda.amp"), import("torch.cuda.nvtx")];
     let plan = MigrationPlan::build(Target::Ascend, &only_imported, 0, &catalog);
     assert_eq!(plan.steps[0].items[0].apis, 2);

@@ -18,8 +18,16 @@ pub fn render_rules_doc(catalog: &RuleCatalog, target: Target) -> String {
         out.push('\n');
     }
     let rules: Vec<_> = catalog.rules_for(target).map(|(_, r)| r).collect();
-    let low = rules.iter().filter(|r| r.confidence == Confidence::Low).count();
-    let _ = writeln!(out, "{} rules, {} of them low confidence.\n", rules.len(), low);
+    let low = rules
+        .iter()
+        .filter(|r| r.confidence == Confidence::Low)
+        .count();
+    let _ = writeln!(
+        out,
+        "{} rules, {} of them low confidence.\n",
+        rules.len(),
+        low
+    );
     for step in Step::ALL {
         let in_step: Vec<_> = rules.iter().filter(|r| r.step == step).collect();
         if in_step.is_empty() {
@@ -28,7 +36,11 @@ pub fn render_rules_doc(catalog: &RuleCatalog, target: Target) -> String {
         let _ = writeln!(out, "## Step {}: {}\n", step.number(), step.title());
         out.push_str("| rule | matches | status | replacement | effort | source |\n|---|---|---|---|---|---|\n");
         for rule in in_step {
-            let confidence = if rule.confidence == Confidence::Low { " (low confidence)" } else { "" };
+            let confidence = if rule.confidence == Confidence::Low {
+                " (low confidence)"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {}{} | {} | {} | {} |",

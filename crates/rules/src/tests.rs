@@ -196,8 +196,17 @@ source = "s"
         span: migscan_core::LineIndex::new("x").span(0, 1),
     };
     use migscan_core::UsageKind::{Call, Decorator};
-    assert!(matches!(index.lookup(&usage(Decorator, "triton.jit"), catalog.rules()), Some(Verdict::Rule(_))));
+    assert!(matches!(
+        index.lookup(&usage(Decorator, "triton.jit"), catalog.rules()),
+        Some(Verdict::Rule(_))
+    ));
     // `tl.load(...)` inside the kernel is part of the kernel, not an unknown API.
-    assert_eq!(index.lookup(&usage(Call, "triton.language.load"), catalog.rules()), None);
-    assert_eq!(index.lookup(&usage(Call, "flash_attn.flash_attn_func"), catalog.rules()), Some(Verdict::Unknown));
+    assert_eq!(
+        index.lookup(&usage(Call, "triton.language.load"), catalog.rules()),
+        None
+    );
+    assert_eq!(
+        index.lookup(&usage(Call, "flash_attn.flash_attn_func"), catalog.rules()),
+        Some(Verdict::Unknown)
+    );
 }
