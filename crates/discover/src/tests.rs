@@ -90,6 +90,6 @@ fn symlinks_never_leave_the_root() {
 fn a_file_root_is_scanned_as_given() {
     let dir = tree(&[("a.py", "")]);
     let path = dir.path().join("a.py");
-    let discovery = discover(&[path.clone()], &DiscoverOptions::default());
+    let discovery = discover(std::slice::from_ref(&path), &DiscoverOptions::default());
     assert_eq!(discovery.files[0].path, path);
 }
