@@ -12,6 +12,38 @@ pub use span::{LineIndex, Span};
 pub use target::{Confidence, Severity, Status, Step, Target, UnknownTarget};
 pub use usage::{Usage, UsageKind};
 
+/// What a frontend found in one file.
+#[derive(Debug, Default)]
+pub struct Extraction {
+    /// Usages in source order.
+    pub usages: Vec<Usage>,
+    /// Whether the parser had to recover from syntax errors; usages are then
+    /// extracted from the parts it could parse.
+    pub has_syntax_errors: bool,
+}
+
+impl Extraction {
+    /// Sorts usages into source order and drops exact repeats, so every
+    /// frontend hands the matcher the same shape of list.
+    pub fn normalized(mut usages: Vec<Usage>, has_syntax_errors: bool) -> Self {
+        usages.sort_by(|a, b| a.span.cmp(&b.span).then_with(|| a.kind.cmp(&b.kind)));
+        usages.dedup();
+        Self { usages, has_syntax_errors }
+    }
+}
+
+/// Why a file could not be read by its frontend at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseFailure(pub String);
+
+impl std::fmt::Display for ParseFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ParseFailure {}
+
 /// One place in a scanned file that a rule (or the unknown-API check) flagged
 /// for one target.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -28,8 +28,35 @@ pub enum UsageKind {
     DeviceString,
     /// A string in a distributed-backend position (`backend="nccl"`).
     BackendString,
-    /// An environment variable read or written (`os.environ["CUDA_VISIBLE_DEVICES"]`).
+    /// An environment variable read or written (`os.environ["CUDA_VISIBLE_DEVICES"]`,
+    /// `export NCCL_DEBUG=INFO`, `ENV CUDA_HOME=...`).
     EnvVar,
+    /// A C/C++ header included (`cuda_runtime.h`, `cub/cub.cuh`).
+    Include,
+    /// A C/C++ or Rust identifier used (called, named as a type, macro or
+    /// constant): `cudaMemcpyAsync`, `at::cuda::getCurrentCUDAStream`,
+    /// `Device::Cuda`.
+    Symbol,
+    /// A CUDA kernel definition (`__global__`): the kernel's name; the
+    /// usage's weight is its length in lines.
+    KernelDef,
+    /// A kernel launch (`kernel<<<grid, block>>>(...)`): the kernel's name.
+    KernelLaunch,
+    /// A language construct with no name of its own: `inline-asm`,
+    /// `ptx-mma`, `full-warp-mask`, `hardcoded-warp-size`, ...
+    Construct,
+    /// A package named in a requirements file, `pyproject.toml`,
+    /// `environment.yml` or `Cargo.toml` (normalized: lower case, `-`).
+    Package,
+    /// A container base image (`FROM nvidia/cuda:12.1.0-devel-ubuntu22.04`).
+    Image,
+    /// A cluster resource: Kubernetes resource names, node selectors, Slurm gres.
+    Resource,
+    /// A program run from a script or container build (`nvidia-smi`, `nvcc`).
+    Command,
+    /// A build-system setting: CMake languages, packages, variables and
+    /// targets; compiler flags.
+    BuildSetting,
 }
 
 impl UsageKind {
@@ -45,6 +72,16 @@ impl UsageKind {
             UsageKind::DeviceString => "device-string",
             UsageKind::BackendString => "backend-string",
             UsageKind::EnvVar => "env-var",
+            UsageKind::Include => "include",
+            UsageKind::Symbol => "symbol",
+            UsageKind::KernelDef => "kernel-def",
+            UsageKind::KernelLaunch => "kernel-launch",
+            UsageKind::Construct => "construct",
+            UsageKind::Package => "package",
+            UsageKind::Image => "image",
+            UsageKind::Resource => "resource",
+            UsageKind::Command => "command",
+            UsageKind::BuildSetting => "build-setting",
         }
     }
 
@@ -66,4 +103,19 @@ pub struct Usage {
     pub name: String,
     /// Where it is; for strings, the string literal.
     pub span: Span,
+    /// How big the used construct is, for effort: a kernel's lines; 1 for
+    /// everything else.
+    pub weight: u32,
+}
+
+impl Usage {
+    /// A usage of weight 1.
+    pub fn new(kind: UsageKind, name: impl Into<String>, span: Span) -> Self {
+        Self {
+            kind,
+            name: name.into(),
+            span,
+            weight: 1,
+        }
+    }
 }

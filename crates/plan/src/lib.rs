@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Default)]
 struct RuleTally<'f> {
     sites: usize,
+    lines: u64,
     imports: BTreeSet<&'f str>,
     uses: BTreeSet<&'f str>,
 }
@@ -107,6 +108,10 @@ impl MigrationPlan {
         for finding in findings.iter().filter(|f| f.target == target) {
             let tally = per_rule.entry(finding.rule).or_default();
             tally.sites += 1;
+            // Only sized constructs (kernels) have lines to pay for.
+            if finding.usage.weight > 1 {
+                tally.lines += u64::from(finding.usage.weight);
+            }
             let names = match finding.usage.kind {
                 UsageKind::Import => &mut tally.imports,
                 _ => &mut tally.uses,
@@ -135,7 +140,9 @@ impl MigrationPlan {
             let rule = catalog.rule(rule_index);
             let class = catalog.effort().class(&rule.effort);
             let hours = class.map_or_else(Hours::default, |c| {
-                c.per_api.times(apis as f64) + c.per_site.times(sites as f64)
+                c.per_api.times(apis as f64)
+                    + c.per_site.times(sites as f64)
+                    + c.per_line.times(tally.lines as f64)
             });
             if rule.status == Status::Unsupported {
                 blockers += apis;

@@ -58,11 +58,7 @@ fn finding(catalog: &RuleCatalog, id: &str, name: &str) -> Finding {
         target: Target::Ascend,
         rule,
         file: 0,
-        usage: Usage {
-            kind: UsageKind::Call,
-            name: name.into(),
-            span: LineIndex::new("x").span(0, 1),
-        },
+        usage: Usage::new(UsageKind::Call, name, LineIndex::new("x").span(0, 1)),
     }
 }
 

@@ -144,7 +144,7 @@ impl<'s> Extractor<'s, '_> {
 
     fn emit(&mut self, kind: UsageKind, name: String, node: Node) {
         let span = self.lines.span(node.start_byte(), node.end_byte());
-        self.usages.push(Usage { kind, name, span });
+        self.usages.push(Usage::new(kind, name, span));
     }
 
     fn imports(&mut self, node: Node) {

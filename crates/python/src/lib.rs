@@ -14,30 +14,8 @@ mod extract;
 mod positions;
 mod strings;
 
-use migscan_core::Usage;
+pub use migscan_core::{Extraction, ParseFailure};
 use tree_sitter::Parser;
-
-/// What the frontend found in one file.
-#[derive(Debug, Default)]
-pub struct Extraction {
-    /// Usages in source order.
-    pub usages: Vec<Usage>,
-    /// Whether the parser had to recover from syntax errors; usages are then
-    /// extracted from the parts it could parse.
-    pub has_syntax_errors: bool,
-}
-
-/// Why a file could not be parsed at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseFailure(pub String);
-
-impl std::fmt::Display for ParseFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ParseFailure {}
 
 /// A reusable Python parser plus the extraction logic. Create one per thread.
 pub struct PythonFrontend {
@@ -62,13 +40,8 @@ impl PythonFrontend {
             .ok_or_else(|| ParseFailure("the Python parser gave up on this file".into()))?;
         let root = tree.root_node();
         let bindings = bindings::Bindings::collect(root, source);
-        let mut usages = extract::usages(root, source, &bindings);
-        usages.sort_by(|a, b| a.span.cmp(&b.span).then_with(|| a.kind.cmp(&b.kind)));
-        usages.dedup();
-        Ok(Extraction {
-            usages,
-            has_syntax_errors: root.has_error(),
-        })
+        let usages = extract::usages(root, source, &bindings);
+        Ok(Extraction::normalized(usages, root.has_error()))
     }
 }
 

@@ -60,6 +60,9 @@ pub struct EffortClass {
     pub per_api: Hours,
     /// Cost per site: editing and testing each place.
     pub per_site: Hours,
+    /// Cost per line of a sized construct (a kernel's body), on top.
+    #[serde(default)]
+    pub per_line: Hours,
 }
 
 /// Every effort class, by name.
@@ -86,7 +89,11 @@ impl EffortModel {
         for (name, class) in raw.class {
             let span = class.span();
             let class = class.into_inner();
-            for (what, h) in [("per_api", class.per_api), ("per_site", class.per_site)] {
+            for (what, h) in [
+                ("per_api", class.per_api),
+                ("per_site", class.per_site),
+                ("per_line", class.per_line),
+            ] {
                 let ordered = 0.0 <= h.low && h.low <= h.likely && h.likely <= h.high;
                 if !ordered {
                     errors.push(

@@ -2,6 +2,7 @@
 
 use crate::model::{Rule, Selector};
 use migscan_core::{Usage, UsageKind};
+use std::cell::Cell;
 use std::collections::HashMap;
 
 /// How a usage fared against a pack.
@@ -17,12 +18,14 @@ pub enum Verdict {
 ///
 /// Exact matches win over prefix matches, and a longer prefix over a shorter
 /// one, so `torch.cuda.amp.GradScaler` can have its own rule under a
-/// `torch.cuda` catch-all.
+/// `torch.cuda` catch-all, and `cublasLt` its own under `cublas`.
 #[derive(Debug, Default)]
 pub struct RuleIndex {
     exact: HashMap<Selector, HashMap<String, Vec<usize>>>,
-    prefix: HashMap<String, Vec<usize>>,
-    env_prefixes: Vec<(String, usize)>,
+    /// Dotted-name prefixes, looked up segment by segment.
+    dotted: HashMap<String, Vec<usize>>,
+    /// String and identifier prefixes per selector, longest first.
+    prefixes: HashMap<Selector, Vec<(String, usize)>>,
 }
 
 impl RuleIndex {
@@ -40,15 +43,13 @@ impl RuleIndex {
                     .entry(value)
                     .or_default()
                     .push(i),
-                (true, Selector::Env) => index.env_prefixes.push((value, i)),
-                // Validation allows prefixes on names and env vars only.
-                (true, _) => index.prefix.entry(value).or_default().push(i),
+                (true, Selector::Name) => index.dotted.entry(value).or_default().push(i),
+                (true, selector) => index.prefixes.entry(selector).or_default().push((value, i)),
             }
         }
-        // Longest env prefix first.
-        index
-            .env_prefixes
-            .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
+        for list in index.prefixes.values_mut() {
+            list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
+        }
         index
     }
 
@@ -60,43 +61,50 @@ impl RuleIndex {
     /// is part of what the rule already reports, not an unknown API.
     pub fn lookup(&self, usage: &Usage, rules: &[Rule]) -> Option<Verdict> {
         let selector = Selector::of(usage.kind);
-        let covered = std::cell::Cell::new(false);
+        let key = Selector::usage_key(usage);
+        let covered = Cell::new(false);
         let accepts = |&&i: &&usize| {
             let m = &rules[i].matcher;
-            if m.except.iter().any(|e| is_under(&usage.name, e)) {
+            if m.except.iter().any(|e| is_under(key, e)) {
                 return false;
             }
             covered.set(true);
             m.kinds.is_empty() || m.kinds.contains(&usage.kind)
         };
-        if let Some(found) = self
-            .exact
-            .get(&selector)
-            .and_then(|names| names.get(usage.name.as_str()))
-            .and_then(|c| c.iter().find(accepts))
-        {
-            return Some(Verdict::Rule(*found));
+        let exact = self.exact.get(&selector);
+        // C++ names also match by their last segment: `at::cuda::getCurrentCUDAStream`
+        // and a `using`-imported `getCurrentCUDAStream` are the same API.
+        let last = (selector == Selector::Symbol)
+            .then(|| key.rsplit("::").next())
+            .flatten()
+            .filter(|l| *l != key);
+        for candidate in std::iter::once(key).chain(last) {
+            if let Some(found) = exact
+                .and_then(|names| names.get(candidate))
+                .and_then(|c| c.iter().find(accepts))
+            {
+                return Some(Verdict::Rule(*found));
+            }
         }
-        match selector {
-            Selector::Name => {
-                for prefix in dotted_prefixes(&usage.name) {
-                    if let Some(found) =
-                        self.prefix.get(prefix).and_then(|c| c.iter().find(accepts))
-                    {
-                        return Some(Verdict::Rule(*found));
-                    }
+        if selector == Selector::Name {
+            for prefix in dotted_prefixes(key) {
+                if let Some(found) = self.dotted.get(prefix).and_then(|c| c.iter().find(accepts)) {
+                    return Some(Verdict::Rule(*found));
                 }
             }
-            Selector::Env => {
-                if let Some((_, i)) = self
-                    .env_prefixes
-                    .iter()
-                    .find(|(p, _)| usage.name.starts_with(p.as_str()))
-                {
+        } else if let Some(list) = self.prefixes.get(&selector) {
+            for candidate in std::iter::once(key).chain(last) {
+                let hit = list.iter().find(|(p, i)| {
+                    let starts = match selector {
+                        Selector::Symbol => has_identifier_prefix(candidate, p),
+                        _ => candidate.starts_with(p.as_str()),
+                    };
+                    starts && accepts(&i)
+                });
+                if let Some((_, i)) = hit {
                     return Some(Verdict::Rule(*i));
                 }
             }
-            _ => {}
         }
         (!covered.get() && looks_cuda_specific(usage)).then_some(Verdict::Unknown)
     }
@@ -111,6 +119,15 @@ fn is_under(name: &str, parent: &str) -> bool {
 /// `a.b.c` → `a.b.c`, `a.b`, `a`.
 fn dotted_prefixes(name: &str) -> impl Iterator<Item = &str> {
     std::iter::once(name).chain(name.rmatch_indices('.').map(move |(i, _)| &name[..i]))
+}
+
+/// Whether `name` starts with the identifier prefix `prefix`: the prefix,
+/// then the end or anything but a lower-case letter. `cuda` matches
+/// `cudaMemcpy` and `cuda_fp16`, not `cudaify`; `cu` matches `cuInit`, not
+/// `custom_op`.
+fn has_identifier_prefix(name: &str, prefix: &str) -> bool {
+    name.strip_prefix(prefix)
+        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_lowercase()))
 }
 
 /// Module-path segments that only exist for NVIDIA hardware.
@@ -147,27 +164,106 @@ const CUDA_ENV_PREFIXES: &[&str] = &[
     "NVTE_",
 ];
 
+/// C/C++ identifier prefixes of NVIDIA APIs (identifier-boundary prefixes).
+const CUDA_SYMBOL_PREFIXES: &[&str] = &[
+    "cuda",
+    "cu",
+    "cublas",
+    "cublasLt",
+    "cudnn",
+    "curand",
+    "cufft",
+    "cusparse",
+    "cusolver",
+    "nccl",
+    "nvrtc",
+    "nvtx",
+    "nvml",
+    "CUDA_",
+    "CUBLAS_",
+    "CUDNN_",
+    "CURAND_",
+    "CUFFT_",
+    "CUSPARSE_",
+    "CUSOLVER_",
+    "NCCL_",
+    "NVRTC_",
+    "C10_CUDA_",
+    "AT_CUDA_",
+    "__nv_",
+];
+
+/// Header prefixes of NVIDIA libraries and of PyTorch's CUDA C++ API.
+const CUDA_HEADER_PREFIXES: &[&str] = &[
+    "cuda",
+    "cublas",
+    "cudnn",
+    "curand",
+    "cufft",
+    "cusparse",
+    "cusolver",
+    "nccl",
+    "nvrtc",
+    "nvtx",
+    "nvml",
+    "cub/",
+    "thrust/",
+    "cutlass/",
+    "cute/",
+    "mma.h",
+    "sm_",
+    "ATen/cuda/",
+    "c10/cuda/",
+    "torch/csrc/cuda/",
+    "cooperative_groups",
+    "crt/",
+];
+
 /// Whether a usage no rule covers still looks tied to CUDA, so that gaps in a
 /// pack show up as `unknown` instead of passing silently. Methods and members
 /// on unknown receivers never count: `args.use_cuda` is the project's own name.
 pub fn looks_cuda_specific(usage: &Usage) -> bool {
+    let name = usage.name.as_str();
     match usage.kind {
         UsageKind::Import | UsageKind::Call | UsageKind::Attribute | UsageKind::Decorator => {
-            let root = usage
-                .name
+            let root = name
                 .split('.')
                 .next()
                 .unwrap_or_default()
                 .to_ascii_lowercase();
             CUDA_PACKAGES.contains(&root.as_str())
-                || usage
-                    .name
+                || name
                     .split('.')
                     .any(|segment| CUDA_SEGMENTS.contains(&segment.to_ascii_lowercase().as_str()))
         }
-        UsageKind::DeviceString => usage.name == "cuda",
-        UsageKind::BackendString => usage.name == "nccl",
-        UsageKind::EnvVar => CUDA_ENV_PREFIXES.iter().any(|p| usage.name.starts_with(p)),
+        UsageKind::DeviceString => name == "cuda",
+        UsageKind::BackendString => name == "nccl",
+        UsageKind::EnvVar => CUDA_ENV_PREFIXES.iter().any(|p| name.starts_with(p)),
+        UsageKind::Symbol => {
+            let last = name.rsplit("::").next().unwrap_or(name);
+            name.contains("cuda::")
+                || name.starts_with("nvcuda::")
+                || CUDA_SYMBOL_PREFIXES
+                    .iter()
+                    .any(|p| has_identifier_prefix(last, p))
+        }
+        UsageKind::Include => CUDA_HEADER_PREFIXES.iter().any(|p| name.starts_with(p)),
+        UsageKind::KernelDef | UsageKind::KernelLaunch | UsageKind::Construct => true,
+        UsageKind::Package => {
+            name.contains("cuda")
+                || name.starts_with("nvidia-")
+                || CUDA_PACKAGES.contains(&name.replace('-', "_").as_str())
+        }
+        UsageKind::Image => name.contains("nvidia/") || name.starts_with("nvcr.io/"),
+        UsageKind::Resource => name.starts_with("nvidia.com/"),
+        UsageKind::Command => {
+            name.starts_with("nvidia-") || ["nvcc", "nsys", "ncu", "dcgmi"].contains(&name)
+        }
+        UsageKind::BuildSetting => {
+            name.to_ascii_uppercase().contains("CUDA")
+                || name.starts_with("-gencode")
+                || name.starts_with("-arch")
+        }
         UsageKind::Method | UsageKind::Member => false,
     }
 }
@@ -187,5 +283,15 @@ mod tests {
         assert!(is_under("torch.cuda.amp.autocast", "torch.cuda.amp"));
         assert!(is_under("torch.cuda.amp", "torch.cuda.amp"));
         assert!(!is_under("torch.cuda.ampere", "torch.cuda.amp"));
+    }
+
+    #[test]
+    fn identifier_prefixes_stop_at_lower_case_continuations() {
+        assert!(has_identifier_prefix("cudaMemcpy", "cuda"));
+        assert!(has_identifier_prefix("cuda_fp16", "cuda"));
+        assert!(has_identifier_prefix("cuInit", "cu"));
+        assert!(!has_identifier_prefix("custom_op", "cu"));
+        assert!(!has_identifier_prefix("cudaify", "cuda"));
+        assert!(!has_identifier_prefix("cublasSgemm", "cuda"));
     }
 }

@@ -173,18 +173,23 @@ impl RuleCatalog {
     }
 
     /// The catalog index of the built-in rule for an uncovered usage of
-    /// `target`: distributed names and backends go to step 3, environment
-    /// variables to step 4, the rest to step 1.
+    /// `target`: collectives go to step 3, build settings to step 2,
+    /// environment variables, packages, images, resources and commands to
+    /// step 4, everything else (APIs, headers, kernels) to step 1.
     pub fn unknown_rule(&self, target: Target, usage: &migscan_core::Usage) -> usize {
         use migscan_core::UsageKind;
         let lower = usage.name.to_ascii_lowercase();
         let step = match usage.kind {
             UsageKind::BackendString => Step::DistributedCommunication,
-            UsageKind::EnvVar if lower.starts_with("nccl") => Step::DistributedCommunication,
-            UsageKind::EnvVar => Step::ClusterGovernance,
             _ if lower.contains("nccl") || lower.contains("distributed") => {
                 Step::DistributedCommunication
             }
+            UsageKind::BuildSetting => Step::CompilationOptimization,
+            UsageKind::EnvVar
+            | UsageKind::Package
+            | UsageKind::Image
+            | UsageKind::Resource
+            | UsageKind::Command => Step::ClusterGovernance,
             _ => Step::OperatorCoverage,
         };
         self.unknown[&(target, step)]
@@ -201,9 +206,10 @@ fn pack_member(name: &str) -> Option<(Target, &str)> {
 
 fn unknown_rule(target: Target, step: Step) -> Rule {
     let what = match step {
+        Step::OperatorCoverage => "api",
+        Step::CompilationOptimization => "build",
         Step::DistributedCommunication => "distributed",
-        Step::ClusterGovernance => "env",
-        _ => "api",
+        Step::ClusterGovernance => "ops",
     };
     Rule {
         id: format!("{target}/unknown-cuda-{what}"),
@@ -223,7 +229,7 @@ fn unknown_rule(target: Target, step: Step) -> Rule {
             "looks CUDA-specific, but the {target} pack has no rule for it: check by hand whether {} supports it",
             target.title()
         ),
-        source: "migscan built-in: names with CUDA segments (cuda, cudnn, nccl, nvml, ...), CUDA_/NCCL_ variables, `cuda` devices and `nccl` backends not covered by a rule".into(),
+        source: "migscan built-in: CUDA-looking names, headers, kernels, variables, packages, images, resources and commands that no rule of the pack covers (docs/rules.md, Unknown usages)".into(),
         confidence: Confidence::Low,
         location: RuleLocation {
             file: "built-in".into(),

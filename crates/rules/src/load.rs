@@ -59,6 +59,14 @@ struct RawMatch {
     device: Option<String>,
     backend: Option<String>,
     env: Option<String>,
+    symbol: Option<String>,
+    include: Option<String>,
+    construct: Option<String>,
+    package: Option<String>,
+    image: Option<String>,
+    resource: Option<String>,
+    command: Option<String>,
+    setting: Option<String>,
     #[serde(default)]
     prefix: bool,
     #[serde(default)]
@@ -219,22 +227,32 @@ fn validate(
 }
 
 fn matcher(raw: RawMatch) -> Result<Matcher, String> {
-    let selectors = [
-        (Selector::Name, raw.name),
-        (Selector::Method, raw.method),
-        (Selector::Member, raw.member),
-        (Selector::Device, raw.device),
-        (Selector::Backend, raw.backend),
-        (Selector::Env, raw.env),
+    let values = [
+        raw.name,
+        raw.method,
+        raw.member,
+        raw.device,
+        raw.backend,
+        raw.env,
+        raw.symbol,
+        raw.include,
+        raw.construct,
+        raw.package,
+        raw.image,
+        raw.resource,
+        raw.command,
+        raw.setting,
     ];
-    let mut given = selectors.into_iter().filter_map(|(s, v)| Some((s, v?)));
+    let keys = || Selector::ALL.map(Selector::key).join(", ");
+    let mut given = Selector::ALL
+        .into_iter()
+        .zip(values)
+        .filter_map(|(s, v)| Some((s, v?)));
     let (selector, value) = given
         .next()
-        .ok_or("`match` needs one of name, method, member, device, backend, env")?;
+        .ok_or_else(|| format!("`match` needs one of {}", keys()))?;
     if given.next().is_some() {
-        return Err(
-            "`match` takes exactly one of name, method, member, device, backend, env".into(),
-        );
+        return Err(format!("`match` takes exactly one of {}", keys()));
     }
     if value.trim().is_empty() {
         return Err("`match` value is empty".into());
@@ -253,8 +271,11 @@ fn matcher(raw: RawMatch) -> Result<Matcher, String> {
     if !raw.except.is_empty() && !raw.prefix {
         return Err("`except` only applies to `prefix = true` matches".into());
     }
-    if raw.prefix && !matches!(selector, Selector::Name | Selector::Env) {
-        return Err("`prefix` applies to `name` and `env` matches only".into());
+    if raw.prefix && !selector.allows_prefix() {
+        return Err(format!(
+            "`prefix` does not apply to `{}` matches",
+            selector.key()
+        ));
     }
     Ok(Matcher {
         selector,

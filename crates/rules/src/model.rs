@@ -19,6 +19,23 @@ pub enum Selector {
     Backend,
     /// Environment variable names.
     Env,
+    /// C/C++ and Rust identifiers.
+    Symbol,
+    /// Included headers.
+    Include,
+    /// Kernel definitions (`kernel-definition`), launches (`kernel-launch`)
+    /// and unnamed constructs (`inline-asm`, `full-warp-mask`, ...).
+    Construct,
+    /// Dependencies in requirements and manifests.
+    Package,
+    /// Container base images.
+    Image,
+    /// Cluster resources.
+    Resource,
+    /// Programs run from scripts.
+    Command,
+    /// Build-system settings and compiler flags.
+    Setting,
 }
 
 impl Selector {
@@ -33,8 +50,59 @@ impl Selector {
             UsageKind::DeviceString => Selector::Device,
             UsageKind::BackendString => Selector::Backend,
             UsageKind::EnvVar => Selector::Env,
+            UsageKind::Symbol => Selector::Symbol,
+            UsageKind::Include => Selector::Include,
+            UsageKind::KernelDef | UsageKind::KernelLaunch | UsageKind::Construct => {
+                Selector::Construct
+            }
+            UsageKind::Package => Selector::Package,
+            UsageKind::Image => Selector::Image,
+            UsageKind::Resource => Selector::Resource,
+            UsageKind::Command => Selector::Command,
+            UsageKind::BuildSetting => Selector::Setting,
         }
     }
+
+    /// The string of `usage` this selector compares: the construct id for
+    /// kernels, the name for everything else.
+    pub fn usage_key(usage: &migscan_core::Usage) -> &str {
+        match usage.kind {
+            UsageKind::KernelDef => "kernel-definition",
+            UsageKind::KernelLaunch => "kernel-launch",
+            _ => &usage.name,
+        }
+    }
+
+    /// Whether rules of this selector may set `prefix = true`.
+    pub fn allows_prefix(self) -> bool {
+        !matches!(
+            self,
+            Selector::Method
+                | Selector::Member
+                | Selector::Device
+                | Selector::Backend
+                | Selector::Construct
+                | Selector::Command
+        )
+    }
+
+    /// Every selector, in the order `match` keys are documented.
+    pub const ALL: [Selector; 14] = [
+        Selector::Name,
+        Selector::Method,
+        Selector::Member,
+        Selector::Device,
+        Selector::Backend,
+        Selector::Env,
+        Selector::Symbol,
+        Selector::Include,
+        Selector::Construct,
+        Selector::Package,
+        Selector::Image,
+        Selector::Resource,
+        Selector::Command,
+        Selector::Setting,
+    ];
 
     /// The key of the `match` table that selects this.
     pub fn key(self) -> &'static str {
@@ -45,6 +113,14 @@ impl Selector {
             Selector::Device => "device",
             Selector::Backend => "backend",
             Selector::Env => "env",
+            Selector::Symbol => "symbol",
+            Selector::Include => "include",
+            Selector::Construct => "construct",
+            Selector::Package => "package",
+            Selector::Image => "image",
+            Selector::Resource => "resource",
+            Selector::Command => "command",
+            Selector::Setting => "setting",
         }
     }
 }
@@ -57,8 +133,10 @@ pub struct Matcher {
     /// The name, method, string or variable it matches.
     pub value: String,
     /// Whether `value` is a prefix: for names, the name and everything under
-    /// it (`torch.cuda` matches `torch.cuda.amp.autocast`); for environment
-    /// variables, a plain string prefix (`NCCL_`).
+    /// it (`torch.cuda` matches `torch.cuda.amp.autocast`); for symbols, an
+    /// identifier prefix followed by anything but a lower-case letter
+    /// (`cuda` matches `cudaMemcpy`, not `cudaify`); otherwise a plain string
+    /// prefix (`NCCL_`, `nvidia/cuda`).
     pub prefix: bool,
     /// Names under a prefix that this rule leaves to others or to nobody.
     pub except: Vec<String>,
@@ -112,7 +190,9 @@ pub struct Rule {
     pub matcher: Matcher,
     /// How matched usages fare on the target.
     pub status: Status,
-    /// What to write instead, if anything.
+    /// What to write instead, if anything. In a prefix rule, `{suffix}`
+    /// stands for what follows the prefix (`hip{suffix}`: `cudaMemcpy` →
+    /// `hipMemcpy`).
     pub replacement: Option<String>,
     /// The migration step the change belongs to.
     pub step: Step,
@@ -126,4 +206,20 @@ pub struct Rule {
     pub confidence: Confidence,
     /// Where the rule is defined.
     pub location: RuleLocation,
+}
+
+impl Rule {
+    /// The replacement for one matched name, with `{suffix}` filled in.
+    pub fn replacement_for(&self, matched: &str) -> Option<String> {
+        let replacement = self.replacement.as_deref()?;
+        if !replacement.contains("{suffix}") {
+            return Some(replacement.to_string());
+        }
+        let name = matched.rsplit("::").next().unwrap_or(matched);
+        let suffix = [matched, name]
+            .into_iter()
+            .find_map(|n| n.strip_prefix(self.matcher.value.as_str()))
+            .unwrap_or(name);
+        Some(replacement.replace("{suffix}", suffix))
+    }
 }

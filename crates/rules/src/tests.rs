@@ -126,7 +126,7 @@ fn match_needs_exactly_one_selector() {
         "{ name = \"a\", env = \"B\" }",
     );
     let found = errors(&rules);
-    assert_eq!(found, ["rule `ascend/sync`: `match` takes exactly one of name, method, member, device, backend, env @4:9"]);
+    assert_eq!(found, ["rule `ascend/sync`: `match` takes exactly one of name, method, member, device, backend, env, symbol, include, construct, package, image, resource, command, setting @4:9"]);
 }
 
 #[test]
@@ -146,10 +146,12 @@ source = "s"
     );
     let catalog = catalog(&rules).unwrap();
     let index = catalog.index(Target::Ascend);
-    let usage = |name: &str| migscan_core::Usage {
-        kind: migscan_core::UsageKind::Call,
-        name: name.into(),
-        span: migscan_core::LineIndex::new("x").span(0, 1),
+    let usage = |name: &str| {
+        migscan_core::Usage::new(
+            migscan_core::UsageKind::Call,
+            name,
+            migscan_core::LineIndex::new("x").span(0, 1),
+        )
     };
     let id = |name: &str| match index.lookup(&usage(name), catalog.rules()) {
         Some(Verdict::Rule(i)) => catalog.rule(i).id.clone(),
@@ -190,10 +192,8 @@ source = "s"
 "#;
     let catalog = catalog(rules).unwrap();
     let index = catalog.index(Target::Ascend);
-    let usage = |kind, name: &str| migscan_core::Usage {
-        kind,
-        name: name.into(),
-        span: migscan_core::LineIndex::new("x").span(0, 1),
+    let usage = |kind, name: &str| {
+        migscan_core::Usage::new(kind, name, migscan_core::LineIndex::new("x").span(0, 1))
     };
     use migscan_core::UsageKind::{Call, Decorator};
     assert!(matches!(

@@ -1,0 +1,340 @@
+//! The walk over a C++/CUDA syntax tree.
+
+use crate::constructs::{
+    is_full_warp_mask, is_hardcoded_warp_size, is_tensor_core_asm, FULL_WARP_MASK,
+    HARDCODED_WARP_SIZE, INLINE_ASM, PTX_MMA,
+};
+use migscan_core::{LineIndex, Usage, UsageKind};
+use tree_sitter::Node;
+
+/// Emits every usage under `root`.
+pub fn usages(root: Node, source: &str) -> Vec<Usage> {
+    let mut extractor = Extractor {
+        source,
+        lines: LineIndex::new(source),
+        usages: Vec::new(),
+    };
+    extractor.walk(root);
+    extractor.usages
+}
+
+struct Extractor<'s> {
+    source: &'s str,
+    lines: LineIndex<'s>,
+    usages: Vec<Usage>,
+}
+
+/// Nodes that are text, not code.
+const SKIPPED: &[&str] = &[
+    "comment",
+    "string_literal",
+    "raw_string_literal",
+    "char_literal",
+    "concatenated_string",
+    "system_lib_string",
+    "primitive_type",
+    "field_identifier",
+    "namespace_identifier",
+];
+
+impl<'s> Extractor<'s> {
+    fn text(&self, node: Node) -> &'s str {
+        &self.source[node.byte_range()]
+    }
+
+    fn emit(&mut self, kind: UsageKind, name: impl Into<String>, start: usize, end: usize) -> &mut Usage {
+        let span = self.lines.span(start, end);
+        self.usages.push(Usage::new(kind, name, span));
+        self.usages.last_mut().expect("just pushed")
+    }
+
+    fn emit_node(&mut self, kind: UsageKind, name: impl Into<String>, node: Node) {
+        self.emit(kind, name, node.start_byte(), node.end_byte());
+    }
+
+    fn walk<'t>(&mut self, root: Node<'t>) {
+        let mut stack = vec![root];
+        let mut cursor = root.walk();
+        while let Some(node) = stack.pop() {
+            let mut push = |stack: &mut Vec<Node<'t>>, field: &str| {
+                if let Some(child) = node.child_by_field_name(field) {
+                    stack.push(child);
+                }
+            };
+            match node.kind() {
+                kind if SKIPPED.contains(&kind) => {}
+                "preproc_include" => self.include(node),
+                "preproc_def" | "preproc_function_def" => {
+                    if let Some(value) = node.child_by_field_name("value") {
+                        self.macro_body(value);
+                    }
+                }
+                "function_definition" => {
+                    self.kernel_definition(node);
+                    push(&mut stack, "type");
+                    if let Some(declarator) = node.child_by_field_name("declarator") {
+                        stack.extend(parameters_of(declarator));
+                    }
+                    push(&mut stack, "body");
+                }
+                // Declared names are definitions; only types and values are uses.
+                "parameter_declaration" | "field_declaration" | "optional_parameter_declaration" => {
+                    push(&mut stack, "type");
+                    push(&mut stack, "default_value");
+                }
+                "declaration" => {
+                    push(&mut stack, "type");
+                    let mut c = node.walk();
+                    for declarator in node.children_by_field_name("declarator", &mut c) {
+                        if declarator.kind() == "init_declarator" {
+                            if let Some(value) = declarator.child_by_field_name("value") {
+                                stack.push(value);
+                            }
+                        } else if declarator.kind() == "function_declarator" {
+                            stack.extend(parameters_of(declarator));
+                        }
+                    }
+                }
+                "call_expression" => self.call(node, &mut stack),
+                "qualified_identifier" => {
+                    let (name, rest) = self.qualified(node);
+                    self.emit_node(UsageKind::Symbol, name, node);
+                    stack.extend(rest);
+                }
+                "template_type" | "template_function" => {
+                    if let Some(name) = node.child_by_field_name("name") {
+                        let text = self.text(name).to_string();
+                        self.emit_node(UsageKind::Symbol, text, name);
+                    }
+                    push(&mut stack, "arguments");
+                }
+                "identifier" | "type_identifier" => {
+                    let text = self.text(node).to_string();
+                    self.emit_node(UsageKind::Symbol, text, node);
+                }
+                "field_expression" => {
+                    // `a.b` reads a field; calls of methods are handled in `call`.
+                    push(&mut stack, "argument");
+                }
+                "gnu_asm_expression" | "asm_statement" => {
+                    let text = self.text(node);
+                    let tensor_cores = is_tensor_core_asm(text);
+                    let end = node.start_byte() + text.find('(').unwrap_or(text.len());
+                    self.emit(UsageKind::Construct, INLINE_ASM, node.start_byte(), end);
+                    if tensor_cores {
+                        self.emit(UsageKind::Construct, PTX_MMA, node.start_byte(), end);
+                    }
+                }
+                "number_literal" => {
+                    if is_full_warp_mask(self.text(node)) {
+                        self.emit_node(UsageKind::Construct, FULL_WARP_MASK, node);
+                    }
+                }
+                "binary_expression" => {
+                    self.warp_arithmetic(node);
+                    stack.extend(node.named_children(&mut cursor));
+                }
+                _ => stack.extend(node.named_children(&mut cursor)),
+            }
+        }
+    }
+
+    /// `#include <cuda_runtime.h>`, `#include "cub/cub.cuh"`.
+    fn include(&mut self, node: Node) {
+        let Some(path) = node.child_by_field_name("path") else {
+            return;
+        };
+        let header = self
+            .text(path)
+            .trim_matches(|c| matches!(c, '<' | '>' | '"'))
+            .to_string();
+        self.emit_node(UsageKind::Include, header, path);
+    }
+
+    /// Macro bodies are unparsed text: their identifiers count as symbols,
+    /// so a `CUDA_CHECK` macro wrapping `cudaGetErrorString` is seen.
+    fn macro_body(&mut self, value: Node) {
+        let text = self.text(value);
+        let base = value.start_byte();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let c = bytes[i];
+            if c == b'"' {
+                // Skip string literals in the macro.
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+                continue;
+            }
+            if c.is_ascii_alphabetic() || c == b'_' {
+                let start = i;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric()
+                        || bytes[i] == b'_'
+                        || (bytes[i] == b':' && bytes.get(i + 1) == Some(&b':')))
+                {
+                    i += if bytes[i] == b':' { 2 } else { 1 };
+                }
+                let word = text[start..i].trim_end_matches(':');
+                self.emit(UsageKind::Symbol, word, base + start, base + start + word.len());
+                continue;
+            }
+            if c.is_ascii_digit() {
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.') {
+                    i += 1;
+                }
+                continue;
+            }
+            i += 1;
+        }
+    }
+
+    /// A `__global__` function: a kernel, sized by its lines.
+    fn kernel_definition(&mut self, node: Node) {
+        let mut c = node.walk();
+        let is_kernel = node
+            .children(&mut c)
+            .take_while(|child| child.kind() != "compound_statement")
+            .any(|child| self.text(child) == "__global__");
+        if !is_kernel {
+            return;
+        }
+        let Some(name) = node
+            .child_by_field_name("declarator")
+            .and_then(declared_name)
+        else {
+            return;
+        };
+        let lines = node.end_position().row - node.start_position().row + 1;
+        let text = self.text(name).to_string();
+        let usage = self.emit(UsageKind::KernelDef, text, name.start_byte(), name.end_byte());
+        usage.weight = u32::try_from(lines).unwrap_or(u32::MAX);
+    }
+
+    fn call<'t>(&mut self, node: Node<'t>, stack: &mut Vec<Node<'t>>) {
+        let mut c = node.walk();
+        let launch = node
+            .children(&mut c)
+            .find(|child| child.kind() == "kernel_call_syntax");
+        if let Some(arguments) = node.child_by_field_name("arguments") {
+            stack.push(arguments);
+        }
+        if let Some(config) = launch {
+            stack.push(config);
+        }
+        let Some(function) = node.child_by_field_name("function") else {
+            return;
+        };
+        if let Some(config) = launch {
+            let name = match function.kind() {
+                "template_function" => function.child_by_field_name("name").unwrap_or(function),
+                _ => function,
+            };
+            let text: String = self.text(name).split_whitespace().collect();
+            self.emit(UsageKind::KernelLaunch, text, function.start_byte(), config.end_byte());
+            if let Some(args) = function.child_by_field_name("arguments") {
+                stack.push(args);
+            }
+            return;
+        }
+        match function.kind() {
+            "field_expression" => {
+                if let Some(field) = function.child_by_field_name("field") {
+                    let name = match field.kind() {
+                        "template_method" => field.child_by_field_name("name").unwrap_or(field),
+                        _ => field,
+                    };
+                    let text = self.text(name).to_string();
+                    self.emit_node(UsageKind::Method, text, name);
+                }
+                if let Some(object) = function.child_by_field_name("argument") {
+                    stack.push(object);
+                }
+            }
+            _ => stack.push(function),
+        }
+    }
+
+    /// `a::b::c<T>` → (`a::b::c`, nodes still to walk: template arguments).
+    fn qualified<'t>(&self, node: Node<'t>) -> (String, Vec<Node<'t>>) {
+        let mut name = String::new();
+        let mut rest = Vec::new();
+        let mut current = node;
+        loop {
+            if let Some(scope) = current.child_by_field_name("scope") {
+                let scope = match scope.kind() {
+                    "template_type" => {
+                        if let Some(args) = scope.child_by_field_name("arguments") {
+                            rest.push(args);
+                        }
+                        scope.child_by_field_name("name").unwrap_or(scope)
+                    }
+                    _ => scope,
+                };
+                name.push_str(self.text(scope).trim());
+            }
+            name.push_str("::");
+            let Some(inner) = current.child_by_field_name("name") else {
+                break;
+            };
+            match inner.kind() {
+                "qualified_identifier" => current = inner,
+                "template_type" | "template_function" | "template_method" => {
+                    if let Some(args) = inner.child_by_field_name("arguments") {
+                        rest.push(args);
+                    }
+                    let base = inner.child_by_field_name("name").unwrap_or(inner);
+                    name.push_str(self.text(base).trim());
+                    break;
+                }
+                _ => {
+                    name.push_str(self.text(inner).trim());
+                    break;
+                }
+            }
+        }
+        (name.trim_start_matches("::").to_string(), rest)
+    }
+
+    /// `lane % 32`, `threadIdx.x / 32`, `tid & 31`.
+    fn warp_arithmetic(&mut self, node: Node) {
+        let (Some(left), Some(operator), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("operator"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        if is_hardcoded_warp_size(self.text(left), self.text(operator), self.text(right)) {
+            self.emit_node(UsageKind::Construct, HARDCODED_WARP_SIZE, right);
+        }
+    }
+}
+
+/// The parameter list of a (possibly nested) function declarator.
+fn parameters_of(declarator: Node) -> Option<Node> {
+    let mut node = declarator;
+    loop {
+        if node.kind() == "function_declarator" {
+            return node.child_by_field_name("parameters");
+        }
+        node = node.child_by_field_name("declarator")?;
+    }
+}
+
+/// The name a declarator declares: `void kernel(...)` → `kernel`.
+fn declared_name(declarator: Node) -> Option<Node> {
+    let mut node = declarator;
+    loop {
+        match node.kind() {
+            "identifier" | "field_identifier" | "qualified_identifier" | "operator_name" => {
+                return Some(node)
+            }
+            "template_function" => return node.child_by_field_name("name"),
+            _ => node = node.child_by_field_name("declarator")?,
+        }
+    }
+}

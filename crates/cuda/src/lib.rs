@@ -1,0 +1,53 @@
+//! CUDA/C++ frontend: turns `.cu`, `.cuh`, `.cpp`, `.h`, ... into
+//! language-neutral [`Usage`](migscan_core::Usage)s with tree-sitter-cuda,
+//! which extends the C++ grammar with CUDA's qualifiers and `<<<...>>>`.
+//!
+//! It reports what the code uses, not what it defines: included headers,
+//! called functions, named types, macros and constants (symbols), methods
+//! called on objects (`x.is_cuda()`), kernel definitions (with their length
+//! in lines) and launches, inline assembly, and the warp-size assumptions
+//! that break on 64-lane wavefronts. A function's own name, its parameters
+//! and declared variables are not usages. The tree is walked with an
+//! explicit stack.
+
+mod constructs;
+mod extract;
+
+pub use migscan_core::{Extraction, ParseFailure};
+use tree_sitter::Parser;
+
+/// A reusable CUDA/C++ parser plus the extraction logic. Create one per thread.
+pub struct CudaFrontend {
+    parser: Parser,
+}
+
+impl CudaFrontend {
+    /// A frontend with the tree-sitter CUDA grammar loaded.
+    pub fn new() -> Self {
+        let mut parser = Parser::new();
+        parser
+            .set_language(&tree_sitter_cuda::LANGUAGE.into())
+            .expect("the bundled tree-sitter-cuda grammar matches the tree-sitter ABI");
+        Self { parser }
+    }
+
+    /// Extracts every usage from `source`.
+    pub fn extract(&mut self, source: &str) -> Result<Extraction, ParseFailure> {
+        let tree = self
+            .parser
+            .parse(source, None)
+            .ok_or_else(|| ParseFailure("the C++/CUDA parser gave up on this file".into()))?;
+        let root = tree.root_node();
+        let usages = extract::usages(root, source);
+        Ok(Extraction::normalized(usages, root.has_error()))
+    }
+}
+
+impl Default for CudaFrontend {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests;

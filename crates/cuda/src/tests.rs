@@ -1,0 +1,98 @@
+use super::*;
+use migscan_core::UsageKind;
+
+fn usages(source: &str, kinds: &[UsageKind]) -> Vec<String> {
+    CudaFrontend::new()
+        .extract(source)
+        .unwrap()
+        .usages
+        .into_iter()
+        .filter(|u| kinds.contains(&u.kind))
+        .map(|u| format!("{} {} @{}:{}", u.kind.as_str(), u.name, u.span.line, u.span.column))
+        .collect()
+}
+
+const KERNEL: &str = r#"#include <cuda_runtime.h>
+#include "cublas_v2.h"
+#include <ATen/cuda/CUDAContext.h>
+// cudaMemcpy in a comment is not a usage
+template <typename T>
+__global__ void add_kernel(const T* x, T* y, int n) {
+  int i = blockIdx.x * blockDim.x + threadIdx.x;
+  int lane = threadIdx.x % 32;
+  unsigned mask = __ballot_sync(0xffffffff, i < n);
+  asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0}, {%1};" : "=r"(i) : "r"(n));
+  if (i < n) y[i] += x[i];
+}
+void launch(torch::Tensor x, cudaStream_t stream) {
+  TORCH_CHECK(x.is_cuda(), "x must be a cudaMemcpy tensor");
+  const at::cuda::OptionalCUDAGuard guard(device_of(x));
+  auto s = at::cuda::getCurrentCUDAStream();
+  add_kernel<float><<<(n + 255) / 256, 256, 0, stream>>>(x.data_ptr<float>(), y, n);
+  C10_CUDA_KERNEL_LAUNCH_CHECK();
+  cudaMemcpyAsync(d, h, n, cudaMemcpyHostToDevice, stream);
+  nvcuda::wmma::fragment<nvcuda::wmma::matrix_a, 16, 16, 16, half> a;
+}
+#define CUDA_CHECK(x) do { cudaError_t e = (x); if (e != cudaSuccess) throw cudaGetErrorString(e); } while (0)
+"#;
+
+#[test]
+fn includes_kernels_launches_and_constructs() {
+    use UsageKind::*;
+    assert_eq!(
+        usages(KERNEL, &[Include, KernelDef, KernelLaunch, Construct, Method]),
+        [
+            "include cuda_runtime.h @1:10",
+            "include cublas_v2.h @2:10",
+            "include ATen/cuda/CUDAContext.h @3:10",
+            "kernel-def add_kernel @6:17",
+            "construct hardcoded-warp-size @8:28",
+            "construct full-warp-mask @9:33",
+            "construct inline-asm @10:3",
+            "construct ptx-mma @10:3",
+            "method is_cuda @14:17",
+            "kernel-launch add_kernel @17:3",
+            "method data_ptr @17:60",
+        ]
+    );
+    let extraction = CudaFrontend::new().extract(KERNEL).unwrap();
+    let kernel = extraction.usages.iter().find(|u| u.kind == KernelDef).unwrap();
+    assert_eq!(kernel.weight, 7);
+}
+
+#[test]
+fn symbols_are_what_the_code_uses_not_what_it_defines() {
+    let symbols: Vec<String> = usages(KERNEL, &[UsageKind::Symbol])
+        .into_iter()
+        .map(|s| s.split(' ').nth(1).unwrap().to_string())
+        .collect();
+    for used in [
+        "__ballot_sync",
+        "cudaStream_t",
+        "at::cuda::OptionalCUDAGuard",
+        "at::cuda::getCurrentCUDAStream",
+        "C10_CUDA_KERNEL_LAUNCH_CHECK",
+        "cudaMemcpyAsync",
+        "cudaMemcpyHostToDevice",
+        "nvcuda::wmma::fragment",
+        "nvcuda::wmma::matrix_a",
+        "cudaError_t",
+        "cudaSuccess",
+        "cudaGetErrorString",
+        "torch::Tensor",
+    ] {
+        assert!(symbols.contains(&used.to_string()), "{used} missing from {symbols:?}");
+    }
+    // Definitions, parameters and comments/strings are not uses.
+    for defined in ["add_kernel", "launch", "lane", "mask", "cudaMemcpy", "CUDA_CHECK"] {
+        assert!(!symbols.contains(&defined.to_string()), "{defined} reported");
+    }
+}
+
+#[test]
+fn deep_nesting_does_not_overflow_the_stack() {
+    let depth = 20_000;
+    let src = format!("int f() {{ return {}cudaGetLastError(){}; }}", "(".repeat(depth), ")".repeat(depth));
+    let extraction = CudaFrontend::new().extract(&src).unwrap();
+    assert!(extraction.usages.iter().any(|u| u.name == "cudaGetLastError"));
+}
