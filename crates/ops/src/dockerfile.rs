@@ -1,0 +1,60 @@
+//! Dockerfiles: base images, `ENV`/`ARG` variables, and what `RUN` runs.
+
+use crate::lines::{offset_in, with_offsets, Sink};
+use crate::shell::command_line;
+use migscan_core::{Usage, UsageKind};
+
+pub fn usages(source: &str) -> Vec<Usage> {
+    let mut sink = Sink::new(source);
+    // Continuation lines (`\` at the end) belong to the instruction above.
+    let mut instruction = String::new();
+    for (start, line) in with_offsets(source) {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') || trimmed.is_empty() {
+            continue;
+        }
+        let continued = !instruction.is_empty();
+        let body = line.trim_end().trim_end_matches('\\');
+        let (keyword, rest) = if continued {
+            (instruction.as_str(), body)
+        } else {
+            let keyword_end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+            let keyword = trimmed[..keyword_end].to_ascii_uppercase();
+            instruction = keyword;
+            (instruction.as_str(), &body[offset_in(line, trimmed) + keyword_end..])
+        };
+        match keyword {
+            "FROM" if !continued => from(&mut sink, line, rest, start),
+            "ENV" | "ARG" => variables(&mut sink, line, rest, start, keyword == "ENV" && !rest.contains('=')),
+            "RUN" => command_line(&mut sink, line, rest, start),
+            _ => {}
+        }
+        if !line.trim_end().ends_with('\\') {
+            instruction.clear();
+        }
+    }
+    sink.usages
+}
+
+/// `FROM [--platform=...] image [AS name]`.
+fn from(sink: &mut Sink, line: &str, rest: &str, line_start: usize) {
+    if let Some(image) = rest.split_whitespace().find(|w| !w.starts_with("--")) {
+        sink.add(UsageKind::Image, image, line_start + offset_in(line, image), image.len());
+    }
+}
+
+/// `ENV A=1 B=2`, `ENV A 1` (legacy form: one variable), `ARG A=1`.
+fn variables(sink: &mut Sink, line: &str, rest: &str, line_start: usize, legacy: bool) {
+    let names: Vec<&str> = if legacy {
+        rest.split_whitespace().take(1).collect()
+    } else {
+        rest.split_whitespace()
+            .filter_map(|w| w.split_once('=').map(|(n, _)| n).or(Some(w).filter(|w| !w.contains(['"', '\'']))))
+            .collect()
+    };
+    for name in names {
+        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            sink.add(UsageKind::EnvVar, name, line_start + offset_in(line, name), name.len());
+        }
+    }
+}

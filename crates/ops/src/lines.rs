@@ -1,0 +1,82 @@
+//! Helpers shared by the line-oriented frontends.
+
+use migscan_core::{LineIndex, Usage, UsageKind};
+
+/// Collects usages with spans computed from byte offsets.
+pub struct Sink<'s> {
+    lines: LineIndex<'s>,
+    pub usages: Vec<Usage>,
+}
+
+impl<'s> Sink<'s> {
+    pub fn new(source: &'s str) -> Self {
+        Self {
+            lines: LineIndex::new(source),
+            usages: Vec::new(),
+        }
+    }
+
+    /// Records `name` found at byte `start` with length `len`.
+    pub fn add(&mut self, kind: UsageKind, name: impl Into<String>, start: usize, len: usize) {
+        let span = self.lines.span(start, start + len);
+        self.usages.push(Usage::new(kind, name, span));
+    }
+}
+
+/// Each line with the byte offset where it starts.
+pub fn with_offsets(source: &str) -> impl Iterator<Item = (usize, &str)> {
+    source.split_inclusive('\n').scan(0, |offset, line| {
+        let start = *offset;
+        *offset += line.len();
+        Some((start, line.trim_end_matches(['\n', '\r'])))
+    })
+}
+
+/// The line without a `#` comment (outside quotes).
+pub fn strip_hash_comment(line: &str) -> &str {
+    let mut quote = None;
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') => return &line[..i],
+            _ => {}
+        }
+    }
+    line
+}
+
+/// Byte offset of `part` (a sub-slice of `line`) within `line`.
+pub fn offset_in(line: &str, part: &str) -> usize {
+    part.as_ptr() as usize - line.as_ptr() as usize
+}
+
+/// Normalizes a Python package name (PEP 503): lower case, runs of `-_.` to `-`.
+pub fn normalize_package(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        let c = c.to_ascii_lowercase();
+        if matches!(c, '-' | '_' | '.') {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Words of a line with their byte offsets, split on whitespace.
+pub fn words(line: &str) -> impl Iterator<Item = (usize, &str)> {
+    line.split_whitespace().map(move |w| (offset_in(line, w), w))
+}
+
+/// Whether `value` is a CUDA wheel index (`download.pytorch.org/whl/cu121`,
+/// `.../whl/nightly/cu124`).
+pub fn is_cuda_wheel_index(value: &str) -> bool {
+    value.split('/').any(|part| {
+        part.strip_prefix("cu")
+            .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+    }) && value.contains("://")
+}

@@ -1,0 +1,65 @@
+//! Pip requirements and constraints files.
+
+use crate::lines::{is_cuda_wheel_index, normalize_package, offset_in, with_offsets, Sink};
+use migscan_core::{Usage, UsageKind};
+
+/// A `+cuXXX` local version: a wheel built for one CUDA release.
+pub const CUDA_LOCAL_VERSION: &str = "cuda-local-version";
+/// An index or find-links URL serving CUDA builds.
+pub const CUDA_WHEEL_INDEX: &str = "cuda-wheel-index";
+
+/// Options whose value is an index or a link page.
+const INDEX_OPTIONS: &[&str] = &["--index-url", "--extra-index-url", "-i", "--find-links", "-f"];
+
+pub fn usages(source: &str) -> Vec<Usage> {
+    let mut sink = Sink::new(source);
+    for (start, line) in with_offsets(source) {
+        // A comment starts at `#` at the line start or after whitespace.
+        let code = match line.find(" #").or_else(|| line.starts_with('#').then_some(0)) {
+            Some(i) => &line[..i],
+            None => line,
+        };
+        let code = code.trim();
+        if code.is_empty() {
+            continue;
+        }
+        requirement_line(&mut sink, line, code, start);
+    }
+    sink.usages
+}
+
+/// One requirement line (also used for `pip install` arguments elsewhere).
+pub fn requirement_line(sink: &mut Sink, line: &str, code: &str, line_start: usize) {
+    let at = |part: &str| line_start + offset_in(line, part);
+    if code.starts_with('-') {
+        let mut parts = code.splitn(2, |c: char| c == '=' || c.is_whitespace());
+        let option = parts.next().unwrap_or_default();
+        let value = parts.next().unwrap_or_default().trim();
+        if INDEX_OPTIONS.contains(&option) && is_cuda_wheel_index(value) {
+            sink.add(UsageKind::Construct, CUDA_WHEEL_INDEX, at(value), value.len());
+        }
+        return;
+    }
+    requirement(sink, line, code, line_start);
+}
+
+/// `name[extras] op version ; markers`
+pub fn requirement(sink: &mut Sink, line: &str, spec: &str, line_start: usize) {
+    let at = |part: &str| line_start + offset_in(line, part);
+    let end = spec
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(spec.len());
+    let name = &spec[..end];
+    if name.is_empty() || name.contains("://") {
+        return;
+    }
+    sink.add(UsageKind::Package, normalize_package(name), at(name), name.len());
+    let rest = &spec[end..];
+    if let Some(i) = rest.find("+cu") {
+        let version = &rest[i + 1..];
+        let digits = version[2..].bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 {
+            sink.add(UsageKind::Construct, CUDA_LOCAL_VERSION, at(version), 2 + digits);
+        }
+    }
+}

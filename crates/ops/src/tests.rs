@@ -1,0 +1,123 @@
+use super::*;
+
+fn usages(kind: OpsFile, source: &str) -> Vec<String> {
+    kind.extract(source)
+        .unwrap()
+        .usages
+        .into_iter()
+        .map(|u| format!("{} {} @{}:{}", u.kind.as_str(), u.name, u.span.line, u.span.column))
+        .collect()
+}
+
+#[test]
+fn requirements_packages_pins_and_indexes() {
+    let src = "# CUDA 12.1 wheels\n--extra-index-url https://download.pytorch.org/whl/cu121\ntorch==2.4.0+cu121\nflash_attn>=2.5 ; platform_system == 'Linux'\ncupy-cuda12x  # GPU arrays\nnvidia-cudnn-cu12==9.1.0.70\n";
+    assert_eq!(
+        usages(OpsFile::Requirements, src),
+        [
+            "construct cuda-wheel-index @2:19",
+            "package torch @3:1",
+            "construct cuda-local-version @3:14",
+            "package flash-attn @4:1",
+            "package cupy-cuda12x @5:1",
+            "package nvidia-cudnn-cu12 @6:1",
+        ]
+    );
+}
+
+#[test]
+fn pyproject_and_poetry_dependencies() {
+    let src = "[project]\nname = \"x\"\ndependencies = [\"torch>=2.3\", \"flash-attn>=2.5\"]\n[project.optional-dependencies]\ngpu = [\"cupy-cuda12x\"]\n[tool.poetry.dependencies]\npython = \"^3.10\"\nbitsandbytes = \"^0.43\"\n";
+    assert_eq!(
+        usages(OpsFile::PyProject, src),
+        [
+            "package torch @3:18",
+            "package flash-attn @3:32",
+            "package cupy-cuda12x @5:9",
+            "package bitsandbytes @8:1",
+        ]
+    );
+    assert!(OpsFile::PyProject.extract("[project\n").is_err());
+}
+
+#[test]
+fn conda_dependencies_and_pip_items() {
+    let src = "name: train\nchannels:\n  - nvidia\ndependencies:\n  - python=3.10\n  - pytorch-cuda=12.1  # from the nvidia channel\n  - pip:\n      - xformers==0.0.26\n";
+    assert_eq!(
+        usages(OpsFile::Conda, src),
+        ["package python @5:5", "package pytorch-cuda @6:5", "package xformers @8:9"]
+    );
+}
+
+#[test]
+fn cmake_cuda_language_packages_variables_and_flags() {
+    let src = "# project(x LANGUAGES CUDA) in a comment\nproject(ops LANGUAGES CXX CUDA)\nfind_package(CUDAToolkit REQUIRED)\nset(CMAKE_CUDA_ARCHITECTURES 80 90)\nset(CMAKE_CUDA_FLAGS \"${CMAKE_CUDA_FLAGS} --expt-relaxed-constexpr -gencode arch=compute_80,code=sm_80\")\ntarget_link_libraries(ops PRIVATE CUDA::cublas CUDA::cudart)\ncuda_add_library(legacy k.cu)\n";
+    assert_eq!(
+        usages(OpsFile::CMake, src),
+        [
+            "build-setting cmake:language=CUDA @2:27",
+            "build-setting cmake:find_package=CUDAToolkit @3:14",
+            "build-setting CMAKE_CUDA_ARCHITECTURES @4:5",
+            "build-setting CMAKE_CUDA_FLAGS @5:5",
+            "build-setting CMAKE_CUDA_FLAGS @5:25",
+            "build-setting --expt-relaxed-constexpr @5:43",
+            "build-setting -gencode @5:68",
+            "build-setting CUDA::cublas @6:35",
+            "build-setting CUDA::cudart @6:48",
+            "build-setting cmake:cuda_add_library @7:1",
+        ]
+    );
+}
+
+#[test]
+fn dockerfile_images_variables_and_commands() {
+    let src = "# FROM nvidia/cuda:11.8 (old)\nFROM --platform=linux/amd64 nvidia/cuda:12.1.0-devel-ubuntu22.04 AS build\nENV TORCH_CUDA_ARCH_LIST=\"8.0 9.0\" CUDA_HOME=/usr/local/cuda\nARG NCCL_VERSION\nRUN pip install torch --index-url https://download.pytorch.org/whl/cu121 && \\\n    nvidia-smi\n";
+    assert_eq!(
+        usages(OpsFile::Dockerfile, src),
+        [
+            "image nvidia/cuda:12.1.0-devel-ubuntu22.04 @2:29",
+            "env-var TORCH_CUDA_ARCH_LIST @3:5",
+            "env-var CUDA_HOME @3:36",
+            "env-var NCCL_VERSION @4:5",
+            "command pip @5:5",
+            "construct cuda-wheel-index @5:35",
+            "command nvidia-smi @6:5",
+        ]
+    );
+}
+
+#[test]
+fn shell_and_slurm_scripts() {
+    let src = "#!/bin/bash\n#SBATCH --gres=gpu:8\n#SBATCH --gpus-per-node 8\n# nvidia-smi is only mentioned here\nexport CUDA_VISIBLE_DEVICES=0,1 NCCL_DEBUG=INFO\nNCCL_IB_DISABLE=1 torchrun --nproc_per_node=8 train.py\nnvidia-smi --query-gpu=memory.used --format=csv | tail -n 1\nsrun --gres=gpu:4 python eval.py \"$CUDA_HOME\"\n";
+    assert_eq!(
+        usages(OpsFile::Shell, src),
+        [
+            "resource slurm:gres=gpu @2:9",
+            "resource slurm:gpus @3:9",
+            "env-var CUDA_VISIBLE_DEVICES @5:8",
+            "env-var NCCL_DEBUG @5:33",
+            "env-var NCCL_IB_DISABLE @6:1",
+            "command torchrun @6:19",
+            "command nvidia-smi @7:1",
+            "command tail @7:51",
+            "command srun @8:1",
+            "resource slurm:gres=gpu @8:6",
+            "env-var CUDA_HOME @8:36",
+        ]
+    );
+}
+
+#[test]
+fn kubernetes_resources_selectors_images_and_env() {
+    let src = "apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      runtimeClassName: nvidia\n      nodeSelector:\n        nvidia.com/gpu.present: \"true\"\n      containers:\n        - name: train\n          image: nvcr.io/nvidia/pytorch:24.01-py3\n          command: [\"python\", \"train.py\"]\n          env:\n            - name: NCCL_DEBUG\n              value: INFO\n          resources:\n            limits:\n              nvidia.com/gpu: 8  # one node\n              # nvidia.com/mig-1g.5gb: 1\n";
+    assert_eq!(
+        usages(OpsFile::Yaml, src),
+        [
+            "resource runtimeClassName:nvidia @6:25",
+            "resource nvidia.com/gpu.present @8:9",
+            "image nvcr.io/nvidia/pytorch:24.01-py3 @11:18",
+            "env-var NCCL_DEBUG @14:21",
+            "resource nvidia.com/gpu @18:15",
+        ]
+    );
+}

@@ -1,0 +1,63 @@
+//! Kubernetes manifests, Compose files and CI workflows, read line by line:
+//! GPU resources and node selectors, images, environment variables, and
+//! the commands of `run:`/`command:` lines.
+
+use crate::lines::{offset_in, strip_hash_comment, with_offsets, Sink};
+use crate::shell::command_line;
+use migscan_core::{Usage, UsageKind};
+
+/// A container runtime class (`runtimeClassName: nvidia`).
+pub const RUNTIME_CLASS: &str = "runtimeClassName";
+
+pub fn usages(source: &str) -> Vec<Usage> {
+    let mut sink = Sink::new(source);
+    for (start, line) in with_offsets(source) {
+        let code = strip_hash_comment(line);
+        let item = code.trim_start().trim_start_matches("- ").trim_start();
+        let Some((key, value)) = split_key(item) else {
+            continue;
+        };
+        let key_text = key.trim_matches(['"', '\'']);
+        let value = value.trim().trim_matches(['"', '\'']);
+        let key_at = start + offset_in(line, key) + usize::from(key.starts_with(['"', '\'']));
+        let value_at = |v: &str| start + offset_in(line, v);
+        if key_text.starts_with("nvidia.com/") || key_text.contains("accelerator") {
+            sink.add(UsageKind::Resource, key_text, key_at, key_text.len());
+        } else if key_text == "image" && !value.is_empty() {
+            sink.add(UsageKind::Image, value, value_at(value), value.len());
+        } else if key_text == RUNTIME_CLASS && !value.is_empty() {
+            sink.add(UsageKind::Resource, format!("{RUNTIME_CLASS}:{value}"), value_at(value), value.len());
+        } else if key_text == "name" && is_variable(value) {
+            sink.add(UsageKind::EnvVar, value, value_at(value), value.len());
+        } else if is_variable(key_text) {
+            sink.add(UsageKind::EnvVar, key_text, key_at, key_text.len());
+        } else if matches!(key_text, "run" | "command" | "script" | "entrypoint") && !value.is_empty() && !value.starts_with(['|', '>', '[']) {
+            command_line(&mut sink, line, value, start);
+        }
+        // Values that name GPU resources, e.g. `resource: nvidia.com/gpu`.
+        if value.starts_with("nvidia.com/") {
+            sink.add(UsageKind::Resource, value, value_at(value), value.len());
+        }
+    }
+    sink.usages
+}
+
+/// `key: value` (the value may be empty); keys may be quoted.
+fn split_key(item: &str) -> Option<(&str, &str)> {
+    let colon = if item.starts_with(['"', '\'']) {
+        let quote = &item[..1];
+        let close = item[1..].find(quote)? + 1;
+        close + item[close..].find(':')?
+    } else {
+        item.find(": ").or_else(|| item.strip_suffix(':').map(|k| k.len()))?
+    };
+    let key = item[..colon].trim_end();
+    (!key.is_empty() && !key.contains(' ') || key.starts_with(['"', '\''])).then(|| (key, &item[(colon + 1).min(item.len())..]))
+}
+
+fn is_variable(name: &str) -> bool {
+    name.len() > 1
+        && name.contains('_')
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
