@@ -106,6 +106,9 @@ pub struct Usage {
     /// How big the used construct is, for effort: a kernel's lines; 1 for
     /// everything else.
     pub weight: u32,
+    /// In a notebook, the 1-based number of the cell the usage is in (the
+    /// span points into the `.ipynb` file itself).
+    pub cell: Option<u32>,
 }
 
 impl Usage {
@@ -116,6 +119,7 @@ impl Usage {
             name: name.into(),
             span,
             weight: 1,
+            cell: None,
         }
     }
 }

@@ -3,23 +3,118 @@ use std::path::Path;
 /// The frontend a file goes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Language {
-    /// `.py`, `.pyi`.
+    /// `.py`, `.pyi` (including `setup.py`).
     Python,
+    /// `.ipynb`: code cells go to the Python frontend.
+    Notebook,
+    /// CUDA, C and C++ sources and headers.
+    Cpp,
+    /// `.rs`.
+    Rust,
+    /// `Cargo.toml`.
+    CargoManifest,
+    /// `requirements*.txt`, `constraints*.txt`, `requirements/*.txt`.
+    Requirements,
+    /// `pyproject.toml`.
+    PyProject,
+    /// Conda `environment*.yml`.
+    Conda,
+    /// `CMakeLists.txt`, `*.cmake`.
+    CMake,
+    /// `Dockerfile`, `Dockerfile.*`, `*.dockerfile`, `Containerfile`.
+    Dockerfile,
+    /// Shell and Slurm scripts.
+    Shell,
+    /// Other YAML: Kubernetes manifests, Compose files, CI workflows.
+    Yaml,
 }
 
+/// Extensions of CUDA, C and C++ files.
+const CPP_EXTENSIONS: &[&str] = &["cu", "cuh", "cpp", "cc", "cxx", "c", "h", "hpp", "hh", "hxx", "inl", "tpp"];
+
 impl Language {
-    /// The language of `path`, by extension; `None` for files no frontend reads.
+    /// The language of `path`, by name and extension; `None` for files no
+    /// frontend reads.
     pub fn of(path: &Path) -> Option<Language> {
-        match path.extension()?.to_str()? {
-            "py" | "pyi" => Some(Language::Python),
-            _ => None,
-        }
+        let name = path.file_name()?.to_str()?;
+        let lower = name.to_ascii_lowercase();
+        let extension = lower.rsplit_once('.').map(|(_, e)| e);
+        let in_requirements_dir = path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|d| d == "requirements");
+        let language = match (lower.as_str(), extension) {
+            (_, Some("py" | "pyi")) => Language::Python,
+            (_, Some("ipynb")) => Language::Notebook,
+            (_, Some("rs")) => Language::Rust,
+            ("cargo.toml", _) => Language::CargoManifest,
+            ("pyproject.toml", _) => Language::PyProject,
+            ("cmakelists.txt", _) | (_, Some("cmake")) => Language::CMake,
+            (n, Some("txt")) if n.starts_with("requirements") || n.starts_with("constraints") || in_requirements_dir => {
+                Language::Requirements
+            }
+            (n, Some("yml" | "yaml")) if n.starts_with("environment") || n.starts_with("conda") => Language::Conda,
+            (_, Some("yml" | "yaml")) => Language::Yaml,
+            (n, _) if n == "dockerfile" || n.starts_with("dockerfile.") || n == "containerfile" => {
+                Language::Dockerfile
+            }
+            (_, Some("dockerfile")) => Language::Dockerfile,
+            (_, Some("sh" | "bash" | "zsh" | "slurm" | "sbatch")) => Language::Shell,
+            (_, Some(e)) if CPP_EXTENSIONS.contains(&e) => Language::Cpp,
+            _ => return None,
+        };
+        Some(language)
     }
 
     /// Lower-case name for output.
     pub fn as_str(self) -> &'static str {
         match self {
             Language::Python => "python",
+            Language::Notebook => "notebook",
+            Language::Cpp => "cpp",
+            Language::Rust => "rust",
+            Language::CargoManifest => "cargo-manifest",
+            Language::Requirements => "requirements",
+            Language::PyProject => "pyproject",
+            Language::Conda => "conda",
+            Language::CMake => "cmake",
+            Language::Dockerfile => "dockerfile",
+            Language::Shell => "shell",
+            Language::Yaml => "yaml",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_classified_by_name_and_extension() {
+        let cases = [
+            ("setup.py", Some(Language::Python)),
+            ("demo.ipynb", Some(Language::Notebook)),
+            ("csrc/attn.cu", Some(Language::Cpp)),
+            ("csrc/attn.cuh", Some(Language::Cpp)),
+            ("include/ops.h", Some(Language::Cpp)),
+            ("src/main.rs", Some(Language::Rust)),
+            ("Cargo.toml", Some(Language::CargoManifest)),
+            ("requirements-dev.txt", Some(Language::Requirements)),
+            ("requirements/gpu.txt", Some(Language::Requirements)),
+            ("notes.txt", None),
+            ("pyproject.toml", Some(Language::PyProject)),
+            ("environment.yml", Some(Language::Conda)),
+            ("CMakeLists.txt", Some(Language::CMake)),
+            ("cmake/FindNCCL.cmake", Some(Language::CMake)),
+            ("Dockerfile", Some(Language::Dockerfile)),
+            ("docker/Dockerfile.cuda", Some(Language::Dockerfile)),
+            ("train.slurm", Some(Language::Shell)),
+            ("launch.sh", Some(Language::Shell)),
+            ("k8s/job.yaml", Some(Language::Yaml)),
+            ("README.md", None),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(Language::of(Path::new(path)), expected, "{path}");
         }
     }
 }

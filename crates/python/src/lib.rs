@@ -11,6 +11,7 @@
 
 mod bindings;
 mod extract;
+mod notebook;
 mod positions;
 mod strings;
 
@@ -42,6 +43,15 @@ impl PythonFrontend {
         let bindings = bindings::Bindings::collect(root, source);
         let usages = extract::usages(root, source, &bindings);
         Ok(Extraction::normalized(usages, root.has_error()))
+    }
+
+    /// Extracts the usages of a Jupyter notebook's code cells, with spans
+    /// in the `.ipynb` file and the cell number of each usage.
+    pub fn extract_notebook(&mut self, text: &str) -> Result<Extraction, ParseFailure> {
+        let program = notebook::NotebookProgram::parse(text)?;
+        let extraction = self.extract(&program.code)?;
+        let usages = program.relocate(extraction.usages, text);
+        Ok(Extraction::normalized(usages, extraction.has_syntax_errors))
     }
 }
 

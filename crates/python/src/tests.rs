@@ -253,3 +253,60 @@ fn non_ascii_columns_count_characters() {
         .unwrap();
     assert_eq!((call.span.line, call.span.column), (2, 12));
 }
+
+const NOTEBOOK: &str = r##"{
+ "cells": [
+  {
+   "cell_type": "markdown",
+   "metadata": {},
+   "source": [
+    "# Fine-tune on CUDA\n",
+    "Call `torch.cuda.synchronize()` between steps."
+   ]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": 1,
+   "metadata": {},
+   "outputs": [{"name": "stdout", "output_type": "stream", "text": ["torch.cuda.is_available() True\n"]}],
+   "source": [
+    "import torch\n",
+    "!nvidia-smi\n",
+    "device = torch.device(\"cuda\")"
+   ]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": 2,
+   "metadata": {},
+   "outputs": [],
+   "source": "x = torch.randn(4).cuda()\ntorch.cuda.synchronize()\n"
+  }
+ ],
+ "metadata": {},
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+"##;
+
+#[test]
+fn notebook_code_cells_map_back_into_the_file() {
+    let extraction = PythonFrontend::new().extract_notebook(NOTEBOOK).unwrap();
+    let found: Vec<String> = extraction
+        .usages
+        .iter()
+        .map(|u| format!("{} {} @{}:{} cell {}", u.kind.as_str(), u.name, u.span.line, u.span.column, u.cell.unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "import torch @17:13 cell 2",
+            "call torch.device @19:15 cell 2",
+            "device-string cuda @19:28 cell 2",
+            "call torch.randn @27:19 cell 3",
+            "method cuda @27:34 cell 3",
+            "call torch.cuda.synchronize @27:42 cell 3",
+        ]
+    );
+    assert!(PythonFrontend::new().extract_notebook("{not json").is_err());
+}
