@@ -3,8 +3,8 @@
 
 use crate::bindings::{dotted, text, Bindings, MODULE_SCOPE};
 use crate::positions::{
-    is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, DEVICE_FIRST_ARG,
-    DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON, ENV_FIRST_ARG,
+    is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_SOURCE, DEVICE_FIRST_ARG,
+    DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON, ENV_FIRST_ARG, EXTENSION_BUILDERS,
 };
 use crate::strings::{backend_names, device_type, env_name, literal_prefix, string_leaves};
 use migscan_core::{LineIndex, Usage, UsageKind};
@@ -278,6 +278,12 @@ impl<'s> Extractor<'s, '_> {
         };
         let device_flag =
             matches!(callee, Callee::Method("add_argument")) && self.names_device_flag(args);
+        let builds_extension = match &callee {
+            Callee::Qualified(name) => {
+                EXTENSION_BUILDERS.contains(&name.rsplit('.').next().unwrap_or(name))
+            }
+            _ => false,
+        };
         let mut cursor = args.walk();
         let mut positional = 0;
         for arg in args.named_children(&mut cursor) {
@@ -290,7 +296,11 @@ impl<'s> Extractor<'s, '_> {
                         continue;
                     };
                     let key = text(key, self.source);
-                    if DEVICE_KEYWORDS.contains(&key) || (device_flag && key == "default") {
+                    if key == "extra_compile_args" {
+                        self.nvcc_flags_in_dict(value);
+                    } else if key == "sources" && builds_extension {
+                        self.cuda_sources(value);
+                    } else if DEVICE_KEYWORDS.contains(&key) || (device_flag && key == "default") {
                         self.strings(value, StringPosition::Device);
                     } else if BACKEND_KEYWORDS.contains(&key) {
                         self.strings(value, StringPosition::Backend);
@@ -302,6 +312,9 @@ impl<'s> Extractor<'s, '_> {
                         if let Some(position) = first_position {
                             self.strings(arg, position);
                         }
+                    }
+                    if positional == 1 && builds_extension {
+                        self.cuda_sources(arg);
                     }
                     positional += 1;
                 }
@@ -404,7 +417,7 @@ impl<'s> Extractor<'s, '_> {
                 .is_some_and(|o| self.holds_device(o))
     }
 
-    /// `device = "cuda"`, `self.device_type = "cuda"`.
+    /// `device = "cuda"`, `self.device_type = "cuda"`, `nvcc_flags = [...]`.
     fn assignment(&mut self, node: Node) {
         let (Some(left), Some(right)) = (
             node.child_by_field_name("left"),
@@ -414,6 +427,51 @@ impl<'s> Extractor<'s, '_> {
         };
         if self.holds_device(left) {
             self.strings(right, StringPosition::Device);
+        } else if text(left, self.source).to_ascii_lowercase().contains("nvcc") {
+            self.compiler_flags(right);
+        }
+    }
+
+    /// `extra_compile_args={"cxx": [...], "nvcc": [...]}`: the nvcc flags.
+    fn nvcc_flags_in_dict(&mut self, value: Node) {
+        if value.kind() != "dictionary" {
+            return;
+        }
+        let mut cursor = value.walk();
+        for pair in value.named_children(&mut cursor) {
+            let (Some(key), Some(flags)) = (
+                pair.child_by_field_name("key"),
+                pair.child_by_field_name("value"),
+            ) else {
+                continue;
+            };
+            if literal_prefix(key, self.source) == Some("nvcc") {
+                self.compiler_flags(flags);
+            }
+        }
+    }
+
+    /// Flags in a list of strings: `-gencode=arch=...` → `-gencode`.
+    fn compiler_flags(&mut self, list: Node) {
+        for leaf in string_leaves(list) {
+            let Some(flag) = literal_prefix(leaf, self.source) else {
+                continue;
+            };
+            let name = flag.split('=').next().unwrap_or(flag).trim();
+            if name.starts_with('-') {
+                self.emit(UsageKind::BuildSetting, name.to_string(), leaf);
+            }
+        }
+    }
+
+    /// `.cu` files among an extension's sources.
+    fn cuda_sources(&mut self, list: Node) {
+        for leaf in string_leaves(list) {
+            let is_cuda = literal_prefix(leaf, self.source)
+                .is_some_and(|path| path.ends_with(".cu") || path.ends_with(".cuh"));
+            if is_cuda {
+                self.emit(UsageKind::Construct, CUDA_SOURCE.to_string(), leaf);
+            }
         }
     }
 }

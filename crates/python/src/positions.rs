@@ -56,3 +56,11 @@ pub fn is_device_name(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     DEVICE_KEYWORDS.contains(&name.as_str()) || name.ends_with("_device")
 }
+
+/// Callees that build C++/CUDA extensions (`torch.utils.cpp_extension`,
+/// `setuptools`): their `sources` (or second argument) list files, and a
+/// `.cu` among them is CUDA code built by nvcc.
+pub const EXTENSION_BUILDERS: &[&str] = &["CUDAExtension", "CppExtension", "Extension", "load"];
+
+/// The construct a `.cu` source of an extension build is reported as.
+pub const CUDA_SOURCE: &str = "cuda-extension-source";

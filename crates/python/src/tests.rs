@@ -310,3 +310,19 @@ fn notebook_code_cells_map_back_into_the_file() {
     );
     assert!(PythonFrontend::new().extract_notebook("{not json").is_err());
 }
+
+#[test]
+fn extension_builds_report_nvcc_flags_and_cuda_sources() {
+    let src = r#"
+from torch.utils.cpp_extension import CUDAExtension, BuildExtension, load
+NVCC_FLAGS = ["-O3", "--use_fast_math"]
+ext = CUDAExtension("ops", ["csrc/ops.cpp", "csrc/attn.cu"],
+    extra_compile_args={"cxx": ["-O3"], "nvcc": ["-gencode=arch=compute_80,code=sm_80", "-U__CUDA_NO_HALF_OPERATORS__"]})
+mod = load(name="fused", sources=["fused.cpp", "fused_kernel.cu"])
+"#;
+    assert_eq!(
+        names_of(src, UsageKind::BuildSetting),
+        ["-O3", "--use_fast_math", "-gencode", "-U__CUDA_NO_HALF_OPERATORS__"]
+    );
+    assert_eq!(names_of(src, UsageKind::Construct), ["cuda-extension-source", "cuda-extension-source"]);
+}
