@@ -56,7 +56,7 @@ impl<'s> Extractor<'s> {
         let mut stack = vec![root];
         let mut cursor = root.walk();
         while let Some(node) = stack.pop() {
-            let mut push = |stack: &mut Vec<Node<'t>>, field: &str| {
+            let push = |stack: &mut Vec<Node<'t>>, field: &str| {
                 if let Some(child) = node.child_by_field_name(field) {
                     stack.push(child);
                 }

@@ -14,6 +14,9 @@ pub use read::MAX_FILE_BYTES;
 use migscan_core::{Finding, Status, Target};
 use migscan_discover::{discover, DiscoverOptions};
 use migscan_plan::MigrationPlan;
+use migscan_core::{Extraction, ParseFailure};
+use migscan_cuda::CudaFrontend;
+use migscan_ops::OpsFile;
 use migscan_python::PythonFrontend;
 use migscan_rules::{RuleCatalog, RuleIndex, Verdict};
 use rayon::prelude::*;
@@ -112,7 +115,9 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         .map(|&t| (t, catalog.index(t)))
         .collect();
 
-    let mut pool = rayon::ThreadPoolBuilder::new();
+    // Workers parse with explicit stacks; the larger stack is headroom for
+    // the parsers' own recursion on pathological input.
+    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(16 * 1024 * 1024);
     if let Some(jobs) = options.jobs {
         pool = pool.num_threads(jobs);
     }
@@ -124,8 +129,8 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
             .files
             .par_iter()
             .enumerate()
-            .map_init(PythonFrontend::new, |frontend, (i, file)| {
-                scan_file(frontend, i, file, options.max_file_bytes, &indexes, catalog)
+            .map_init(Frontends::default, |frontends, (i, file)| {
+                scan_file(frontends, i, file, options.max_file_bytes, &indexes, catalog)
             })
             .collect()
     });
@@ -176,8 +181,34 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     })
 }
 
+/// The parsers of one worker thread, reused across files.
+#[derive(Default)]
+struct Frontends {
+    python: PythonFrontend,
+    cuda: CudaFrontend,
+}
+
+impl Frontends {
+    fn extract(&mut self, language: Language, text: &str) -> Result<Extraction, ParseFailure> {
+        match language {
+            Language::Python => self.python.extract(text),
+            Language::Notebook => self.python.extract_notebook(text),
+            Language::Cpp => self.cuda.extract(text),
+            Language::Rust => migscan_rust::extract(text),
+            Language::CargoManifest => migscan_rust::extract_manifest(text),
+            Language::Requirements => OpsFile::Requirements.extract(text),
+            Language::PyProject => OpsFile::PyProject.extract(text),
+            Language::Conda => OpsFile::Conda.extract(text),
+            Language::CMake => OpsFile::CMake.extract(text),
+            Language::Dockerfile => OpsFile::Dockerfile.extract(text),
+            Language::Shell => OpsFile::Shell.extract(text),
+            Language::Yaml => OpsFile::Yaml.extract(text),
+        }
+    }
+}
+
 fn scan_file(
-    frontend: &mut PythonFrontend,
+    frontends: &mut Frontends,
     file_index: usize,
     file: &migscan_discover::SourceFile,
     max_bytes: u64,
@@ -193,7 +224,7 @@ fn scan_file(
             }
         }
     };
-    let extraction = match frontend.extract(&text) {
+    let extraction = match frontends.extract(file.language, &text) {
         Ok(extraction) => extraction,
         Err(e) => {
             return FileOutcome {

@@ -67,11 +67,6 @@ pub fn normalize_package(name: &str) -> String {
     out
 }
 
-/// Words of a line with their byte offsets, split on whitespace.
-pub fn words(line: &str) -> impl Iterator<Item = (usize, &str)> {
-    line.split_whitespace().map(move |w| (offset_in(line, w), w))
-}
-
 /// Whether `value` is a CUDA wheel index (`download.pytorch.org/whl/cu121`,
 /// `.../whl/nightly/cu124`).
 pub fn is_cuda_wheel_index(value: &str) -> bool {

@@ -72,13 +72,18 @@ impl RuleIndex {
             m.kinds.is_empty() || m.kinds.contains(&usage.kind)
         };
         let exact = self.exact.get(&selector);
-        // C++ names also match by their last segment: `at::cuda::getCurrentCUDAStream`
-        // and a `using`-imported `getCurrentCUDAStream` are the same API.
-        let last = (selector == Selector::Symbol)
-            .then(|| key.rsplit("::").next())
-            .flatten()
-            .filter(|l| *l != key);
-        for candidate in std::iter::once(key).chain(last) {
+        // Qualified C++ and Rust names also match by their trailing segments:
+        // `c10::cuda::getCurrentCUDAStream` and a `using`-imported
+        // `getCurrentCUDAStream` are one API, `tch::Device::Cuda` is `Device::Cuda`.
+        let suffixes = || {
+            let qualified = selector == Selector::Symbol;
+            std::iter::once(key).chain(
+                key.match_indices("::")
+                    .map(move |(i, _)| &key[i + 2..])
+                    .filter(move |_| qualified),
+            )
+        };
+        for candidate in suffixes() {
             if let Some(found) = exact
                 .and_then(|names| names.get(candidate))
                 .and_then(|c| c.iter().find(accepts))
@@ -93,7 +98,7 @@ impl RuleIndex {
                 }
             }
         } else if let Some(list) = self.prefixes.get(&selector) {
-            for candidate in std::iter::once(key).chain(last) {
+            for candidate in suffixes() {
                 let hit = list.iter().find(|(p, i)| {
                     let starts = match selector {
                         Selector::Symbol => has_identifier_prefix(candidate, p),
@@ -122,12 +127,16 @@ fn dotted_prefixes(name: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Whether `name` starts with the identifier prefix `prefix`: the prefix,
-/// then the end or anything but a lower-case letter. `cuda` matches
-/// `cudaMemcpy` and `cuda_fp16`, not `cudaify`; `cu` matches `cuInit`, not
-/// `custom_op`.
+/// then the end, an upper-case letter or a digit, the way NVIDIA's APIs
+/// are named (`cuda` matches `cudaMemcpy`, `cu` matches `cuInit`; neither
+/// matches `cudaify`, `custom_op` or a project's own `cuda_helper`). A
+/// prefix ending in `_` or `::` (`CUDA_`, `at::cuda::`) matches anything.
 fn has_identifier_prefix(name: &str, prefix: &str) -> bool {
-    name.strip_prefix(prefix)
-        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_lowercase()))
+    name.strip_prefix(prefix).is_some_and(|rest| {
+        prefix.ends_with(['_', ':'])
+            || rest.is_empty()
+            || rest.starts_with(|c: char| c.is_ascii_uppercase() || c.is_ascii_digit())
+    })
 }
 
 /// Module-path segments that only exist for NVIDIA hardware.
@@ -288,8 +297,10 @@ mod tests {
     #[test]
     fn identifier_prefixes_stop_at_lower_case_continuations() {
         assert!(has_identifier_prefix("cudaMemcpy", "cuda"));
-        assert!(has_identifier_prefix("cuda_fp16", "cuda"));
         assert!(has_identifier_prefix("cuInit", "cu"));
+        assert!(has_identifier_prefix("CUDA_R_32F", "CUDA_"));
+        assert!(has_identifier_prefix("at::cuda::getCurrentCUDAStream", "at::cuda::"));
+        assert!(!has_identifier_prefix("cuda_helper", "cuda"));
         assert!(!has_identifier_prefix("custom_op", "cu"));
         assert!(!has_identifier_prefix("cudaify", "cuda"));
         assert!(!has_identifier_prefix("cublasSgemm", "cuda"));
