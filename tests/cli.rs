@@ -93,7 +93,7 @@ fn terminal_report_shows_the_plan_and_snippets_without_colour_off_a_tty() {
         "fixtures/single-gpu-train",
     ]));
     assert!(
-        out.starts_with("migscan 2 files scanned, 0 skipped, 13 findings\n"),
+        out.starts_with("migscan 3 files scanned, 0 skipped, 15 findings\n"),
         "{out}"
     );
     assert!(

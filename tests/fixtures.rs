@@ -17,7 +17,7 @@ fn findings_per_fixture_and_target() {
             let plan = &report["plans"][0];
             let mut text = finding_lines(&report).join("\n");
             text.push_str(&format!(
-                "\n\nplan: {} sites by status {}, total hours {} / {} / {}\n",
+                "\n\nplan: {} sites by status {}, total hours {:.2} / {:.2} / {:.2}\n",
                 plan["steps"]
                     .as_array()
                     .unwrap()
@@ -25,9 +25,9 @@ fn findings_per_fixture_and_target() {
                     .map(|s| s["sites"].as_u64().unwrap())
                     .sum::<u64>(),
                 plan["readiness"]["sites_by_status"],
-                plan["total"]["low"],
-                plan["total"]["likely"],
-                plan["total"]["high"],
+                plan["total"]["low"].as_f64().unwrap(),
+                plan["total"]["likely"].as_f64().unwrap(),
+                plan["total"]["high"].as_f64().unwrap(),
             ));
             insta::assert_snapshot!(format!("{name}-{target}"), text);
         }
@@ -58,9 +58,12 @@ fn single_gpu_script_is_fully_found_for_ascend() {
     ] {
         assert!(has(&lines, expected), "missing {expected} in {lines:#?}");
     }
-    // That is all: the docstring, argparse help texts, the comment on line
-    // 54 and the `use_cuda`/`no_cuda` names are not usages.
-    assert_eq!(lines.len(), 13, "{lines:#?}");
+    // That is all the Python: the docstring, argparse help texts, the comment
+    // on line 54 and the `use_cuda`/`no_cuda` names are not usages.
+    assert_eq!(lines.iter().filter(|l| l.contains(".py:")).count(), 13, "{lines:#?}");
+    // The CUDA wheels pinned in requirements.txt.
+    assert!(has(&lines, "requirements.txt:1:14 ascend/cuda-local-version manual"));
+    assert!(has(&lines, "requirements.txt:2:21 ascend/cuda-local-version manual"));
 }
 
 #[test]
