@@ -6,7 +6,15 @@ mod common;
 
 use common::{finding_lines, fixture, json_report};
 
-const FIXTURES: &[&str] = &["single-gpu-train", "ddp-amp-package", "inference-service"];
+const FIXTURES: &[&str] = &[
+    "single-gpu-train",
+    "ddp-amp-package",
+    "inference-service",
+    "cuda-extension",
+    "ops-cluster",
+    "notebook-demo",
+    "rust-infer",
+];
 const TARGETS: &[&str] = &["ascend", "cambricon", "hygon", "enflame"];
 
 #[test]
@@ -60,20 +68,31 @@ fn single_gpu_script_is_fully_found_for_ascend() {
     }
     // That is all the Python: the docstring, argparse help texts, the comment
     // on line 54 and the `use_cuda`/`no_cuda` names are not usages.
-    assert_eq!(lines.iter().filter(|l| l.contains(".py:")).count(), 13, "{lines:#?}");
+    assert_eq!(
+        lines.iter().filter(|l| l.contains(".py:")).count(),
+        13,
+        "{lines:#?}"
+    );
     // The CUDA wheels pinned in requirements.txt.
-    assert!(has(&lines, "requirements.txt:1:14 ascend/cuda-local-version manual"));
-    assert!(has(&lines, "requirements.txt:2:21 ascend/cuda-local-version manual"));
+    assert!(has(
+        &lines,
+        "requirements.txt:1:14 ascend/cuda-local-version manual"
+    ));
+    assert!(has(
+        &lines,
+        "requirements.txt:2:21 ascend/cuda-local-version manual"
+    ));
 }
 
 #[test]
 fn hygon_keeps_the_cuda_api_and_never_suggests_another_vendor() {
     for name in FIXTURES {
+        let python = ["single-gpu-train", "ddp-amp-package", "inference-service"].contains(name);
         let report = json_report(&fixture(name), "dcu");
         for finding in report["findings"].as_array().unwrap() {
             let rule = finding["rule_id"].as_str().unwrap();
             assert!(
-                !rule.contains("device-cuda") && !rule.contains("backend-nccl"),
+                rule != "hygon/device-cuda" && rule != "hygon/backend-nccl",
                 "{rule}"
             );
             let replacement = finding["replacement"].as_str().unwrap_or_default();
@@ -85,10 +104,11 @@ fn hygon_keeps_the_cuda_api_and_never_suggests_another_vendor() {
             }
         }
         assert!(
-            report["plans"][0]["readiness"]["sites_by_status"]["supported"]
-                .as_u64()
-                .unwrap()
-                > 0
+            !python
+                || report["plans"][0]["readiness"]["sites_by_status"]["supported"]
+                    .as_u64()
+                    .unwrap()
+                    > 0
         );
     }
 }
@@ -146,5 +166,222 @@ fn syntax_errors_are_scanned_as_far_as_they_parse() {
     assert!(
         has(&lines, "service/app.py:18:32 ascend/device-cuda auto cuda"),
         "{lines:#?}"
+    );
+}
+
+fn finding<'r>(
+    report: &'r serde_json::Value,
+    path: &str,
+    line: u64,
+    rule: &str,
+) -> &'r serde_json::Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == path && f["line"] == line && f["rule_id"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} at {path}:{line} in {:#?}", finding_lines(report)))
+}
+
+#[test]
+fn cuda_extension_kernels_launches_warp_code_and_libraries() {
+    let ascend = json_report(&fixture("cuda-extension"), "ascend");
+    let kernel = finding(
+        &ascend,
+        "csrc/fused_softmax.cu",
+        18,
+        "ascend/kernel-definition",
+    );
+    assert_eq!(
+        (
+            kernel["api"].as_str(),
+            kernel["lines"].as_u64(),
+            kernel["status"].as_str()
+        ),
+        (Some("softmax_kernel"), Some(13), Some("manual"))
+    );
+    let lines = finding_lines(&ascend);
+    for expected in [
+        "csrc/fused_softmax.cu:6:18 ascend/shfl-xor-sync manual __shfl_xor_sync",
+        "csrc/fused_softmax.cu:6:34 ascend/full-warp-mask manual",
+        "csrc/fused_softmax.cu:20:28 ascend/hardcoded-warp-size manual",
+        "csrc/fused_softmax.cu:35:3 ascend/kernel-launch manual softmax_kernel",
+        "csrc/gemm.cu:2:10 ascend/wmma-header unsupported mma.h",
+        "csrc/gemm.cu:8:17 ascend/kernel-definition manual wmma_gemm",
+        "csrc/gemm.cu:9:3 ascend/wmma-wmma unsupported wmma::fragment",
+        "csrc/gemm.cu:20:3 ascend/inline-asm unsupported",
+        "csrc/gemm.cu:20:3 ascend/ptx-mma unsupported",
+        "csrc/gemm.cu:30:3 ascend/cublas manual cublasHgemm",
+        "csrc/gemm.cu:33:3 ascend/cuda-memcpy-async manual cudaMemcpyAsync",
+        "csrc/bindings.cpp:7:17 ascend/is-cuda-method manual is_cuda",
+        "csrc/bindings.cpp:8:9 ascend/pytorch-optional-cudaguard manual at::cuda::OptionalCUDAGuard",
+        "csrc/nccl_allreduce.cpp:10:14 ascend/nccl-all-reduce manual ncclAllReduce",
+        "CMakeLists.txt:3:31 ascend/build-cmake-language-cuda manual",
+        "CMakeLists.txt:11:46 ascend/build-cuda manual CUDA::cudart",
+        "setup.py:13:35 ascend/cuda-extension-source manual",
+        "setup.py:17:39 ascend/build-gencode manual -gencode",
+    ] {
+        assert!(has(&lines, expected), "missing {expected} in {lines:#?}");
+    }
+    // Comments in headers are not usages.
+    assert!(!has(&lines, "include/fastops.h:5:"));
+    let replacement = &finding(
+        &ascend,
+        "csrc/nccl_allreduce.cpp",
+        10,
+        "ascend/nccl-all-reduce",
+    )["replacement"];
+    assert_eq!(replacement, "HcclAllReduce");
+    assert_eq!(
+        finding(
+            &ascend,
+            "csrc/nccl_allreduce.cpp",
+            10,
+            "ascend/nccl-all-reduce"
+        )["step"],
+        3
+    );
+
+    let hygon = json_report(&fixture("cuda-extension"), "hygon");
+    assert_eq!(
+        finding(
+            &hygon,
+            "csrc/fused_softmax.cu",
+            18,
+            "hygon/kernel-definition"
+        )["status"],
+        "auto"
+    );
+    assert_eq!(
+        finding(&hygon, "csrc/gemm.cu", 33, "hygon/cuda-memcpy-async")["replacement"],
+        "hipMemcpyAsync"
+    );
+    assert_eq!(
+        finding(&hygon, "csrc/gemm.cu", 30, "hygon/cublas-hgemm")["replacement"],
+        "hipblasHgemm"
+    );
+    assert_eq!(
+        finding(&hygon, "csrc/fused_softmax.cu", 6, "hygon/shfl-xor-sync")["status"],
+        "manual"
+    );
+    assert_eq!(
+        finding(&hygon, "csrc/gemm.cu", 20, "hygon/inline-asm")["status"],
+        "unsupported"
+    );
+
+    // Every target's plan carries the kernel porting effort in step 1, and
+    // the HIP-compatible target is far cheaper for this kernel-heavy package.
+    let total = |target: &str| {
+        let report = json_report(&fixture("cuda-extension"), target);
+        let step1 = &report["plans"][0]["steps"][0];
+        assert!(
+            step1["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["rule_id"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("/kernel-definition")),
+            "{target}"
+        );
+        report["plans"][0]["expected_hours"].as_f64().unwrap()
+    };
+    let hygon_total = total("hygon");
+    for target in ["ascend", "cambricon", "enflame"] {
+        assert!(
+            total(target) > 2.0 * hygon_total,
+            "{target} vs hygon {hygon_total}"
+        );
+    }
+}
+
+#[test]
+fn ops_files_report_images_resources_scripts_and_pins_but_not_comments() {
+    let ascend = json_report(&fixture("ops-cluster"), "ascend");
+    let lines = finding_lines(&ascend);
+    for expected in [
+        "Dockerfile:2:6 ascend/image-nvcr-io-nvidia manual nvcr.io/nvidia/pytorch:24.01-py3",
+        "Dockerfile:4:5 ascend/torch-cuda-arch-list manual TORCH_CUDA_ARCH_LIST",
+        "Dockerfile:10:23 ascend/cuda-wheel-index manual",
+        "Dockerfile:12:5 ascend/command-nvcc manual nvcc",
+        "k8s/train-job.yaml:8:25 ascend/resource-runtime-class-name-nvidia manual",
+        "k8s/train-job.yaml:22:15 ascend/resource-nvidia-com-gpu manual nvidia.com/gpu",
+        "slurm/train.slurm:4:9 ascend/resource-slurm-gres-gpu manual",
+        "slurm/train.slurm:9:8 ascend/cuda-visible-devices manual CUDA_VISIBLE_DEVICES",
+        "scripts/launch.sh:4:1 ascend/command-nvidia-smi manual nvidia-smi",
+        "requirements.txt:1:14 ascend/cuda-local-version manual",
+        "requirements.txt:2:1 ascend/package-flash-attn unsupported flash-attn",
+        "environment.yml:8:5 ascend/package-pytorch-cuda manual pytorch-cuda",
+    ] {
+        assert!(has(&lines, expected), "missing {expected} in {lines:#?}");
+    }
+    // Commented-out directives: the Dockerfile note on nvidia-smi, the
+    // disabled #SBATCH line, the MIG resource in the job.
+    for absent in [
+        "Dockerfile:11:",
+        "slurm/train.slurm:6:",
+        "k8s/train-job.yaml:23:",
+        "scripts/launch.sh:2:",
+    ] {
+        assert!(!has(&lines, absent), "{absent} reported: {lines:#?}");
+    }
+    let hygon = json_report(&fixture("ops-cluster"), "hygon");
+    let gpu = finding(
+        &hygon,
+        "k8s/train-job.yaml",
+        22,
+        "hygon/resource-nvidia-com-gpu",
+    );
+    assert_eq!(
+        gpu["replacement"],
+        "hygon.com/dcu (or hygon.com/dcunum with HAMi)"
+    );
+    assert_eq!(gpu["step"], 4);
+}
+
+#[test]
+fn notebook_findings_point_into_the_ipynb_and_name_the_cell() {
+    let report = json_report(&fixture("notebook-demo"), "ascend");
+    let device = finding(&report, "finetune.ipynb", 20, "ascend/device-cuda");
+    assert_eq!(
+        (device["column"].as_u64(), device["cell"].as_u64()),
+        (Some(15), Some(2))
+    );
+    let cuda = finding(&report, "finetune.ipynb", 37, "ascend/tensor-cuda-method");
+    assert_eq!(cuda["cell"], 3);
+    // The markdown cell (lines 4-8) mentions torch.cuda.is_available() and
+    // model.cuda(); outputs mention torch.cuda.memory_allocated().
+    let lines = finding_lines(&report);
+    assert!(
+        lines
+            .iter()
+            .all(|l| !l.starts_with("finetune.ipynb:7:") && !l.starts_with("finetune.ipynb:33:")),
+        "{lines:#?}"
+    );
+    assert_eq!(lines.len(), 6, "{lines:#?}");
+}
+
+#[test]
+fn rust_crates_report_devices_driver_bindings_and_cuda_builds() {
+    let report = json_report(&fixture("rust-infer"), "ascend");
+    let lines = finding_lines(&report);
+    for expected in [
+        "src/main.rs:2:5 ascend/rust-cudarc unsupported cudarc::driver::CudaDevice",
+        "src/main.rs:6:8 ascend/rust-cuda-is-available unsupported tch::Cuda::is_available",
+        "src/main.rs:7:9 ascend/rust-device-cuda unsupported tch::Device::Cuda",
+        "src/main.rs:14:15 ascend/rust-device-new-cuda unsupported Device::new_cuda",
+        "src/main.rs:16:15 ascend/rust-cuda-device-new unsupported CudaDevice::new",
+        "build.rs:4:46 ascend/command-nvcc manual nvcc",
+        "build.rs:7:14 ascend/cc-build-cuda unsupported",
+        "Cargo.toml:8:47 ascend/cargo-feature-cuda unsupported",
+        "Cargo.toml:9:1 ascend/package-cudarc unsupported cudarc",
+        "kernels/scale.cu:1:28 ascend/kernel-definition manual scale",
+    ] {
+        assert!(has(&lines, expected), "missing {expected} in {lines:#?}");
+    }
+    assert!(
+        !has(&lines, "src/main.rs:5:"),
+        "comment reported: {lines:#?}"
     );
 }

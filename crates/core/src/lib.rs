@@ -28,7 +28,10 @@ impl Extraction {
     pub fn normalized(mut usages: Vec<Usage>, has_syntax_errors: bool) -> Self {
         usages.sort_by(|a, b| a.span.cmp(&b.span).then_with(|| a.kind.cmp(&b.kind)));
         usages.dedup();
-        Self { usages, has_syntax_errors }
+        Self {
+            usages,
+            has_syntax_errors,
+        }
     }
 }
 

@@ -30,7 +30,10 @@ pub fn is_hardcoded_warp_size(left: &str, operator: &str, right: &str) -> bool {
     let right = right.trim_end_matches(['u', 'U']);
     let literal = matches!((operator, right), ("%" | "/", "32") | ("&", "31"));
     let left = left.to_ascii_lowercase();
-    literal && ["lane", "warp", "tid", "threadidx"].iter().any(|w| left.contains(w))
+    literal
+        && ["lane", "warp", "tid", "threadidx"]
+            .iter()
+            .any(|w| left.contains(w))
 }
 
 #[cfg(test)]

@@ -42,7 +42,13 @@ impl<'s> Extractor<'s> {
         &self.source[node.byte_range()]
     }
 
-    fn emit(&mut self, kind: UsageKind, name: impl Into<String>, start: usize, end: usize) -> &mut Usage {
+    fn emit(
+        &mut self,
+        kind: UsageKind,
+        name: impl Into<String>,
+        start: usize,
+        end: usize,
+    ) -> &mut Usage {
         let span = self.lines.span(start, end);
         self.usages.push(Usage::new(kind, name, span));
         self.usages.last_mut().expect("just pushed")
@@ -78,7 +84,9 @@ impl<'s> Extractor<'s> {
                     push(&mut stack, "body");
                 }
                 // Declared names are definitions; only types and values are uses.
-                "parameter_declaration" | "field_declaration" | "optional_parameter_declaration" => {
+                "parameter_declaration"
+                | "field_declaration"
+                | "optional_parameter_declaration" => {
                     push(&mut stack, "type");
                     push(&mut stack, "default_value");
                 }
@@ -179,7 +187,12 @@ impl<'s> Extractor<'s> {
                     i += if bytes[i] == b':' { 2 } else { 1 };
                 }
                 let word = text[start..i].trim_end_matches(':');
-                self.emit(UsageKind::Symbol, word, base + start, base + start + word.len());
+                self.emit(
+                    UsageKind::Symbol,
+                    word,
+                    base + start,
+                    base + start + word.len(),
+                );
                 continue;
             }
             if c.is_ascii_digit() {
@@ -210,7 +223,12 @@ impl<'s> Extractor<'s> {
         };
         let lines = node.end_position().row - node.start_position().row + 1;
         let text = self.text(name).to_string();
-        let usage = self.emit(UsageKind::KernelDef, text, name.start_byte(), name.end_byte());
+        let usage = self.emit(
+            UsageKind::KernelDef,
+            text,
+            name.start_byte(),
+            name.end_byte(),
+        );
         usage.weight = u32::try_from(lines).unwrap_or(u32::MAX);
     }
 
@@ -234,7 +252,12 @@ impl<'s> Extractor<'s> {
                 _ => function,
             };
             let text: String = self.text(name).split_whitespace().collect();
-            self.emit(UsageKind::KernelLaunch, text, function.start_byte(), config.end_byte());
+            self.emit(
+                UsageKind::KernelLaunch,
+                text,
+                function.start_byte(),
+                config.end_byte(),
+            );
             if let Some(args) = function.child_by_field_name("arguments") {
                 stack.push(args);
             }

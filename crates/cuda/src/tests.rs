@@ -8,7 +8,15 @@ fn usages(source: &str, kinds: &[UsageKind]) -> Vec<String> {
         .usages
         .into_iter()
         .filter(|u| kinds.contains(&u.kind))
-        .map(|u| format!("{} {} @{}:{}", u.kind.as_str(), u.name, u.span.line, u.span.column))
+        .map(|u| {
+            format!(
+                "{} {} @{}:{}",
+                u.kind.as_str(),
+                u.name,
+                u.span.line,
+                u.span.column
+            )
+        })
         .collect()
 }
 
@@ -40,7 +48,10 @@ void launch(torch::Tensor x, cudaStream_t stream) {
 fn includes_kernels_launches_and_constructs() {
     use UsageKind::*;
     assert_eq!(
-        usages(KERNEL, &[Include, KernelDef, KernelLaunch, Construct, Method]),
+        usages(
+            KERNEL,
+            &[Include, KernelDef, KernelLaunch, Construct, Method]
+        ),
         [
             "include cuda_runtime.h @1:10",
             "include cublas_v2.h @2:10",
@@ -56,7 +67,11 @@ fn includes_kernels_launches_and_constructs() {
         ]
     );
     let extraction = CudaFrontend::new().extract(KERNEL).unwrap();
-    let kernel = extraction.usages.iter().find(|u| u.kind == KernelDef).unwrap();
+    let kernel = extraction
+        .usages
+        .iter()
+        .find(|u| u.kind == KernelDef)
+        .unwrap();
     assert_eq!(kernel.weight, 7);
 }
 
@@ -81,18 +96,38 @@ fn symbols_are_what_the_code_uses_not_what_it_defines() {
         "cudaGetErrorString",
         "torch::Tensor",
     ] {
-        assert!(symbols.contains(&used.to_string()), "{used} missing from {symbols:?}");
+        assert!(
+            symbols.contains(&used.to_string()),
+            "{used} missing from {symbols:?}"
+        );
     }
     // Definitions, parameters and comments/strings are not uses.
-    for defined in ["add_kernel", "launch", "lane", "mask", "cudaMemcpy", "CUDA_CHECK"] {
-        assert!(!symbols.contains(&defined.to_string()), "{defined} reported");
+    for defined in [
+        "add_kernel",
+        "launch",
+        "lane",
+        "mask",
+        "cudaMemcpy",
+        "CUDA_CHECK",
+    ] {
+        assert!(
+            !symbols.contains(&defined.to_string()),
+            "{defined} reported"
+        );
     }
 }
 
 #[test]
 fn deep_nesting_does_not_overflow_the_stack() {
     let depth = 20_000;
-    let src = format!("int f() {{ return {}cudaGetLastError(){}; }}", "(".repeat(depth), ")".repeat(depth));
+    let src = format!(
+        "int f() {{ return {}cudaGetLastError(){}; }}",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
     let extraction = CudaFrontend::new().extract(&src).unwrap();
-    assert!(extraction.usages.iter().any(|u| u.name == "cudaGetLastError"));
+    assert!(extraction
+        .usages
+        .iter()
+        .any(|u| u.name == "cudaGetLastError"));
 }

@@ -30,7 +30,9 @@ pub enum Language {
 }
 
 /// Extensions of CUDA, C and C++ files.
-const CPP_EXTENSIONS: &[&str] = &["cu", "cuh", "cpp", "cc", "cxx", "c", "h", "hpp", "hh", "hxx", "inl", "tpp"];
+const CPP_EXTENSIONS: &[&str] = &[
+    "cu", "cuh", "cpp", "cc", "cxx", "c", "h", "hpp", "hh", "hxx", "inl", "tpp",
+];
 
 impl Language {
     /// The language of `path`, by name and extension; `None` for files no
@@ -50,10 +52,16 @@ impl Language {
             ("cargo.toml", _) => Language::CargoManifest,
             ("pyproject.toml", _) => Language::PyProject,
             ("cmakelists.txt", _) | (_, Some("cmake")) => Language::CMake,
-            (n, Some("txt")) if n.starts_with("requirements") || n.starts_with("constraints") || in_requirements_dir => {
+            (n, Some("txt"))
+                if n.starts_with("requirements")
+                    || n.starts_with("constraints")
+                    || in_requirements_dir =>
+            {
                 Language::Requirements
             }
-            (n, Some("yml" | "yaml")) if n.starts_with("environment") || n.starts_with("conda") => Language::Conda,
+            (n, Some("yml" | "yaml")) if n.starts_with("environment") || n.starts_with("conda") => {
+                Language::Conda
+            }
             (_, Some("yml" | "yaml")) => Language::Yaml,
             (n, _) if n == "dockerfile" || n.starts_with("dockerfile.") || n == "containerfile" => {
                 Language::Dockerfile

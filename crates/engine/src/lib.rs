@@ -11,12 +11,12 @@ mod read;
 pub use migscan_discover::{Language, Skipped};
 pub use read::MAX_FILE_BYTES;
 
-use migscan_core::{Finding, Status, Target};
-use migscan_discover::{discover, DiscoverOptions};
-use migscan_plan::MigrationPlan;
 use migscan_core::{Extraction, ParseFailure};
+use migscan_core::{Finding, Status, Target};
 use migscan_cuda::CudaFrontend;
+use migscan_discover::{discover, DiscoverOptions};
 use migscan_ops::OpsFile;
+use migscan_plan::MigrationPlan;
 use migscan_python::PythonFrontend;
 use migscan_rules::{RuleCatalog, RuleIndex, Verdict};
 use rayon::prelude::*;
@@ -130,7 +130,14 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
             .par_iter()
             .enumerate()
             .map_init(Frontends::default, |frontends, (i, file)| {
-                scan_file(frontends, i, file, options.max_file_bytes, &indexes, catalog)
+                scan_file(
+                    frontends,
+                    i,
+                    file,
+                    options.max_file_bytes,
+                    &indexes,
+                    catalog,
+                )
             })
             .collect()
     });
@@ -255,7 +262,10 @@ fn scan_file(
                     continue;
                 }
                 Some(Verdict::Rule(i)) => i,
-                Some(Verdict::Unknown) => catalog.unknown_rule(*target, &usage),
+                Some(Verdict::Unknown) => match catalog.unknown_rule(*target, &usage) {
+                    Some(rule) => rule,
+                    None => continue,
+                },
                 None => continue,
             };
             outcome.findings.push(Finding {

@@ -10,9 +10,21 @@ pub const CUDA_LANGUAGE: &str = "cmake:language=CUDA";
 
 /// nvcc flags worth a rule; others pass.
 const NVCC_FLAGS: &[&str] = &[
-    "-gencode", "--generate-code", "-arch", "--gpu-architecture", "-code", "--expt-relaxed-constexpr",
-    "--expt-extended-lambda", "--extended-lambda", "--use_fast_math", "-Xptxas", "--ptxas-options",
-    "-rdc", "--relocatable-device-code", "--maxrregcount", "-maxrregcount",
+    "-gencode",
+    "--generate-code",
+    "-arch",
+    "--gpu-architecture",
+    "-code",
+    "--expt-relaxed-constexpr",
+    "--expt-extended-lambda",
+    "--extended-lambda",
+    "--use_fast_math",
+    "-Xptxas",
+    "--ptxas-options",
+    "-rdc",
+    "--relocatable-device-code",
+    "--maxrregcount",
+    "-maxrregcount",
 ];
 
 pub fn usages(source: &str) -> Vec<Usage> {
@@ -20,7 +32,12 @@ pub fn usages(source: &str) -> Vec<Usage> {
     for command in commands(source) {
         let name = command.name.to_ascii_lowercase();
         if name.starts_with("cuda_") {
-            sink.add(UsageKind::BuildSetting, format!("cmake:{name}"), command.name_at, command.name.len());
+            sink.add(
+                UsageKind::BuildSetting,
+                format!("cmake:{name}"),
+                command.name_at,
+                command.name.len(),
+            );
         }
         let mut previous = "";
         let mut languages = name == "enable_language";
@@ -41,9 +58,20 @@ fn classify(sink: &mut Sink, command: &str, previous: &str, languages: bool, arg
     if languages && arg == "CUDA" {
         sink.add(UsageKind::BuildSetting, CUDA_LANGUAGE, at, arg.len());
     } else if command == "find_package" && previous.is_empty() {
-        sink.add(UsageKind::BuildSetting, format!("cmake:find_package={arg}"), at, arg.len());
-    } else if bare.starts_with("CUDA::") || bare.starts_with("CMAKE_CUDA_") || bare.starts_with("CUDA_") || bare == "TORCH_CUDA_ARCH_LIST" {
-        let end = bare.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')).unwrap_or(bare.len());
+        sink.add(
+            UsageKind::BuildSetting,
+            format!("cmake:find_package={arg}"),
+            at,
+            arg.len(),
+        );
+    } else if bare.starts_with("CUDA::")
+        || bare.starts_with("CMAKE_CUDA_")
+        || bare.starts_with("CUDA_")
+        || bare == "TORCH_CUDA_ARCH_LIST"
+    {
+        let end = bare
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+            .unwrap_or(bare.len());
         sink.add(UsageKind::BuildSetting, &bare[..end], offset, end);
     } else {
         let flag = arg.split('=').next().unwrap_or(arg);
@@ -95,7 +123,10 @@ fn commands(source: &str) -> Vec<Command<'_>> {
         let mut in_quote = false;
         while i < bytes.len() {
             let b = bytes[i];
-            let separator = b.is_ascii_whitespace() || b == b';' || (!in_quote && matches!(b, b'(' | b')')) || b == b'"';
+            let separator = b.is_ascii_whitespace()
+                || b == b';'
+                || (!in_quote && matches!(b, b'(' | b')'))
+                || b == b'"';
             if separator {
                 if let Some(s) = word_start.take() {
                     args.push((s, &source[s..i]));
@@ -122,7 +153,11 @@ fn commands(source: &str) -> Vec<Command<'_>> {
             }
             i += 1;
         }
-        out.push(Command { name, name_at: start, args });
+        out.push(Command {
+            name,
+            name_at: start,
+            args,
+        });
     }
     out
 }

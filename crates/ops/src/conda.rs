@@ -31,7 +31,12 @@ pub fn usages(source: &str) -> Vec<Usage> {
             .unwrap_or(item.len());
         let name = &item[..end];
         if !name.is_empty() {
-            sink.add(UsageKind::Package, normalize_package(name), start + offset_in(line, name), name.len());
+            sink.add(
+                UsageKind::Package,
+                normalize_package(name),
+                start + offset_in(line, name),
+                name.len(),
+            );
         }
     }
     sink.usages

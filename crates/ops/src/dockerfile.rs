@@ -21,11 +21,20 @@ pub fn usages(source: &str) -> Vec<Usage> {
             let keyword_end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
             let keyword = trimmed[..keyword_end].to_ascii_uppercase();
             instruction = keyword;
-            (instruction.as_str(), &body[offset_in(line, trimmed) + keyword_end..])
+            (
+                instruction.as_str(),
+                &body[offset_in(line, trimmed) + keyword_end..],
+            )
         };
         match keyword {
             "FROM" if !continued => from(&mut sink, line, rest, start),
-            "ENV" | "ARG" => variables(&mut sink, line, rest, start, keyword == "ENV" && !rest.contains('=')),
+            "ENV" | "ARG" => variables(
+                &mut sink,
+                line,
+                rest,
+                start,
+                keyword == "ENV" && !rest.contains('='),
+            ),
             "RUN" => command_line(&mut sink, line, rest, start),
             _ => {}
         }
@@ -39,7 +48,12 @@ pub fn usages(source: &str) -> Vec<Usage> {
 /// `FROM [--platform=...] image [AS name]`.
 fn from(sink: &mut Sink, line: &str, rest: &str, line_start: usize) {
     if let Some(image) = rest.split_whitespace().find(|w| !w.starts_with("--")) {
-        sink.add(UsageKind::Image, image, line_start + offset_in(line, image), image.len());
+        sink.add(
+            UsageKind::Image,
+            image,
+            line_start + offset_in(line, image),
+            image.len(),
+        );
     }
 }
 
@@ -49,12 +63,21 @@ fn variables(sink: &mut Sink, line: &str, rest: &str, line_start: usize, legacy:
         rest.split_whitespace().take(1).collect()
     } else {
         rest.split_whitespace()
-            .filter_map(|w| w.split_once('=').map(|(n, _)| n).or(Some(w).filter(|w| !w.contains(['"', '\'']))))
+            .filter_map(|w| {
+                w.split_once('=')
+                    .map(|(n, _)| n)
+                    .or(Some(w).filter(|w| !w.contains(['"', '\''])))
+            })
             .collect()
     };
     for name in names {
         if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            sink.add(UsageKind::EnvVar, name, line_start + offset_in(line, name), name.len());
+            sink.add(
+                UsageKind::EnvVar,
+                name,
+                line_start + offset_in(line, name),
+                name.len(),
+            );
         }
     }
 }

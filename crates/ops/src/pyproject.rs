@@ -76,7 +76,12 @@ fn poetry_keys(sink: &mut Sink, source: &str, names: &BTreeMap<String, toml::Val
         let key = key.trim().trim_matches('"');
         if key != "python" && names.contains_key(key) {
             let offset = start + line.find(key).unwrap_or(0);
-            sink.add(UsageKind::Package, normalize_package(key), offset, key.len());
+            sink.add(
+                UsageKind::Package,
+                normalize_package(key),
+                offset,
+                key.len(),
+            );
         }
     }
 }

@@ -9,13 +9,22 @@ pub const CUDA_LOCAL_VERSION: &str = "cuda-local-version";
 pub const CUDA_WHEEL_INDEX: &str = "cuda-wheel-index";
 
 /// Options whose value is an index or a link page.
-const INDEX_OPTIONS: &[&str] = &["--index-url", "--extra-index-url", "-i", "--find-links", "-f"];
+const INDEX_OPTIONS: &[&str] = &[
+    "--index-url",
+    "--extra-index-url",
+    "-i",
+    "--find-links",
+    "-f",
+];
 
 pub fn usages(source: &str) -> Vec<Usage> {
     let mut sink = Sink::new(source);
     for (start, line) in with_offsets(source) {
         // A comment starts at `#` at the line start or after whitespace.
-        let code = match line.find(" #").or_else(|| line.starts_with('#').then_some(0)) {
+        let code = match line
+            .find(" #")
+            .or_else(|| line.starts_with('#').then_some(0))
+        {
             Some(i) => &line[..i],
             None => line,
         };
@@ -36,7 +45,12 @@ pub fn requirement_line(sink: &mut Sink, line: &str, code: &str, line_start: usi
         let option = parts.next().unwrap_or_default();
         let value = parts.next().unwrap_or_default().trim();
         if INDEX_OPTIONS.contains(&option) && is_cuda_wheel_index(value) {
-            sink.add(UsageKind::Construct, CUDA_WHEEL_INDEX, at(value), value.len());
+            sink.add(
+                UsageKind::Construct,
+                CUDA_WHEEL_INDEX,
+                at(value),
+                value.len(),
+            );
         }
         return;
     }
@@ -53,13 +67,23 @@ pub fn requirement(sink: &mut Sink, line: &str, spec: &str, line_start: usize) {
     if name.is_empty() || name.contains("://") {
         return;
     }
-    sink.add(UsageKind::Package, normalize_package(name), at(name), name.len());
+    sink.add(
+        UsageKind::Package,
+        normalize_package(name),
+        at(name),
+        name.len(),
+    );
     let rest = &spec[end..];
     if let Some(i) = rest.find("+cu") {
         let version = &rest[i + 1..];
         let digits = version[2..].bytes().take_while(u8::is_ascii_digit).count();
         if digits > 0 {
-            sink.add(UsageKind::Construct, CUDA_LOCAL_VERSION, at(version), 2 + digits);
+            sink.add(
+                UsageKind::Construct,
+                CUDA_LOCAL_VERSION,
+                at(version),
+                2 + digits,
+            );
         }
     }
 }

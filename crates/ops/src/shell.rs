@@ -38,7 +38,11 @@ fn slurm_options(sink: &mut Sink, line: &str, options: &str, line_start: usize) 
             value
         };
         match option {
-            "--gres" if value.split(',').any(|g| g == "gpu" || g.starts_with("gpu:")) => {
+            "--gres"
+                if value
+                    .split(',')
+                    .any(|g| g == "gpu" || g.starts_with("gpu:")) =>
+            {
                 sink.add(UsageKind::Resource, SLURM_GRES_GPU, at, word.len())
             }
             "--gpus" | "-G" | "--gpus-per-node" | "--gpus-per-task" | "--gpus-per-socket" => {
@@ -53,7 +57,9 @@ fn slurm_options(sink: &mut Sink, line: &str, options: &str, line_start: usize) 
 const SEPARATORS: &[&str] = &["&&", "||", ";", "|", "(", ")", "`", "$("];
 
 /// Words that run the next word as the command.
-const PREFIXES: &[&str] = &["sudo", "env", "exec", "time", "nohup", "then", "do", "else", "!"];
+const PREFIXES: &[&str] = &[
+    "sudo", "env", "exec", "time", "nohup", "then", "do", "else", "!",
+];
 
 /// One line of shell code: assignments, variable reads, commands, Slurm
 /// options of `srun`/`sbatch`, CUDA wheel indexes.
@@ -86,7 +92,12 @@ pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize) 
             }
             let program = word.rsplit('/').next().unwrap_or(word);
             if !program.is_empty() && !program.starts_with(['$', '"', '\'', '-']) {
-                sink.add(UsageKind::Command, program, at(word) + (word.len() - program.len()), program.len());
+                sink.add(
+                    UsageKind::Command,
+                    program,
+                    at(word) + (word.len() - program.len()),
+                    program.len(),
+                );
             }
             command = program;
             expect_command = false;
@@ -119,7 +130,12 @@ fn variable_reads(sink: &mut Sink, line: &str, code: &str, line_start: usize) {
                 .count();
             let name = &code[start..start + len];
             if is_variable(name) {
-                sink.add(UsageKind::EnvVar, name, line_start + offset_in(line, code) + start, len);
+                sink.add(
+                    UsageKind::EnvVar,
+                    name,
+                    line_start + offset_in(line, code) + start,
+                    len,
+                );
             }
             i = start + len;
         } else {
@@ -132,5 +148,7 @@ fn variable_reads(sink: &mut Sink, line: &str, code: &str, line_start: usize) {
 fn is_variable(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with(|c: char| c.is_ascii_digit())
-        && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }

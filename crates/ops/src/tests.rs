@@ -5,7 +5,15 @@ fn usages(kind: OpsFile, source: &str) -> Vec<String> {
         .unwrap()
         .usages
         .into_iter()
-        .map(|u| format!("{} {} @{}:{}", u.kind.as_str(), u.name, u.span.line, u.span.column))
+        .map(|u| {
+            format!(
+                "{} {} @{}:{}",
+                u.kind.as_str(),
+                u.name,
+                u.span.line,
+                u.span.column
+            )
+        })
         .collect()
 }
 
@@ -45,7 +53,11 @@ fn conda_dependencies_and_pip_items() {
     let src = "name: train\nchannels:\n  - nvidia\ndependencies:\n  - python=3.10\n  - pytorch-cuda=12.1  # from the nvidia channel\n  - pip:\n      - xformers==0.0.26\n";
     assert_eq!(
         usages(OpsFile::Conda, src),
-        ["package python @5:5", "package pytorch-cuda @6:5", "package xformers @8:9"]
+        [
+            "package python @5:5",
+            "package pytorch-cuda @6:5",
+            "package xformers @8:9"
+        ]
     );
 }
 

@@ -26,12 +26,20 @@ pub fn usages(source: &str) -> Vec<Usage> {
         } else if key_text == "image" && !value.is_empty() {
             sink.add(UsageKind::Image, value, value_at(value), value.len());
         } else if key_text == RUNTIME_CLASS && !value.is_empty() {
-            sink.add(UsageKind::Resource, format!("{RUNTIME_CLASS}:{value}"), value_at(value), value.len());
+            sink.add(
+                UsageKind::Resource,
+                format!("{RUNTIME_CLASS}:{value}"),
+                value_at(value),
+                value.len(),
+            );
         } else if key_text == "name" && is_variable(value) {
             sink.add(UsageKind::EnvVar, value, value_at(value), value.len());
         } else if is_variable(key_text) {
             sink.add(UsageKind::EnvVar, key_text, key_at, key_text.len());
-        } else if matches!(key_text, "run" | "command" | "script" | "entrypoint") && !value.is_empty() && !value.starts_with(['|', '>', '[']) {
+        } else if matches!(key_text, "run" | "command" | "script" | "entrypoint")
+            && !value.is_empty()
+            && !value.starts_with(['|', '>', '['])
+        {
             command_line(&mut sink, line, value, start);
         }
         // Values that name GPU resources, e.g. `resource: nvidia.com/gpu`.
@@ -49,15 +57,19 @@ fn split_key(item: &str) -> Option<(&str, &str)> {
         let close = item[1..].find(quote)? + 1;
         close + item[close..].find(':')?
     } else {
-        item.find(": ").or_else(|| item.strip_suffix(':').map(|k| k.len()))?
+        item.find(": ")
+            .or_else(|| item.strip_suffix(':').map(|k| k.len()))?
     };
     let key = item[..colon].trim_end();
-    (!key.is_empty() && !key.contains(' ') || key.starts_with(['"', '\''])).then(|| (key, &item[(colon + 1).min(item.len())..]))
+    (!key.is_empty() && !key.contains(' ') || key.starts_with(['"', '\'']))
+        .then(|| (key, &item[(colon + 1).min(item.len())..]))
 }
 
 fn is_variable(name: &str) -> bool {
     name.len() > 1
         && name.contains('_')
         && !name.starts_with(|c: char| c.is_ascii_digit())
-        && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }

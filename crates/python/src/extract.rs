@@ -427,7 +427,10 @@ impl<'s> Extractor<'s, '_> {
         };
         if self.holds_device(left) {
             self.strings(right, StringPosition::Device);
-        } else if text(left, self.source).to_ascii_lowercase().contains("nvcc") {
+        } else if text(left, self.source)
+            .to_ascii_lowercase()
+            .contains("nvcc")
+        {
             self.compiler_flags(right);
         }
     }

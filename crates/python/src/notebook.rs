@@ -45,7 +45,11 @@ impl NotebookProgram {
                         code.push_str(content);
                     }
                     code.push('\n');
-                    lines.push(SourceLine { cell, raw_start, skip });
+                    lines.push(SourceLine {
+                        cell,
+                        raw_start,
+                        skip,
+                    });
                     skip += line.chars().count();
                 }
             }
@@ -69,7 +73,13 @@ impl NotebookProgram {
                     .chars()
                     .count();
                 let start = raw_offset(text, line.raw_start, line.skip + column);
-                let end = raw_offset(text, line.raw_start, line.skip + column + width.min(program_line.chars().count().saturating_sub(column)));
+                let end = raw_offset(
+                    text,
+                    line.raw_start,
+                    line.skip
+                        + column
+                        + width.min(program_line.chars().count().saturating_sub(column)),
+                );
                 usage.span = file.span(start, end.max(start));
                 usage.cell = Some(line.cell);
                 Some(usage)
@@ -86,7 +96,11 @@ fn raw_offset(text: &str, raw_start: usize, chars: usize) -> usize {
     let mut seen = 0;
     while seen < chars && i < bytes.len() && bytes[i] != b'"' {
         if bytes[i] == b'\\' {
-            i += if bytes.get(i + 1) == Some(&b'u') { 6 } else { 2 };
+            i += if bytes.get(i + 1) == Some(&b'u') {
+                6
+            } else {
+                2
+            };
         } else {
             i += text[i..].chars().next().map_or(1, char::len_utf8);
         }
@@ -101,8 +115,8 @@ type CellStrings = Vec<(u32, Vec<(usize, String)>)>;
 
 /// Scans the notebook JSON for `cells[i].source` strings of code cells.
 fn scan(text: &str) -> Result<CellStrings, ParseFailure> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| ParseFailure(format!("invalid notebook JSON: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| ParseFailure(format!("invalid notebook JSON: {e}")))?;
     let kinds: Vec<bool> = value
         .get("cells")
         .and_then(|c| c.as_array())
@@ -111,7 +125,11 @@ fn scan(text: &str) -> Result<CellStrings, ParseFailure> {
         .map(|cell| cell.get("cell_type").and_then(|t| t.as_str()) == Some("code"))
         .collect();
     let mut out: CellStrings = Vec::new();
-    let mut scanner = Scanner { text, bytes: text.as_bytes(), i: 0 };
+    let mut scanner = Scanner {
+        text,
+        bytes: text.as_bytes(),
+        i: 0,
+    };
     scanner.cells(&kinds, &mut out);
     Ok(out)
 }
@@ -143,7 +161,11 @@ impl Scanner<'_> {
             let b = self.bytes[self.i];
             match b {
                 b'{' | b'[' => {
-                    let frame = if b == b'{' { Frame::Object } else { Frame::Array };
+                    let frame = if b == b'{' {
+                        Frame::Object
+                    } else {
+                        Frame::Array
+                    };
                     stack.push(frame);
                     let depth = stack.len();
                     if depth == 2 && key.as_deref() == Some("cells") && frame == Frame::Array {
@@ -176,7 +198,8 @@ impl Scanner<'_> {
                     let depth = stack.len();
                     let source_string = in_cells
                         && !is_key
-                        && ((in_source && depth == 4) || (depth == 3 && key.as_deref() == Some("source")));
+                        && ((in_source && depth == 4)
+                            || (depth == 3 && key.as_deref() == Some("source")));
                     if source_string && code_cells.get(cell_index) == Some(&true) {
                         let number = cell_index as u32 + 1;
                         if out.last().map(|(c, _)| *c) != Some(number) {
@@ -186,7 +209,11 @@ impl Scanner<'_> {
                             pieces.push((start, decoded));
                         }
                     }
-                    key = if is_key { Some(self.text[start..self.i - 1].to_string()) } else { None };
+                    key = if is_key {
+                        Some(self.text[start..self.i - 1].to_string())
+                    } else {
+                        None
+                    };
                 }
                 _ => self.i += 1,
             }

@@ -28,8 +28,8 @@ pub fn literal_prefix<'s>(node: Node, source: &'s str) -> Option<&'s str> {
 }
 
 /// The string literals an expression can evaluate to: the expression itself,
-/// both arms of `"cuda" if ok else "cpu"`, and the items of a list or tuple
-/// (`device_ids=["cuda:0"]`).
+/// both arms of `"cuda" if ok else "cpu"`, the items of a list or tuple
+/// (`device_ids=["cuda:0"]`), and both sides of `+` (`FLAGS + ["-O3"]`). and both sides of `+` (`FLAGS + ["-O3"]`).
 pub fn string_leaves<'t>(expr: Node<'t>) -> Vec<Node<'t>> {
     let mut leaves = Vec::new();
     let mut stack = vec![expr];
@@ -41,7 +41,8 @@ pub fn string_leaves<'t>(expr: Node<'t>) -> Vec<Node<'t>> {
             | "parenthesized_expression"
             | "list"
             | "tuple"
-            | "boolean_operator" => stack.extend(node.named_children(&mut cursor)),
+            | "boolean_operator"
+            | "binary_operator" => stack.extend(node.named_children(&mut cursor)),
             _ => {}
         }
     }

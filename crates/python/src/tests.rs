@@ -295,7 +295,16 @@ fn notebook_code_cells_map_back_into_the_file() {
     let found: Vec<String> = extraction
         .usages
         .iter()
-        .map(|u| format!("{} {} @{}:{} cell {}", u.kind.as_str(), u.name, u.span.line, u.span.column, u.cell.unwrap()))
+        .map(|u| {
+            format!(
+                "{} {} @{}:{} cell {}",
+                u.kind.as_str(),
+                u.name,
+                u.span.line,
+                u.span.column,
+                u.cell.unwrap()
+            )
+        })
         .collect();
     assert_eq!(
         found,
@@ -322,7 +331,21 @@ mod = load(name="fused", sources=["fused.cpp", "fused_kernel.cu"])
 "#;
     assert_eq!(
         names_of(src, UsageKind::BuildSetting),
-        ["-O3", "--use_fast_math", "-gencode", "-U__CUDA_NO_HALF_OPERATORS__"]
+        [
+            "-O3",
+            "--use_fast_math",
+            "-gencode",
+            "-U__CUDA_NO_HALF_OPERATORS__"
+        ]
     );
-    assert_eq!(names_of(src, UsageKind::Construct), ["cuda-extension-source", "cuda-extension-source"]);
+    assert_eq!(
+        names_of(src, UsageKind::Construct),
+        ["cuda-extension-source", "cuda-extension-source"]
+    );
+}
+
+#[test]
+fn nvcc_flag_lists_may_be_concatenated() {
+    let src = "from torch.utils.cpp_extension import CUDAExtension\nFLAGS = ['-O3']\nCUDAExtension('x', ['a.cu'], extra_compile_args={'nvcc': FLAGS + ['-gencode=arch=compute_80,code=sm_80']})\n";
+    assert_eq!(names_of(src, UsageKind::BuildSetting), ["-gencode"]);
 }

@@ -2,6 +2,7 @@
 //! [`JSON_SCHEMA_VERSION`], documented in `docs/json-schema.md`.
 
 use crate::severity;
+use migscan_core::UsageKind;
 use migscan_engine::ScanReport;
 use migscan_rules::RuleCatalog;
 use serde_json::{json, Value};
@@ -25,10 +26,12 @@ pub fn render_json(report: &ScanReport, catalog: &RuleCatalog) -> String {
                 "path": report.files[f.file].display,
                 "line": f.usage.span.line,
                 "column": f.usage.span.column,
+                "cell": f.usage.cell,
+                "lines": (f.usage.kind == UsageKind::KernelDef).then_some(f.usage.weight),
                 "kind": f.usage.kind.as_str(),
                 "api": f.usage.name,
                 "message": rule.message,
-                "replacement": rule.replacement,
+                "replacement": rule.replacement_for(&f.usage.name),
                 "effort_class": rule.effort,
                 "confidence": rule.confidence,
                 "source": rule.source,

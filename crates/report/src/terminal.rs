@@ -164,7 +164,7 @@ fn render_plan(
                     &rule
                         .replacement
                         .as_deref()
-                        .map(|r| format!("→ {r}"))
+                        .map(|r| format!("→ {}", r.replace("{suffix}", "*")))
                         .unwrap_or_default()
                 ),
             );
@@ -266,7 +266,13 @@ fn render_snippets(
             continue;
         }
         let diagnostic = FindingDiagnostic {
-            message: format!("[{}] {}", finding.target, rule.message),
+            message: match finding.usage.cell {
+                Some(cell) => format!(
+                    "[{}] {} (notebook cell {cell})",
+                    finding.target, rule.message
+                ),
+                None => format!("[{}] {}", finding.target, rule.message),
+            },
             code: rule.id.clone(),
             severity: match severity(rule) {
                 Severity::Error => miette::Severity::Error,
@@ -279,8 +285,7 @@ fn render_snippets(
                 (span.start, span.end - span.start),
             ),
             help: rule
-                .replacement
-                .as_ref()
+                .replacement_for(&finding.usage.name)
                 .map(|r| format!("replace with {r}")),
         };
         let _ = handler.render_report(out, &diagnostic);

@@ -299,7 +299,10 @@ mod tests {
         assert!(has_identifier_prefix("cudaMemcpy", "cuda"));
         assert!(has_identifier_prefix("cuInit", "cu"));
         assert!(has_identifier_prefix("CUDA_R_32F", "CUDA_"));
-        assert!(has_identifier_prefix("at::cuda::getCurrentCUDAStream", "at::cuda::"));
+        assert!(has_identifier_prefix(
+            "at::cuda::getCurrentCUDAStream",
+            "at::cuda::"
+        ));
         assert!(!has_identifier_prefix("cuda_helper", "cuda"));
         assert!(!has_identifier_prefix("custom_op", "cu"));
         assert!(!has_identifier_prefix("cudaify", "cuda"));

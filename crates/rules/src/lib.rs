@@ -113,11 +113,7 @@ impl RuleCatalog {
         }
         let mut unknown = HashMap::new();
         for target in packs.keys().copied().collect::<Vec<_>>() {
-            for step in [
-                Step::OperatorCoverage,
-                Step::DistributedCommunication,
-                Step::ClusterGovernance,
-            ] {
+            for step in Step::ALL {
                 unknown.insert((target, step), rules.len());
                 rules.push(unknown_rule(target, step));
             }
@@ -173,10 +169,10 @@ impl RuleCatalog {
     }
 
     /// The catalog index of the built-in rule for an uncovered usage of
-    /// `target`: collectives go to step 3, build settings to step 2,
+    /// `target` (none when the target has no pack): collectives go to step 3, build settings to step 2,
     /// environment variables, packages, images, resources and commands to
     /// step 4, everything else (APIs, headers, kernels) to step 1.
-    pub fn unknown_rule(&self, target: Target, usage: &migscan_core::Usage) -> usize {
+    pub fn unknown_rule(&self, target: Target, usage: &migscan_core::Usage) -> Option<usize> {
         use migscan_core::UsageKind;
         let lower = usage.name.to_ascii_lowercase();
         let step = match usage.kind {
@@ -192,7 +188,7 @@ impl RuleCatalog {
             | UsageKind::Command => Step::ClusterGovernance,
             _ => Step::OperatorCoverage,
         };
-        self.unknown[&(target, step)]
+        self.unknown.get(&(target, step)).copied()
     }
 }
 

@@ -210,3 +210,47 @@ source = "s"
         Some(Verdict::Unknown)
     );
 }
+
+#[test]
+fn every_target_has_an_unknown_rule_for_every_step() {
+    let catalog = RuleCatalog::embedded().unwrap();
+    let span = migscan_core::LineIndex::new("x").span(0, 1);
+    for target in Target::ALL {
+        for (kind, step) in [
+            (migscan_core::UsageKind::Symbol, Step::OperatorCoverage),
+            (
+                migscan_core::UsageKind::BuildSetting,
+                Step::CompilationOptimization,
+            ),
+            (
+                migscan_core::UsageKind::BackendString,
+                Step::DistributedCommunication,
+            ),
+            (migscan_core::UsageKind::Image, Step::ClusterGovernance),
+        ] {
+            let usage = migscan_core::Usage::new(kind, "x", span);
+            let rule = catalog.rule(catalog.unknown_rule(target, &usage).unwrap());
+            assert_eq!((rule.status, rule.step), (Status::Unknown, step));
+        }
+    }
+}
+
+#[test]
+fn prefix_replacements_fill_in_the_suffix() {
+    let catalog = RuleCatalog::embedded().unwrap();
+    let index = catalog.index(Target::Hygon);
+    let span = migscan_core::LineIndex::new("x").span(0, 1);
+    // A runtime call with no rule of its own falls to hipify's rename rule.
+    let usage = migscan_core::Usage::new(migscan_core::UsageKind::Symbol, "cudaNotARealCall", span);
+    let Some(Verdict::Rule(i)) = index.lookup(&usage, catalog.rules()) else {
+        panic!("no rule for {usage:?}");
+    };
+    assert_eq!(catalog.rule(i).id, "hygon/hipify-cuda");
+    assert_eq!(
+        catalog.rule(i).replacement_for(&usage.name).as_deref(),
+        Some("hipNotARealCall")
+    );
+    // `cuda_helper` is the project's own name, not a CUDA API.
+    let own = migscan_core::Usage::new(migscan_core::UsageKind::Symbol, "cuda_helper", span);
+    assert_eq!(index.lookup(&own, catalog.rules()), None);
+}

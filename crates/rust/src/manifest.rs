@@ -30,7 +30,11 @@ pub fn manifest_usages(source: &str) -> Result<Vec<Usage>, ParseFailure> {
                 let name = key.trim().trim_matches('"');
                 if !name.is_empty() && !name.contains('.') {
                     let at = start + line.find(name).unwrap_or(0);
-                    out.push(Usage::new(UsageKind::Package, name, lines.span(at, at + name.len())));
+                    out.push(Usage::new(
+                        UsageKind::Package,
+                        name,
+                        lines.span(at, at + name.len()),
+                    ));
                 }
             }
         }
@@ -45,10 +49,15 @@ pub fn manifest_usages(source: &str) -> Result<Vec<Usage>, ParseFailure> {
                 let at = at + skip;
                 let feature = value.rsplit('/').next().unwrap_or(value);
                 let at = start + at + (value.len() - feature.len());
-                out.push(Usage::new(UsageKind::BuildSetting, format!("{FEATURE}{feature}"), lines.span(at, at + feature.len())));
+                out.push(Usage::new(
+                    UsageKind::BuildSetting,
+                    format!("{FEATURE}{feature}"),
+                    lines.span(at, at + feature.len()),
+                ));
             }
             if dependency_table {
-                in_feature_list = code.contains('[') && !code.contains(']') || (in_feature_list && !code.contains(']'));
+                in_feature_list = code.contains('[') && !code.contains(']')
+                    || (in_feature_list && !code.contains(']'));
             }
         }
     }

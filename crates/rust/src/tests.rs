@@ -4,7 +4,15 @@ fn render(extraction: Extraction) -> Vec<String> {
     extraction
         .usages
         .into_iter()
-        .map(|u| format!("{} {} @{}:{}", u.kind.as_str(), u.name, u.span.line, u.span.column))
+        .map(|u| {
+            format!(
+                "{} {} @{}:{}",
+                u.kind.as_str(),
+                u.name,
+                u.span.line,
+                u.span.column
+            )
+        })
         .collect()
 }
 
@@ -30,7 +38,10 @@ fn main() -> anyhow::Result<()> {
         "symbol CudaDevice::new @7:15",
         "method to_device @8:67",
     ] {
-        assert!(found.contains(&expected.to_string()), "{expected} missing from {found:#?}");
+        assert!(
+            found.contains(&expected.to_string()),
+            "{expected} missing from {found:#?}"
+        );
     }
     assert!(!found.iter().any(|u| u.contains("@4:")), "{found:#?}");
 }
@@ -43,8 +54,14 @@ fn build_scripts_that_compile_cuda() {
 }
 "#;
     let found = render(extract(src).unwrap());
-    assert!(found.contains(&"build-setting cc::Build::cuda @2:22".to_string()), "{found:#?}");
-    assert!(found.contains(&"command nvcc @3:45".to_string()), "{found:#?}");
+    assert!(
+        found.contains(&"build-setting cc::Build::cuda @2:22".to_string()),
+        "{found:#?}"
+    );
+    assert!(
+        found.contains(&"command nvcc @3:45".to_string()),
+        "{found:#?}"
+    );
     assert!(extract("fn main() { (").is_err());
 }
 

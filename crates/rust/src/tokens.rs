@@ -25,7 +25,12 @@ pub fn usages(source: &str) -> Result<Vec<Usage>, ParseFailure> {
 
 /// Handles the token at `cursor`; returns where to continue. Groups are
 /// pushed on `stack` to be walked later.
-fn step<'a>(cursor: Cursor<'a>, positions: &Positions, out: &mut Vec<Usage>, stack: &mut Vec<Cursor<'a>>) -> Cursor<'a> {
+fn step<'a>(
+    cursor: Cursor<'a>,
+    positions: &Positions,
+    out: &mut Vec<Usage>,
+    stack: &mut Vec<Cursor<'a>>,
+) -> Cursor<'a> {
     if let Some((path, start, end, next)) = read_path(cursor) {
         if path.contains("::") {
             // `Command::new("nvcc")` starts a program.
@@ -33,8 +38,15 @@ fn step<'a>(cursor: Cursor<'a>, positions: &Positions, out: &mut Vec<Usage>, sta
                 if let Some((inner, _, _)) = next.group(Delimiter::Parenthesis) {
                     if let Some((literal, _)) = inner.literal() {
                         let text = literal.to_string();
-                        if let Some(program) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-                            out.push(positions.usage(UsageKind::Command, program, literal.span(), literal.span()));
+                        if let Some(program) =
+                            text.strip_prefix('"').and_then(|t| t.strip_suffix('"'))
+                        {
+                            out.push(positions.usage(
+                                UsageKind::Command,
+                                program,
+                                literal.span(),
+                                literal.span(),
+                            ));
                         }
                     }
                 }
@@ -48,11 +60,23 @@ fn step<'a>(cursor: Cursor<'a>, positions: &Positions, out: &mut Vec<Usage>, sta
             if let Some((ident, after)) = next.ident() {
                 if let Some((args, _, _)) = after.group(Delimiter::Parenthesis) {
                     let name = ident.to_string();
-                    let enables = args.ident().is_some_and(|(arg, rest)| arg == "true" && rest.eof());
+                    let enables = args
+                        .ident()
+                        .is_some_and(|(arg, rest)| arg == "true" && rest.eof());
                     if name == "cuda" && enables {
-                        out.push(positions.usage(UsageKind::BuildSetting, CC_BUILD_CUDA, ident.span(), ident.span()));
+                        out.push(positions.usage(
+                            UsageKind::BuildSetting,
+                            CC_BUILD_CUDA,
+                            ident.span(),
+                            ident.span(),
+                        ));
                     } else {
-                        out.push(positions.usage(UsageKind::Method, &name, ident.span(), ident.span()));
+                        out.push(positions.usage(
+                            UsageKind::Method,
+                            &name,
+                            ident.span(),
+                            ident.span(),
+                        ));
                     }
                 }
                 return after;
@@ -114,9 +138,17 @@ impl<'s> Positions<'s> {
 
     /// Byte offset of a 1-based line and 0-based character column.
     fn offset(&self, line: usize, column: usize) -> usize {
-        let start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.source.len());
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.source.len());
         let text = &self.source[start..];
-        start + text.char_indices().nth(column).map_or(text.len(), |(i, _)| i)
+        start
+            + text
+                .char_indices()
+                .nth(column)
+                .map_or(text.len(), |(i, _)| i)
     }
 
     fn usage(&self, kind: UsageKind, name: &str, first: Span, last: Span) -> Usage {
