@@ -7,7 +7,7 @@ use clap::Parser;
 use miette::{miette, IntoDiagnostic, Result};
 use migscan_core::Target;
 use migscan_engine::{scan, ScanOptions};
-use migscan_report::{render_json, render_terminal, TerminalOptions};
+use migscan_report::{render_terminal, write_json, TerminalOptions};
 use migscan_rules::RuleCatalog;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -58,8 +58,18 @@ fn scan_command(args: args::ScanArgs, catalog: &RuleCatalog) -> Result<()> {
         max_file_bytes: args.max_file_size * 1024,
     };
     let report = scan(&options, catalog).map_err(|e| miette!("{e}"))?;
-    let text = match args.format {
-        Format::Json => render_json(&report, catalog),
+    match args.format {
+        Format::Json => match &args.output {
+            Some(path) => std::fs::File::create(path)
+                .and_then(|file| write_json(&report, catalog, std::io::BufWriter::new(file)))
+                .into_diagnostic()
+                .map_err(|e| e.context(format!("cannot write {}", path.display()))),
+            None => ignore_broken_pipe(write_json(
+                &report,
+                catalog,
+                std::io::BufWriter::new(std::io::stdout().lock()),
+            )),
+        },
         Format::Terminal => {
             let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
             let color = match args.color {
@@ -69,22 +79,19 @@ fn scan_command(args: args::ScanArgs, catalog: &RuleCatalog) -> Result<()> {
                     to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
-            render_terminal(
-                &report,
-                catalog,
-                TerminalOptions {
-                    color,
-                    snippets: args.snippets,
-                    ..TerminalOptions::default()
-                },
-            )
+            let options = TerminalOptions {
+                color,
+                snippets: args.snippets,
+                ..TerminalOptions::default()
+            };
+            let text = render_terminal(&report, catalog, options);
+            match &args.output {
+                Some(path) => std::fs::write(path, text)
+                    .into_diagnostic()
+                    .map_err(|e| e.context(format!("cannot write {}", path.display()))),
+                None => print(&text),
+            }
         }
-    };
-    match args.output {
-        Some(path) => std::fs::write(&path, text)
-            .into_diagnostic()
-            .map_err(|e| e.context(format!("cannot write {}", path.display()))),
-        None => print(&text),
     }
 }
 
@@ -106,7 +113,11 @@ fn rules_list(catalog: &RuleCatalog, targets: &[Target]) -> String {
 
 /// Writes to stdout; a closed pipe (`migscan ... | head`) is not an error.
 fn print(text: &str) -> Result<()> {
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
+    ignore_broken_pipe(std::io::stdout().lock().write_all(text.as_bytes()))
+}
+
+fn ignore_broken_pipe(result: std::io::Result<()>) -> Result<()> {
+    match result {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.into_diagnostic(),
     }

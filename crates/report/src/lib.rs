@@ -8,7 +8,7 @@ mod json;
 mod rules_doc;
 mod terminal;
 
-pub use json::{render_json, JSON_SCHEMA_VERSION};
+pub use json::{write_json, JSON_SCHEMA_VERSION};
 pub use rules_doc::render_rules_doc;
 pub use terminal::{render_terminal, TerminalOptions};
 
