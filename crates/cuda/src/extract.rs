@@ -160,10 +160,15 @@ impl<'s> Extractor<'s> {
     }
 
     /// Macro bodies are unparsed text: their identifiers count as symbols,
-    /// so a `CUDA_CHECK` macro wrapping `cudaGetErrorString` is seen.
+    /// so a `CUDA_CHECK` macro wrapping `cudaGetErrorString` is seen, and a
+    /// `<<<` in them is a kernel launch (launch macros are common).
     fn macro_body(&mut self, value: Node) {
         let text = self.text(value);
         let base = value.start_byte();
+        for (at, _) in text.match_indices("<<<") {
+            let (name, start) = launched_kernel(&text[..at]);
+            self.emit(UsageKind::KernelLaunch, name, base + start, base + at + 3);
+        }
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -334,6 +339,36 @@ impl<'s> Extractor<'s> {
         if is_hardcoded_warp_size(self.text(left), self.text(operator), self.text(right)) {
             self.emit_node(UsageKind::Construct, HARDCODED_WARP_SIZE, right);
         }
+    }
+}
+
+/// The kernel named before a `<<<` in macro text (`kernel<T, 4><<<`), and
+/// where its name starts; `macro` when the text does not name one.
+fn launched_kernel(before: &str) -> (String, usize) {
+    let mut end = before.trim_end().len();
+    // Skip template arguments.
+    if before[..end].ends_with('>') {
+        let mut depth = 0;
+        for (i, c) in before[..end].char_indices().rev() {
+            match c {
+                '>' => depth += 1,
+                '<' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = before[..i].trim_end().len();
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let start = before[..end]
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+        .map_or(0, |i| i + 1);
+    match &before[start..end] {
+        "" => ("macro".to_string(), end),
+        name => (name.to_string(), start),
     }
 }
 
