@@ -137,6 +137,9 @@ fn launches_inside_macros_are_found() {
     let src = "#define LAUNCH(T, N) \\\n  scale_kernel<T, N><<<grid, block, 0, stream>>>(x, n); \\\n  other<<<1, 1>>>()\n";
     assert_eq!(
         usages(src, &[UsageKind::KernelLaunch]),
-        ["kernel-launch scale_kernel @2:3", "kernel-launch other @3:3"]
+        [
+            "kernel-launch scale_kernel @2:3",
+            "kernel-launch other @3:3"
+        ]
     );
 }

@@ -97,7 +97,7 @@ pub fn render_terminal(
     let _ = writeln!(
         out,
         "\n{}",
-        style.dim("Effort figures are estimates from rules/effort.toml: per effort class, a one-off cost per distinct API plus a cost per site, summed as low–high ranges with the PERT mean. `migscan explain <rule-id>` shows a rule's facts and source.")
+        style.dim("Effort figures are estimates from rules/effort.toml, not measurements: per effort class, a one-off cost per distinct API plus a cost per site (plus a cost per line of each CUDA kernel), summed as low–high ranges with the PERT mean. `migscan explain <rule-id>` shows a rule's facts and source.")
     );
     out
 }
