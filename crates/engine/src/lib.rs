@@ -16,7 +16,7 @@ use migscan_core::{Finding, Status, Target};
 use migscan_cuda::CudaFrontend;
 use migscan_discover::{discover, DiscoverOptions};
 use migscan_ops::OpsFile;
-use migscan_plan::MigrationPlan;
+use migscan_plan::{Comparison, MigrationPlan};
 use migscan_python::PythonFrontend;
 use migscan_rules::{RuleCatalog, RuleIndex, Verdict};
 use rayon::prelude::*;
@@ -63,6 +63,8 @@ pub struct ScanReport {
     pub skipped: Vec<Skipped>,
     /// One plan per target, in target order.
     pub plans: Vec<MigrationPlan>,
+    /// The targets side by side, when more than one was planned.
+    pub comparison: Option<Comparison>,
 }
 
 /// Errors a user can fix before a scan starts.
@@ -174,17 +176,19 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         (a.file, a.usage.span, a.target, a.rule).cmp(&(b.file, b.usage.span, b.target, b.rule))
     });
     skipped.sort_by(|a, b| a.display.cmp(&b.display));
-    let plans = indexes
+    let plans: Vec<MigrationPlan> = indexes
         .iter()
         .zip(&supported)
         .map(|((target, _), &n)| MigrationPlan::build(*target, &findings, n, catalog))
         .collect();
+    let comparison = Comparison::of(&plans);
     Ok(ScanReport {
         targets: options.targets.clone(),
         files,
         findings,
         skipped,
         plans,
+        comparison,
     })
 }
 

@@ -5,6 +5,10 @@
 //! matched, plus `per_site` for every site. Ranges are summed point by point
 //! (lows, likelies, highs) and the PERT mean is reported beside them.
 
+mod compare;
+
+pub use compare::{Comparison, TargetSummary};
+
 use migscan_core::{Finding, Status, Step, Target, UsageKind};
 use migscan_rules::{Hours, RuleCatalog};
 use serde::Serialize;

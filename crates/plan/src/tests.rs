@@ -130,3 +130,46 @@ fn imports_are_not_apis_of_their_own_when_the_names_are_used() {
     let plan = MigrationPlan::build(Target::Ascend, &only_imported, 0, &catalog);
     assert_eq!(plan.steps[0].items[0].apis, 2);
 }
+
+#[test]
+fn comparison_ranks_by_expected_effort_and_names_the_largest_difference() {
+    let catalog = catalog();
+    let cheap = MigrationPlan::build(
+        Target::Ascend,
+        &[finding(&catalog, "ascend/sync", "torch.cuda.synchronize")],
+        0,
+        &catalog,
+    );
+    let mut costly = MigrationPlan::build(
+        Target::Ascend,
+        &[
+            finding(&catalog, "ascend/nccl", "nccl"),
+            finding(&catalog, "ascend/nccl", "nccl"),
+            finding(&catalog, "ascend/sync", "torch.cuda.synchronize"),
+        ],
+        0,
+        &catalog,
+    );
+    costly.target = Target::Hygon;
+    for item in costly.steps.iter_mut().flat_map(|s| &mut s.items) {
+        item.rule_id = item.rule_id.replace("ascend/", "hygon/");
+    }
+    assert!(Comparison::of(std::slice::from_ref(&cheap)).is_none());
+    let comparison = Comparison::of(&[costly, cheap]).unwrap();
+    let order: Vec<Target> = comparison.ranking.iter().map(|r| r.target).collect();
+    assert_eq!(order, [Target::Ascend, Target::Hygon]);
+    assert!(
+        comparison
+            .recommendation
+            .starts_with("ascend is the cheapest target for this repository: 3 h expected"),
+        "{}",
+        comparison.recommendation
+    );
+    assert!(
+        comparison
+            .recommendation
+            .contains("the largest difference is step 3 (Distributed communication): 0 h likely against 4 h, where the costliest rule on hygon is `hygon/nccl` (2 sites, 4 h)"),
+        "{}",
+        comparison.recommendation
+    );
+}

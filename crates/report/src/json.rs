@@ -7,14 +7,14 @@
 use crate::severity;
 use migscan_core::{Confidence, Status, Step, Target, UsageKind};
 use migscan_engine::ScanReport;
-use migscan_plan::MigrationPlan;
+use migscan_plan::{Comparison, MigrationPlan};
 use migscan_rules::{EffortClass, RuleCatalog};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// Bumped whenever a field changes meaning or disappears.
-pub const JSON_SCHEMA_VERSION: u32 = 1;
+pub const JSON_SCHEMA_VERSION: u32 = 2;
 
 /// What the effort figures assume.
 const EFFORT_NOTE: &str = "estimates, not measurements: per class, per_api once per distinct API plus per_site per site (plus per_line per kernel line); ranges summed point by point, expected = PERT mean (low + 4 likely + high) / 6";
@@ -28,6 +28,7 @@ struct Document<'a> {
     summary: Summary,
     effort_model: EffortModel<'a>,
     plans: &'a [MigrationPlan],
+    comparison: Option<&'a Comparison>,
     #[serde(serialize_with = "findings")]
     findings: (&'a ScanReport, &'a RuleCatalog),
     skipped: Vec<Skipped<'a>>,
@@ -149,6 +150,7 @@ pub fn write_json(
             classes: &catalog.effort().classes,
         },
         plans: &report.plans,
+        comparison: report.comparison.as_ref(),
         findings: (report, catalog),
         skipped: report
             .skipped

@@ -5,7 +5,7 @@ use crate::{hours, severity};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use migscan_core::{Severity, Status};
 use migscan_engine::ScanReport;
-use migscan_plan::MigrationPlan;
+use migscan_plan::{Comparison, MigrationPlan};
 use migscan_rules::RuleCatalog;
 use std::fmt::{self, Write as _};
 
@@ -83,6 +83,9 @@ pub fn render_terminal(
         },
         report.findings.len()
     );
+    if let Some(comparison) = &report.comparison {
+        render_comparison(&mut out, comparison, &style);
+    }
     for plan in &report.plans {
         out.push('\n');
         render_plan(&mut out, plan, catalog, &style, options.rules_per_step);
@@ -100,6 +103,46 @@ pub fn render_terminal(
         style.dim("Effort figures are estimates from rules/effort.toml, not measurements: per effort class, a one-off cost per distinct API plus a cost per site (plus a cost per line of each CUDA kernel), summed as low–high ranges with the PERT mean. `migscan explain <rule-id>` shows a rule's facts and source.")
     );
     out
+}
+
+fn render_comparison(out: &mut String, comparison: &Comparison, style: &Style) {
+    let _ = writeln!(
+        out,
+        "\n{}",
+        style.bold("Targets side by side (cheapest first)")
+    );
+    let _ = writeln!(
+        out,
+        "  {:<10} {:>16} {:>9} {:>8} {:>8} {:>8} {:>8}  {:>6} {:>8} {:>7}",
+        "target",
+        "effort (h)",
+        "expected",
+        "step 1",
+        "step 2",
+        "step 3",
+        "step 4",
+        "auto",
+        "blockers",
+        "unknown"
+    );
+    for row in &comparison.ranking {
+        let count = |s: Status| row.sites_by_status.get(s.as_str()).copied().unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "  {:<10} {:>16} {:>9} {:>8} {:>8} {:>8} {:>8}  {:>5.0}% {:>8} {:>7}",
+            row.target.id(),
+            format!("{}–{}", hours(row.hours.low), hours(row.hours.high)),
+            hours(row.expected_hours),
+            hours(row.likely_per_step[0]),
+            hours(row.likely_per_step[1]),
+            hours(row.likely_per_step[2]),
+            hours(row.likely_per_step[3]),
+            row.mechanical_share * 100.0,
+            row.blockers,
+            count(Status::Unknown),
+        );
+    }
+    let _ = writeln!(out, "  {}", comparison.recommendation);
 }
 
 fn render_plan(
