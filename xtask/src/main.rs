@@ -2,6 +2,10 @@
 //!
 //! - `rules-doc [--check]`: writes `docs/rules/<target>.md` from the packs;
 //!   with `--check`, fails if a page is out of date.
+//! - `html-check [FIXTURE]`: renders the HTML report of a fixture (default
+//!   `cuda-extension`, all targets), opens it in headless Chromium
+//!   (`$CHROMIUM`, default `chromium`), fails on console errors or a broken
+//!   filter, and saves a screenshot under `target/html-check/`.
 
 use migscan_core::Target;
 use migscan_report::render_rules_doc;
@@ -13,8 +17,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("rules-doc") => rules_doc(args.iter().any(|a| a == "--check")),
+        Some("html-check") => html_check(args.get(1).map_or("cuda-extension", String::as_str)),
         _ => {
-            eprintln!("usage: cargo xtask rules-doc [--check]");
+            eprintln!("usage: cargo xtask rules-doc [--check] | cargo xtask html-check [FIXTURE]");
             ExitCode::from(2)
         }
     }
@@ -57,4 +62,118 @@ fn rules_doc(check: bool) -> ExitCode {
         }
         ExitCode::FAILURE
     }
+}
+
+fn html_check(fixture: &str) -> ExitCode {
+    match try_html_check(fixture) {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("html-check: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn try_html_check(fixture: &str) -> Result<String, String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let catalog = RuleCatalog::embedded().map_err(|e| e.to_string())?;
+    let options = migscan_engine::ScanOptions {
+        roots: vec![root.join("fixtures").join(fixture)],
+        targets: Target::ALL.to_vec(),
+        excludes: vec![],
+        jobs: None,
+        max_file_bytes: migscan_engine::MAX_FILE_BYTES,
+    };
+    let report = migscan_engine::scan(&options, &catalog).map_err(|e| e.to_string())?;
+    let dir = root.join("target/html-check");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let page = dir.join("report.html");
+    std::fs::write(&page, migscan_report::render_html(&report, &catalog))
+        .map_err(|e| e.to_string())?;
+    let url = format!(
+        "file://{}",
+        page.canonicalize().map_err(|e| e.to_string())?.display()
+    );
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".into());
+    let run = |extra: &[String], profile: &str| {
+        std::process::Command::new(&chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--enable-logging=stderr",
+                "--v=0",
+            ])
+            .arg(format!("--user-data-dir={}", dir.join(profile).display()))
+            .args(extra)
+            .output()
+            .map_err(|e| {
+                format!("cannot run {chromium}: {e} (install Debian's chromium or set CHROMIUM)")
+            })
+    };
+    // The page filters its own table when opened with #selftest and records
+    // the row counts before and after in <body data-selftest>.
+    let dom = run(
+        &["--dump-dom".into(), format!("{url}#selftest")],
+        "profile-dom",
+    )?;
+    let html = String::from_utf8_lossy(&dom.stdout);
+    let marker = html
+        .split("data-selftest=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .ok_or("the page's script did not run (no data-selftest on <body>)")?;
+    let counts: Vec<usize> = marker
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let (all, filtered) = match counts.as_slice() {
+        [all, filtered] => (*all, *filtered),
+        _ => return Err(format!("unexpected self-test result `{marker}`")),
+    };
+    if all != report.findings.len().min(10_000) || filtered == 0 || filtered >= all {
+        return Err(format!(
+            "filter self-test failed: {all} rows, {filtered} after filtering by target"
+        ));
+    }
+    let shot = dir.join("report.png");
+    let screenshot = run(
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1280,2000".into(),
+            url,
+        ],
+        "profile-shot",
+    )?;
+    let mut errors = Vec::new();
+    for output in [&dom, &screenshot] {
+        for line in String::from_utf8_lossy(&output.stderr).lines() {
+            // The page logs nothing, so any console line (errors, uncaught
+            // exceptions, warnings) is a failure.
+            if line.contains(":CONSOLE") {
+                errors.push(line.to_string());
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(format!("console errors:\n{}", errors.join("\n")));
+    }
+    if !shot.is_file() {
+        return Err("no screenshot was written".into());
+    }
+    Ok(format!(
+        "ok: {} ({} findings, filter {all} -> {filtered} rows), screenshot {}",
+        page.display(),
+        report.findings.len(),
+        shot.display()
+    ))
 }

@@ -84,6 +84,14 @@ pub enum Format {
     Terminal,
     /// Every finding and plan, schema in docs/json-schema.md.
     Json,
+    /// The whole report as a Markdown document.
+    Markdown,
+    /// One self-contained HTML page with charts and a filterable findings table.
+    Html,
+    /// SARIF 2.1.0 for code-scanning tools (GitHub code scanning).
+    Sarif,
+    /// One row per finding.
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

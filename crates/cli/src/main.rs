@@ -7,7 +7,10 @@ use clap::Parser;
 use miette::{miette, IntoDiagnostic, Result};
 use migscan_core::Target;
 use migscan_engine::{scan, ScanOptions};
-use migscan_report::{render_terminal, write_json, TerminalOptions};
+use migscan_report::{
+    render_html, render_markdown, render_terminal, write_csv, write_json, write_sarif,
+    TerminalOptions,
+};
 use migscan_rules::RuleCatalog;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -58,20 +61,23 @@ fn scan_command(args: args::ScanArgs, catalog: &RuleCatalog) -> Result<()> {
         max_file_bytes: args.max_file_size * 1024,
     };
     let report = scan(&options, catalog).map_err(|e| miette!("{e}"))?;
-    match args.format {
-        Format::Json => match &args.output {
-            Some(path) => std::fs::File::create(path)
-                .and_then(|file| write_json(&report, catalog, std::io::BufWriter::new(file)))
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let sink: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(
+            std::fs::File::create(path)
                 .into_diagnostic()
-                .map_err(|e| e.context(format!("cannot write {}", path.display()))),
-            None => ignore_broken_pipe(write_json(
-                &report,
-                catalog,
-                std::io::BufWriter::new(std::io::stdout().lock()),
-            )),
-        },
+                .map_err(|e| e.context(format!("cannot write {}", path.display())))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut sink = std::io::BufWriter::new(sink);
+    let written = match args.format {
+        Format::Json => write_json(&report, catalog, &mut sink),
+        Format::Sarif => write_sarif(&report, catalog, &mut sink),
+        Format::Csv => write_csv(&report, catalog, &mut sink),
+        Format::Markdown => sink.write_all(render_markdown(&report, catalog).as_bytes()),
+        Format::Html => sink.write_all(render_html(&report, catalog).as_bytes()),
         Format::Terminal => {
-            let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
             let color = match args.color {
                 args::ColorChoice::Always => true,
                 args::ColorChoice::Never => false,
@@ -84,15 +90,10 @@ fn scan_command(args: args::ScanArgs, catalog: &RuleCatalog) -> Result<()> {
                 snippets: args.snippets,
                 ..TerminalOptions::default()
             };
-            let text = render_terminal(&report, catalog, options);
-            match &args.output {
-                Some(path) => std::fs::write(path, text)
-                    .into_diagnostic()
-                    .map_err(|e| e.context(format!("cannot write {}", path.display()))),
-                None => print(&text),
-            }
+            sink.write_all(render_terminal(&report, catalog, options).as_bytes())
         }
-    }
+    };
+    ignore_broken_pipe(written.and_then(|()| sink.flush()))
 }
 
 fn rules_list(catalog: &RuleCatalog, targets: &[Target]) -> String {

@@ -119,8 +119,19 @@ fn recommend(ranking: &[TargetSummary], plans: &[MigrationPlan]) -> String {
         .get(Status::Unknown.as_str())
         .copied()
         .unwrap_or(0);
+    let caveat = if unknown
+        > next
+            .sites_by_status
+            .get(Status::Unknown.as_str())
+            .copied()
+            .unwrap_or(0)
+    {
+        " Its pack covers less of this code than the runner-up's: unknown sites are priced as reviews, so confirm them before relying on the ranking."
+    } else {
+        ""
+    };
     text.push_str(&format!(
-        ". On {}, {:.0}% of the changed sites are mechanical renames, {} distinct APIs have no equivalent ({} sites) and {} sites need checking by hand (unknown).",
+        ". On {}, {:.0}% of the changed sites are mechanical renames, {} distinct APIs have no equivalent ({} sites) and {} sites need checking by hand (unknown).{caveat}",
         best.target,
         best.mechanical_share * 100.0,
         best.blockers,

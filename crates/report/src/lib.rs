@@ -1,15 +1,25 @@
-//! Renders a [`ScanReport`](migscan_engine::ScanReport): the terminal report
-//! and the JSON document (schema in `docs/json-schema.md`).
+//! Renders a [`ScanReport`](migscan_engine::ScanReport): the terminal report,
+//! the JSON document (schema in `docs/json-schema.md`), Markdown, CSV, SARIF
+//! and self-contained HTML.
 //!
 //! Renderers only read: the scan's files are opened again here, for the
 //! snippets of the findings shown, and nowhere else.
 
+mod csv;
+mod html;
 mod json;
+mod markdown;
 mod rules_doc;
+mod sarif;
 mod terminal;
+mod text;
 
+pub use csv::write_csv;
+pub use html::render_html;
 pub use json::{write_json, JSON_SCHEMA_VERSION};
+pub use markdown::render_markdown;
 pub use rules_doc::render_rules_doc;
+pub use sarif::write_sarif;
 pub use terminal::{render_terminal, TerminalOptions};
 
 use migscan_core::Severity;
@@ -20,11 +30,4 @@ pub fn severity(rule: &Rule) -> Severity {
     rule.status.severity()
 }
 
-/// Formats hours as `1.5`, `12`, `240`: one decimal below ten.
-pub fn hours(h: f64) -> String {
-    if h < 10.0 {
-        format!("{h:.1}")
-    } else {
-        format!("{h:.0}")
-    }
-}
+pub use text::hours;

@@ -1,0 +1,142 @@
+//! SARIF 2.1.0, as GitHub code scanning ingests it: one run, the rules the
+//! findings refer to (with help), results located relative to the scanned
+//! root (`%SRCROOT%`), and `partialFingerprints` that survive line shifts.
+
+use crate::markdown::ASSUMPTIONS;
+use crate::severity;
+use crate::text::source_line;
+use migscan_core::Severity;
+use migscan_engine::ScanReport;
+use migscan_rules::{Rule, RuleCatalog};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
+
+/// Where the generated rule pages are published.
+const RULE_DOCS: &str = "https://github.com/migscan/migscan/blob/main/docs/rules";
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn rule_descriptor(rule: &Rule) -> Value {
+    let replacement = rule
+        .replacement
+        .as_deref()
+        .map(|r| format!("\n\n**Replacement:** `{}`", r.replace("{suffix}", "*")))
+        .unwrap_or_default();
+    json!({
+        "id": rule.id,
+        "name": rule.id.replace(['/', '-'], "_"),
+        "shortDescription": { "text": format!("{} on {}", rule.matcher.describe(), rule.target) },
+        "fullDescription": { "text": rule.message },
+        "helpUri": format!("{RULE_DOCS}/{}.md", rule.target),
+        "help": {
+            "text": format!("{} Source: {}", rule.message, rule.source),
+            "markdown": format!("{}{replacement}\n\n**Status on {}:** {} (step {}: {})\n\n**Source:** {}", rule.message, rule.target, rule.status.as_str(), rule.step.number(), rule.step.title(), rule.source),
+        },
+        "defaultConfiguration": { "level": level(severity(rule)) },
+        "properties": {
+            "tags": [rule.target.id(), format!("step-{}", rule.step.number()), rule.status.as_str()],
+            "precision": if rule.confidence == migscan_core::Confidence::Low { "low" } else { "high" },
+        },
+    })
+}
+
+/// FNV-1a, 64 bit: a stable hash (Rust's default hasher is randomized).
+fn fnv1a(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// Writes the report as a SARIF 2.1.0 log.
+pub fn write_sarif(
+    report: &ScanReport,
+    catalog: &RuleCatalog,
+    mut out: impl Write,
+) -> io::Result<()> {
+    let mut rule_index: BTreeMap<usize, usize> = BTreeMap::new();
+    for f in &report.findings {
+        let next = rule_index.len();
+        rule_index.entry(f.rule).or_insert(next);
+    }
+    let mut ordered: Vec<(usize, usize)> = rule_index.iter().map(|(&r, &i)| (i, r)).collect();
+    ordered.sort();
+    let rules: Vec<Value> = ordered
+        .iter()
+        .map(|&(_, r)| rule_descriptor(catalog.rule(r)))
+        .collect();
+    let mut lines = HashMap::new();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let rule = catalog.rule(f.rule);
+            let file = &report.files[f.file];
+            let text = source_line(&file.path, f.usage.span.line, &mut lines);
+            let normalized: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let replacement = rule
+                .replacement_for(&f.usage.name)
+                .map(|r| format!(" Replacement: {r}."))
+                .unwrap_or_default();
+            let mut message = format!("[{}] {}: {}.{replacement}", f.target, f.usage.name, rule.message);
+            if let Some(cell) = f.usage.cell {
+                message.push_str(&format!(" (notebook cell {cell})"));
+            }
+            json!({
+                "ruleId": rule.id,
+                "ruleIndex": rule_index[&f.rule],
+                "level": level(severity(rule)),
+                "message": { "text": message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": file.display, "uriBaseId": "%SRCROOT%" },
+                        "region": { "startLine": f.usage.span.line, "startColumn": f.usage.span.column },
+                    }
+                }],
+                "partialFingerprints": {
+                    "migscanLine/v1": fnv1a(&[&rule.id, &file.display, &f.usage.name, &normalized]),
+                },
+                "properties": {
+                    "target": f.target.id(),
+                    "step": rule.step.number(),
+                    "status": rule.status.as_str(),
+                    "effortClass": rule.effort,
+                },
+            })
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "migscan",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://github.com/migscan/migscan",
+                    "rules": rules,
+                }
+            },
+            "automationDetails": { "id": format!("migscan/{}/", report.targets.iter().map(|t| t.id()).collect::<Vec<_>>().join("+")) },
+            "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "The scanned root." } } },
+            "results": results,
+            "properties": {
+                "packs": report.targets.iter().map(|&t| json!({ "target": t.id(), "version": catalog.pack(t).map(|p| p.version.clone()) })).collect::<Vec<_>>(),
+                "effortAssumptions": ASSUMPTIONS,
+            },
+        }],
+    });
+    serde_json::to_writer_pretty(&mut out, &log).map_err(io::Error::from)?;
+    out.write_all(b"\n")
+}

@@ -1,0 +1,83 @@
+//! Small text helpers shared by the document renderers.
+
+/// Escapes text for HTML (and for Markdown, which passes HTML through).
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for a Markdown table cell: escaped, pipes and line breaks neutralized.
+pub fn md_cell(text: &str) -> String {
+    html_escape(text)
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+/// A Markdown code span that survives backticks and HTML in the text.
+pub fn md_code(text: &str) -> String {
+    let ticks = if text.contains('`') { "``" } else { "`" };
+    format!(
+        "{ticks}{}{ticks}",
+        text.replace('|', "\\|").replace(['\n', '\r'], " ")
+    )
+}
+
+/// Formats a count of hours as `1.5`, `12`, `1,240`.
+pub fn hours(h: f64) -> String {
+    if h < 10.0 {
+        return format!("{h:.1}");
+    }
+    let whole = format!("{:.0}", h);
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The source line a finding points at, trimmed; empty when unreadable.
+pub fn source_line(
+    path: &std::path::Path,
+    line: u32,
+    cache: &mut std::collections::HashMap<std::path::PathBuf, Vec<String>>,
+) -> String {
+    let lines = cache.entry(path.to_path_buf()).or_insert_with(|| {
+        std::fs::read_to_string(path)
+            .map(|t| t.lines().map(str::to_string).collect())
+            .unwrap_or_default()
+    });
+    lines
+        .get(line as usize - 1)
+        .map(|l| l.trim().chars().take(200).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_and_number_format() {
+        assert_eq!(
+            html_escape("</script><b>&"),
+            "&lt;/script&gt;&lt;b&gt;&amp;"
+        );
+        assert_eq!(md_cell("a|b\nc"), "a\\|b c");
+        assert_eq!(md_code("x`y"), "``x`y``");
+        assert_eq!(hours(1240.4), "1,240");
+        assert_eq!(hours(3.25), "3.2");
+    }
+}

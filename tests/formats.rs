@@ -1,0 +1,146 @@
+//! The document formats: SARIF validates against the 2.1.0 schema, CSV has
+//! one row per finding, Markdown and HTML carry the whole report and escape
+//! whatever the scanned files contain.
+
+mod common;
+
+use common::{fixture, migscan, migscan_in, stdout_ok};
+use std::fs;
+
+fn render(format: &str, path: &str, targets: &str) -> String {
+    stdout_ok(&migscan(&["--format", format, "--target", targets, path]))
+}
+
+#[test]
+fn sarif_validates_against_the_2_1_0_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(common::root().join("tests/data/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft7::new(&schema).expect("the schema compiles");
+    for name in ["cuda-extension", "ddp-amp-package", "notebook-demo"] {
+        let path = fixture(name);
+        let log: serde_json::Value =
+            serde_json::from_str(&render("sarif", path.to_str().unwrap(), "all")).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&log)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+        let run = &log["runs"][0];
+        let results = run["results"].as_array().unwrap();
+        assert!(!results.is_empty());
+        for result in results {
+            let index = result["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(
+                run["tool"]["driver"]["rules"][index]["id"],
+                result["ruleId"]
+            );
+            let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap();
+            assert!(!uri.starts_with('/'), "relative URI: {uri}");
+            assert!(
+                result["partialFingerprints"]["migscanLine/v1"]
+                    .as_str()
+                    .unwrap()
+                    .len()
+                    == 16
+            );
+        }
+    }
+}
+
+#[test]
+fn sarif_fingerprints_survive_a_line_shift() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("train.py");
+    let fingerprint = |source: &str| {
+        fs::write(&file, source).unwrap();
+        let out = stdout_ok(&migscan_in(
+            dir.path(),
+            &["--format", "sarif", "--target", "ascend", "."],
+        ));
+        let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let result = &log["runs"][0]["results"][0];
+        (
+            result["partialFingerprints"]["migscanLine/v1"].clone(),
+            result["locations"][0]["physicalLocation"]["region"]["startLine"].clone(),
+        )
+    };
+    let (before, line_before) = fingerprint("import torch\ntorch.cuda.synchronize()\n");
+    let (after, line_after) =
+        fingerprint("import torch\n\n# a comment added above\ntorch.cuda.synchronize()\n");
+    assert_eq!(before, after);
+    assert_ne!(line_before, line_after);
+}
+
+#[test]
+fn csv_has_one_row_per_finding() {
+    let path = fixture("ops-cluster");
+    let json: serde_json::Value =
+        serde_json::from_str(&render("json", path.to_str().unwrap(), "all")).unwrap();
+    let csv = render("csv", path.to_str().unwrap(), "all");
+    let rows: Vec<&str> = csv.split("\r\n").filter(|r| !r.is_empty()).collect();
+    assert!(rows[0].starts_with("target,step,status,severity,rule,path,line,column"));
+    assert_eq!(rows.len() - 1, json["findings"].as_array().unwrap().len());
+    assert!(
+        rows.iter().any(|r| r.starts_with(
+            "ascend,4,manual,warning,ascend/resource-nvidia-com-gpu,k8s/train-job.yaml,22,15,"
+        )),
+        "{csv}"
+    );
+}
+
+#[test]
+fn markdown_is_the_whole_report() {
+    let md = render(
+        "markdown",
+        fixture("cuda-extension").to_str().unwrap(),
+        "all",
+    );
+    for part in [
+        "# migscan migration report",
+        "> Effort figures are estimates, not measurements.",
+        "## Targets side by side",
+        "**Recommendation.** hygon is the cheapest target for this repository",
+        "## Huawei Ascend (CANN, torch_npu)",
+        "| 1. Operator coverage |",
+        "### ascend — step 1. Operator coverage",
+        "#### `ascend/kernel-definition` (manual, 2 sites)",
+        "- [csrc/fused_softmax.cu:18:17](csrc/fused_softmax.cu#L18) `softmax_kernel`",
+        "## Effort model",
+        "## Rule packs",
+    ] {
+        assert!(md.contains(part), "missing {part:?}");
+    }
+}
+
+#[test]
+fn html_is_self_contained_and_escapes_scanned_text() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("evil.py"),
+        "import torch\nx = t.to(\"cuda\")  # </script><script>alert(1)</script> <b>bold</b>\n",
+    )
+    .unwrap();
+    let html = stdout_ok(&migscan_in(
+        dir.path(),
+        &["--format", "html", "--target", "all", "."],
+    ));
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script>alert(1)"), "unescaped script");
+    assert!(html.contains(
+        "# &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt;"
+    ));
+    assert_eq!(
+        html.matches("<script>").count(),
+        1,
+        "one inline script, ours"
+    );
+    for external in ["src=\"http", "href=\"http", "@import", "url(http"] {
+        assert!(!html.contains(external), "network reference {external}");
+    }
+    assert!(html.contains("<svg role=\"img\" aria-label=\"Effort per step and target\""));
+    assert!(html.contains("id=\"f-target\"") && html.contains("data-target=\"ascend\""));
+}
