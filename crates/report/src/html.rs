@@ -126,7 +126,7 @@ pub fn render_html(report: &ScanReport, catalog: &RuleCatalog) -> String {
         }
         out.push_str("</ul>");
     }
-    let _ = write!(out, "<script>{SCRIPT}</script></body></html>\n");
+    let _ = writeln!(out, "<script>{SCRIPT}</script></body></html>");
     out
 }
 
