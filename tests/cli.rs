@@ -15,7 +15,7 @@ fn output_is_identical_whatever_the_thread_count() {
     let four = stdout_ok(&migscan(&["--format", "json", "--jobs", "4", path]));
     assert_eq!(one, two);
     assert_eq!(one, four);
-    assert!(one.contains("\"schema_version\": 2"));
+    assert!(one.contains("\"schema_version\": 3"));
 }
 
 #[test]

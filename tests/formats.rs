@@ -144,3 +144,57 @@ fn html_is_self_contained_and_escapes_scanned_text() {
     assert!(html.contains("<svg role=\"img\" aria-label=\"Effort per step and target\""));
     assert!(html.contains("id=\"f-target\"") && html.contains("data-target=\"ascend\""));
 }
+
+#[test]
+fn hardware_section_flags_precision_and_sizes_models_against_the_card() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("serve.py"),
+        "import torch\nfrom transformers import AutoModelForCausalLM\nm = AutoModelForCausalLM.from_pretrained(\"meta-llama/Llama-2-70b-hf\", torch_dtype=torch.float64)\nx = torch.zeros(2, dtype=torch.float8_e4m3fn)\n",
+    )
+    .unwrap();
+    let out = stdout_ok(&migscan_in(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "--target",
+            "mlu,dcu",
+            "--device",
+            "mlu370-x4",
+            ".",
+        ],
+    ));
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let cambricon = &report["hardware"][0];
+    assert_eq!(cambricon["card"]["id"], "mlu370-x4");
+    let precision: Vec<(String, u64, String)> = cambricon["precision"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["feature"].as_str().unwrap().into(),
+                p["sites"].as_u64().unwrap(),
+                p["support"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        precision,
+        [
+            ("fp8".into(), 1, "unsupported".into()),
+            ("fp64".into(), 1, "unsupported".into())
+        ]
+    );
+    let model = &cambricon["models"][0];
+    assert_eq!(model["model"], "meta-llama/Llama-2-70b-hf");
+    assert_eq!(model["cards"], serde_json::json!([7, 8]));
+    // Hygon keeps its default card, whose memory has no public figure, and supports FP64.
+    let hygon = &report["hardware"][1];
+    assert_eq!(hygon["card"]["id"], "shensuan-2");
+    assert!(hygon["models"][0]["cards"].is_null());
+    assert_eq!(hygon["precision"][1]["support"], "supported");
+    let bad = migscan_in(dir.path(), &["--device", "a9000", "."]);
+    assert_eq!(bad.status.code(), Some(2));
+}

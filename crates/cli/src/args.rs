@@ -36,6 +36,8 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
+    /// List the hardware profiles `--device` accepts.
+    Cards,
     /// List rules: id, status, step and what they match.
     List {
         /// Only these targets (comma-separated; ids or aliases, or `all`).
@@ -69,6 +71,10 @@ pub struct ScanArgs {
     /// Skip files larger than this many KiB (reported as skipped).
     #[arg(long, value_name = "KIB", default_value_t = migscan_engine::MAX_FILE_BYTES / 1024)]
     pub max_file_size: u64,
+    /// The card the hardware section assesses for its target, by id
+    /// (`migscan rules cards` lists them) [default: each target's default card]
+    #[arg(long, value_name = "CARD")]
+    pub device: Option<String>,
     /// Findings shown as source snippets in the terminal report.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub snippets: usize,

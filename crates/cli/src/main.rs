@@ -30,6 +30,22 @@ fn run(args: Args) -> Result<ExitCode> {
     let catalog = RuleCatalog::embedded()?;
     match args.command {
         Some(Command::Rules {
+            command: RulesCommand::Cards,
+        }) => {
+            let mut out = String::new();
+            for card in catalog.cards() {
+                out.push_str(&format!(
+                    "{:<12} {:<10} {:<28} memory {:<22} {}\n",
+                    card.id,
+                    card.target,
+                    card.name,
+                    card.memory,
+                    if card.default { "(default)" } else { "" }
+                ));
+            }
+            print(&out)?;
+        }
+        Some(Command::Rules {
             command: RulesCommand::List { target },
         }) => {
             print(&rules_list(&catalog, &TargetList::or_all(target)))?;
@@ -59,7 +75,21 @@ fn scan_command(args: args::ScanArgs, catalog: &RuleCatalog) -> Result<()> {
         excludes: args.exclude,
         jobs: args.jobs,
         max_file_bytes: args.max_file_size * 1024,
+        device: args.device,
     };
+    if let Some(device) = &options.device {
+        if !catalog
+            .cards()
+            .iter()
+            .any(|c| c.id.eq_ignore_ascii_case(device))
+        {
+            let known: Vec<&str> = catalog.cards().iter().map(|c| c.id.as_str()).collect();
+            return Err(miette!(
+                help = format!("known cards: {}", known.join(", ")),
+                "unknown device `{device}`"
+            ));
+        }
+    }
     let report = scan(&options, catalog).map_err(|e| miette!("{e}"))?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let sink: Box<dyn Write> = match &args.output {

@@ -10,7 +10,7 @@ mod usage;
 
 pub use span::{LineIndex, Span};
 pub use target::{Confidence, Severity, Status, Step, Target, UnknownTarget};
-pub use usage::{Usage, UsageKind};
+pub use usage::{model_parameters, Usage, UsageKind};
 
 /// What a frontend found in one file.
 #[derive(Debug, Default)]

@@ -57,6 +57,9 @@ pub enum UsageKind {
     /// A build-system setting: CMake languages, packages, variables and
     /// targets; compiler flags.
     BuildSetting,
+    /// A model named by its hub id with a size (`"Qwen/Qwen2.5-7B-Instruct"`):
+    /// read by the hardware section, never matched by rules.
+    ModelRef,
 }
 
 impl UsageKind {
@@ -82,6 +85,7 @@ impl UsageKind {
             UsageKind::Resource => "resource",
             UsageKind::Command => "command",
             UsageKind::BuildSetting => "build-setting",
+            UsageKind::ModelRef => "model-ref",
         }
     }
 
@@ -122,4 +126,15 @@ impl Usage {
             cell: None,
         }
     }
+}
+
+/// The parameter count, in billions, a hub model id states in its name:
+/// `Qwen/Qwen2.5-7B-Instruct` → 7, `meta-llama/Llama-2-70b-hf` → 70.
+pub fn model_parameters(model_id: &str) -> Option<f64> {
+    let name = model_id.rsplit('/').next()?;
+    name.split(['-', '_']).find_map(|token| {
+        let number = token.strip_suffix(['B', 'b'])?;
+        let digits = !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+        number.parse::<f64>().ok().filter(|n| digits && *n > 0.0)
+    })
 }

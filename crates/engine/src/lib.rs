@@ -12,11 +12,11 @@ pub use migscan_discover::{Language, Skipped};
 pub use read::MAX_FILE_BYTES;
 
 use migscan_core::{Extraction, ParseFailure};
-use migscan_core::{Finding, Status, Target};
+use migscan_core::{Finding, Status, Target, UsageKind};
 use migscan_cuda::CudaFrontend;
 use migscan_discover::{discover, DiscoverOptions};
 use migscan_ops::OpsFile;
-use migscan_plan::{Comparison, MigrationPlan};
+use migscan_plan::{Comparison, HardwareAssessment, MigrationPlan, Observations};
 use migscan_python::PythonFrontend;
 use migscan_rules::{RuleCatalog, RuleIndex, Verdict};
 use rayon::prelude::*;
@@ -35,6 +35,8 @@ pub struct ScanOptions {
     pub jobs: Option<usize>,
     /// Files larger than this many bytes are skipped.
     pub max_file_bytes: u64,
+    /// The card the hardware section assesses for its target (`910b`).
+    pub device: Option<String>,
 }
 
 /// A file that was scanned.
@@ -65,6 +67,10 @@ pub struct ScanReport {
     pub plans: Vec<MigrationPlan>,
     /// The targets side by side, when more than one was planned.
     pub comparison: Option<Comparison>,
+    /// What the code needs from the hardware.
+    pub observations: Observations,
+    /// The hardware section, one per target.
+    pub hardware: Vec<HardwareAssessment>,
 }
 
 /// Errors a user can fix before a scan starts.
@@ -98,6 +104,7 @@ impl std::error::Error for ScanError {}
 #[derive(Default)]
 struct FileOutcome {
     findings: Vec<Finding>,
+    observations: Observations,
     supported: Vec<usize>,
     skipped: Option<String>,
     syntax_errors: bool,
@@ -148,6 +155,7 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     let mut findings = Vec::new();
     let mut skipped = discovery.skipped;
     let mut supported = vec![0; indexes.len()];
+    let mut observations = Observations::default();
     // Skipped files leave the file list, so findings are renumbered.
     for (file, outcome) in discovery.files.into_iter().zip(outcomes) {
         if let Some(reason) = outcome.skipped {
@@ -165,6 +173,7 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         for (total, n) in supported.iter_mut().zip(outcome.supported) {
             *total += n;
         }
+        observations.merge(outcome.observations);
         files.push(ScannedFile {
             path: file.path,
             display: file.display,
@@ -182,6 +191,14 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         .map(|((target, _), &n)| MigrationPlan::build(*target, &findings, n, catalog))
         .collect();
     let comparison = Comparison::of(&plans);
+    let hardware = options
+        .targets
+        .iter()
+        .map(|&t| {
+            let card = catalog.card_for(t, options.device.as_deref());
+            HardwareAssessment::build(t, card, &observations)
+        })
+        .collect();
     Ok(ScanReport {
         targets: options.targets.clone(),
         files,
@@ -189,6 +206,8 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         skipped,
         plans,
         comparison,
+        observations,
+        hardware,
     })
 }
 
@@ -252,6 +271,10 @@ fn scan_file(
         ..FileOutcome::default()
     };
     for usage in extraction.usages {
+        outcome.observations.add(&usage);
+        if usage.kind == UsageKind::ModelRef {
+            continue;
+        }
         let first_party = usage.kind.is_qualified()
             && own_package
                 .as_deref()

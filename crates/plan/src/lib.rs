@@ -6,8 +6,10 @@
 //! (lows, likelies, highs) and the PERT mean is reported beside them.
 
 mod compare;
+mod hardware;
 
 pub use compare::{Comparison, TargetSummary};
+pub use hardware::{HardwareAssessment, ModelFit, Observations, Precision, PrecisionCheck};
 
 use migscan_core::{Finding, Status, Step, Target, UsageKind};
 use migscan_rules::{Hours, RuleCatalog};

@@ -6,7 +6,9 @@ use crate::positions::{
     is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_SOURCE, DEVICE_FIRST_ARG,
     DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON, ENV_FIRST_ARG, EXTENSION_BUILDERS,
 };
-use crate::strings::{backend_names, device_type, env_name, literal_prefix, string_leaves};
+use crate::strings::{
+    backend_names, device_type, env_name, is_sized_model_id, literal_prefix, string_leaves,
+};
 use migscan_core::{LineIndex, Usage, UsageKind};
 use tree_sitter::Node;
 
@@ -287,6 +289,7 @@ impl<'s> Extractor<'s, '_> {
         let mut cursor = args.walk();
         let mut positional = 0;
         for arg in args.named_children(&mut cursor) {
+            self.model_refs(arg);
             match arg.kind() {
                 "keyword_argument" => {
                     let (Some(key), Some(value)) = (
@@ -425,6 +428,7 @@ impl<'s> Extractor<'s, '_> {
         ) else {
             return;
         };
+        self.model_refs(right);
         if self.holds_device(left) {
             self.strings(right, StringPosition::Device);
         } else if text(left, self.source)
@@ -432,6 +436,20 @@ impl<'s> Extractor<'s, '_> {
             .contains("nvcc")
         {
             self.compiler_flags(right);
+        }
+    }
+
+    /// Hub model ids with a size among the strings of an argument or
+    /// assigned value (`from_pretrained("Qwen/Qwen2.5-7B")`, `MODEL = "..."`).
+    fn model_refs(&mut self, expr: Node) {
+        let value = match expr.kind() {
+            "keyword_argument" => expr.child_by_field_name("value"),
+            _ => Some(expr),
+        };
+        for leaf in value.map(string_leaves).unwrap_or_default() {
+            if let Some(text) = literal_prefix(leaf, self.source).filter(|t| is_sized_model_id(t)) {
+                self.emit(UsageKind::ModelRef, text.to_string(), leaf);
+            }
         }
     }
 

@@ -77,6 +77,20 @@ pub fn env_name(value: &str) -> Option<&str> {
     valid.then_some(value)
 }
 
+/// Whether a string names a hub model with a parameter count
+/// (`Qwen/Qwen2.5-7B-Instruct`, `meta-llama/Llama-2-70b-hf`).
+pub fn is_sized_model_id(value: &str) -> bool {
+    let Some((org, name)) = value.split_once('/') else {
+        return false;
+    };
+    let id_chars = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    };
+    id_chars(org) && id_chars(name) && migscan_core::model_parameters(value).is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -349,3 +349,12 @@ fn nvcc_flag_lists_may_be_concatenated() {
     let src = "from torch.utils.cpp_extension import CUDAExtension\nFLAGS = ['-O3']\nCUDAExtension('x', ['a.cu'], extra_compile_args={'nvcc': FLAGS + ['-gencode=arch=compute_80,code=sm_80']})\n";
     assert_eq!(names_of(src, UsageKind::BuildSetting), ["-gencode"]);
 }
+
+#[test]
+fn sized_model_ids_are_reported() {
+    let src = "import os\nMODEL = os.environ.get('MODEL_NAME', 'Qwen/Qwen2.5-7B-Instruct')\nm = AutoModel.from_pretrained('meta-llama/Llama-2-70b-hf')\nx = load('data/train-3B.json')\n";
+    assert_eq!(
+        names_of(src, UsageKind::ModelRef),
+        ["Qwen/Qwen2.5-7B-Instruct", "meta-llama/Llama-2-70b-hf"]
+    );
+}

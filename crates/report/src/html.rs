@@ -100,6 +100,14 @@ pub fn render_html(report: &ScanReport, catalog: &RuleCatalog) -> String {
     for plan in &report.plans {
         plan_table(&mut out, plan, catalog);
     }
+    out.push_str("<h2>Hardware</h2>");
+    for assessment in &report.hardware {
+        let _ = write!(out, "<h3>{}</h3><ul>", esc(assessment.target.title()));
+        for line in crate::hardware::hardware_lines(assessment) {
+            let _ = write!(out, "<li>{}</li>", esc(&line));
+        }
+        out.push_str("</ul>");
+    }
     findings_table(&mut out, report, catalog);
     out.push_str("<h2>Rule packs</h2><ul>");
     for &target in &report.targets {

@@ -7,14 +7,14 @@
 use crate::severity;
 use migscan_core::{Confidence, Status, Step, Target, UsageKind};
 use migscan_engine::ScanReport;
-use migscan_plan::{Comparison, MigrationPlan};
+use migscan_plan::{Comparison, HardwareAssessment, MigrationPlan};
 use migscan_rules::{EffortClass, RuleCatalog};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// Bumped whenever a field changes meaning or disappears.
-pub const JSON_SCHEMA_VERSION: u32 = 2;
+pub const JSON_SCHEMA_VERSION: u32 = 3;
 
 /// What the effort figures assume.
 const EFFORT_NOTE: &str = "estimates, not measurements: per class, per_api once per distinct API plus per_site per site (plus per_line per kernel line); ranges summed point by point, expected = PERT mean (low + 4 likely + high) / 6";
@@ -29,6 +29,7 @@ struct Document<'a> {
     effort_model: EffortModel<'a>,
     plans: &'a [MigrationPlan],
     comparison: Option<&'a Comparison>,
+    hardware: &'a [HardwareAssessment],
     #[serde(serialize_with = "findings")]
     findings: (&'a ScanReport, &'a RuleCatalog),
     skipped: Vec<Skipped<'a>>,
@@ -151,6 +152,7 @@ pub fn write_json(
         },
         plans: &report.plans,
         comparison: report.comparison.as_ref(),
+        hardware: &report.hardware,
         findings: (report, catalog),
         skipped: report
             .skipped

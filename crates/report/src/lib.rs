@@ -6,6 +6,7 @@
 //! snippets of the findings shown, and nowhere else.
 
 mod csv;
+mod hardware;
 mod html;
 mod json;
 mod markdown;

@@ -58,6 +58,14 @@ pub fn render_markdown(report: &ScanReport, catalog: &RuleCatalog) -> String {
     for plan in &report.plans {
         render_plan(&mut out, report, plan, catalog);
     }
+    out.push_str("## Hardware\n\n");
+    for assessment in &report.hardware {
+        let _ = writeln!(out, "### {}\n", assessment.target.title());
+        for line in crate::hardware::hardware_lines(assessment) {
+            let _ = writeln!(out, "- {}", md_cell(&line));
+        }
+        out.push('\n');
+    }
     render_effort_model(&mut out, catalog);
     out.push_str("## Rule packs\n\n");
     for &target in &report.targets {

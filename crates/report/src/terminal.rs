@@ -90,6 +90,20 @@ pub fn render_terminal(
         out.push('\n');
         render_plan(&mut out, plan, catalog, &style, options.rules_per_step);
     }
+    let _ = writeln!(out, "\n{}", style.bold("Hardware"));
+    for assessment in &report.hardware {
+        for (i, line) in crate::hardware::hardware_lines(assessment)
+            .iter()
+            .enumerate()
+        {
+            let lead = if i == 0 {
+                format!("{:<10}", assessment.target.id())
+            } else {
+                " ".repeat(10)
+            };
+            let _ = writeln!(out, "  {lead} {line}");
+        }
+    }
     render_snippets(&mut out, report, catalog, &style, options);
     if !report.skipped.is_empty() {
         let _ = writeln!(out, "\n{}", style.bold("Skipped files"));

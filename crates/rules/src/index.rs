@@ -273,7 +273,7 @@ pub fn looks_cuda_specific(usage: &Usage) -> bool {
                 || name.starts_with("-gencode")
                 || name.starts_with("-arch")
         }
-        UsageKind::Method | UsageKind::Member => false,
+        UsageKind::Method | UsageKind::Member | UsageKind::ModelRef => false,
     }
 }
 

@@ -10,12 +10,14 @@
 
 mod diagnostic;
 mod effort;
+mod hardware;
 mod index;
 mod load;
 mod model;
 
 pub use diagnostic::{DataFile, PackError, PackErrors};
 pub use effort::{EffortClass, EffortModel, Hours};
+pub use hardware::{About, Card, PrecisionSupport, Support};
 pub use index::{looks_cuda_specific, RuleIndex, Verdict};
 pub use load::PackInfo;
 pub use model::{Matcher, Rule, RuleLocation, Selector};
@@ -37,6 +39,7 @@ pub struct RuleCatalog {
     packs: BTreeMap<Target, PackInfo>,
     effort: EffortModel,
     unknown: HashMap<(Target, Step), usize>,
+    cards: Vec<Card>,
 }
 
 impl RuleCatalog {
@@ -76,7 +79,15 @@ impl RuleCatalog {
         };
         let mut rules = Vec::new();
         let mut packs = BTreeMap::new();
+        let mut cards = Vec::new();
         for file in &files {
+            if file.name.contains("/hardware/") {
+                match hardware::parse_card(file) {
+                    Ok(card) => cards.push(card),
+                    Err(e) => errors.push(e),
+                }
+                continue;
+            }
             let Some((target, base)) = pack_member(&file.name) else {
                 continue;
             };
@@ -118,11 +129,13 @@ impl RuleCatalog {
                 rules.push(unknown_rule(target, step));
             }
         }
+        cards.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(Self {
             rules,
             packs,
             effort,
             unknown,
+            cards,
         })
     }
 
@@ -152,6 +165,26 @@ impl RuleCatalog {
     /// Metadata of `target`'s pack.
     pub fn pack(&self, target: Target) -> Option<&PackInfo> {
         self.packs.get(&target)
+    }
+
+    /// Every hardware profile, by id.
+    pub fn cards(&self) -> &[Card] {
+        &self.cards
+    }
+
+    /// The card the report uses for `target`: `device` if it belongs to the
+    /// target, else the target's default card.
+    pub fn card_for(&self, target: Target, device: Option<&str>) -> Option<&Card> {
+        let of_target = |c: &&Card| c.target == target.id();
+        device
+            .and_then(|d| {
+                self.cards
+                    .iter()
+                    .filter(of_target)
+                    .find(|c| c.id.eq_ignore_ascii_case(d))
+            })
+            .or_else(|| self.cards.iter().filter(of_target).find(|c| c.default))
+            .or_else(|| self.cards.iter().find(of_target))
     }
 
     /// The effort model.

@@ -52,9 +52,10 @@ impl Selector {
             UsageKind::EnvVar => Selector::Env,
             UsageKind::Symbol => Selector::Symbol,
             UsageKind::Include => Selector::Include,
-            UsageKind::KernelDef | UsageKind::KernelLaunch | UsageKind::Construct => {
-                Selector::Construct
-            }
+            UsageKind::KernelDef
+            | UsageKind::KernelLaunch
+            | UsageKind::Construct
+            | UsageKind::ModelRef => Selector::Construct,
             UsageKind::Package => Selector::Package,
             UsageKind::Image => Selector::Image,
             UsageKind::Resource => Selector::Resource,

@@ -254,3 +254,26 @@ fn prefix_replacements_fill_in_the_suffix() {
     let own = migscan_core::Usage::new(migscan_core::UsageKind::Symbol, "cuda_helper", span);
     assert_eq!(index.lookup(&own, catalog.rules()), None);
 }
+
+#[test]
+fn hardware_profiles_load_with_a_default_card_per_target() {
+    let catalog = RuleCatalog::embedded().unwrap();
+    assert!(catalog.cards().len() >= 18);
+    assert_eq!(catalog.card_for(Target::Ascend, None).unwrap().id, "910b");
+    assert_eq!(
+        catalog
+            .card_for(Target::Cambricon, Some("MLU370-X8"))
+            .unwrap()
+            .id,
+        "mlu370-x8"
+    );
+    // A device of another target does not apply.
+    assert_eq!(
+        catalog.card_for(Target::Hygon, Some("910b")).unwrap().id,
+        "shensuan-2"
+    );
+    assert_eq!(
+        catalog.card_for(Target::Ascend, None).unwrap().memory_gb,
+        Some([64.0, 64.0])
+    );
+}

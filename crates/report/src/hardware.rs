@@ -1,0 +1,51 @@
+//! The hardware section, as text lines shared by the renderers.
+
+use migscan_plan::HardwareAssessment;
+use migscan_rules::Support;
+
+/// One target's hardware section as plain sentences (renderers escape them).
+pub fn hardware_lines(assessment: &HardwareAssessment) -> Vec<String> {
+    let mut lines = Vec::new();
+    let Some(card) = &assessment.card else {
+        lines.push(format!("No hardware profile for {}.", assessment.target));
+        return lines;
+    };
+    lines.push(format!(
+        "Card: {} ({}): FP16 {}; memory {}; bandwidth {}; interconnect {}; power {}. {}. Source: {}. {}.",
+        card.name, card.vendor, card.fp16, card.memory, card.bandwidth, card.interconnect, card.power, card.about.note, card.about.source, card.about.uncertainty
+    ));
+    for check in &assessment.precision {
+        let verdict = match check.support {
+            Support::Supported => "supported",
+            Support::Unsupported => {
+                "NOT supported (rewrite or downgrade, and re-validate accuracy)"
+            }
+            Support::Unknown => "no public figure: confirm in a proof of concept",
+        };
+        lines.push(
+            format!(
+                "{:?} used at {} site(s): {verdict} on {}.",
+                check.feature, check.sites, card.name
+            )
+            .replace("Fp8", "FP8")
+            .replace("Fp64", "FP64")
+            .replace("Bf16", "BF16")
+            .replace("Tf32", "TF32"),
+        );
+    }
+    for fit in &assessment.models {
+        let cards = match fit.cards {
+            Some([low, high]) if low == high => format!("{low} card(s)"),
+            Some([low, high]) => format!("{low}–{high} cards"),
+            None => "an unknown number of cards (no public memory figure)".to_string(),
+        };
+        lines.push(format!(
+            "{} (~{}B parameters) needs ~{:.0}–{:.0} GB for inference (BF16 weights + 15–30%): {} of {}.",
+            fit.model, fit.params_billion, fit.needed_gb[0], fit.needed_gb[1], cards, card.name
+        ));
+    }
+    if let Some(note) = &assessment.interconnect {
+        lines.push(format!("{note}."));
+    }
+    lines
+}
