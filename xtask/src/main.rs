@@ -87,6 +87,7 @@ fn try_html_check(fixture: &str) -> Result<String, String> {
         jobs: None,
         max_file_bytes: migscan_engine::MAX_FILE_BYTES,
         device: None,
+        ignore: vec![],
     };
     let report = migscan_engine::scan(&options, &catalog).map_err(|e| e.to_string())?;
     let dir = root.join("target/html-check");

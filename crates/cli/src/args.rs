@@ -9,8 +9,9 @@ use std::path::PathBuf;
 /// Find what must change to move a PyTorch/CUDA repository onto Huawei Ascend,
 /// Cambricon MLU, Hygon DCU or Enflame GCU, in what order, and how much work it is.
 ///
-/// Exit codes: 0 the scan ran; 1 reserved for gating; 2 usage, rule-pack or
-/// configuration error.
+/// Exit codes: 0 the scan ran and nothing reached --fail-on; 1 a finding at or
+/// above the --fail-on level remains after suppressions and the baseline;
+/// 2 usage, rule-pack or configuration error.
 #[derive(Debug, Parser)]
 #[command(name = "migscan", version, args_conflicts_with_subcommands = true)]
 pub struct Args {
@@ -38,6 +39,12 @@ pub enum Command {
 pub enum RulesCommand {
     /// List the hardware profiles `--device` accepts.
     Cards,
+    /// Validate a rule-pack directory (laid out like `rules/`: `<dir>/<target>/*.toml`)
+    /// and run the `[[rule.examples]]` of its rules.
+    Check {
+        /// The pack directory.
+        dir: PathBuf,
+    },
     /// List rules: id, status, step and what they match.
     List {
         /// Only these targets (comma-separated; ids or aliases, or `all`).
@@ -55,9 +62,9 @@ pub struct ScanArgs {
     /// hygon (dcu, rocm), enflame (gcu), or all [default: all]
     #[arg(long, short, value_parser = parse_targets)]
     pub target: Option<TargetList>,
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = Format::Terminal)]
-    pub format: Format,
+    /// Output format [default: terminal, or `format` in the configuration]
+    #[arg(long, short, value_enum)]
+    pub format: Option<Format>,
     /// Write the report to this file instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
@@ -82,6 +89,44 @@ pub struct ScanArgs {
     /// without `NO_COLOR`.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Exit with 1 when a finding at or above this level remains after
+    /// suppressions and the baseline (unsupported → error; manual, unknown,
+    /// auto → warning) [default: never, or `fail-on` in the configuration]
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailLevel>,
+    /// Hide the findings recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings as a baseline file (then exit 0).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report `migscan: ignore` comments that suppress nothing (as warnings).
+    #[arg(long)]
+    pub report_unused_suppressions: bool,
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print nothing; the exit code tells the result.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Use this configuration file instead of the nearest `migscan.toml` or
+    /// `pyproject.toml` `[tool.migscan]` above the first path.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+    /// Extra rule-pack directory (`<dir>/<target>/*.toml`); repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FailLevel {
+    Info,
+    Warning,
+    Error,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -98,6 +143,10 @@ pub enum Format {
     Sarif,
     /// One row per finding.
     Csv,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// One line per finding: `path:line:col: rule [status] message`.
+    Concise,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -1,18 +1,22 @@
-//! The `migscan` command line: parses flags, calls the library, prints.
+//! The `migscan` command line: parses flags, calls the libraries, prints.
 
 mod args;
+mod check;
 
-use args::{Args, Command, Format, RulesCommand, TargetList};
-use clap::Parser;
+use args::{Args, Command, FailLevel, Format, RulesCommand, ScanArgs, TargetList};
+use clap::{Parser, ValueEnum};
 use miette::{miette, IntoDiagnostic, Result};
-use migscan_core::Target;
-use migscan_engine::{scan, ScanOptions};
+use migscan_config::{Config, Settings};
+use migscan_core::{Severity, Target};
+use migscan_engine::{scan, ScanOptions, ScanReport};
+use migscan_gate::{Baseline, BaselineEntry, FailOn};
 use migscan_report::{
-    render_html, render_markdown, render_terminal, write_csv, write_json, write_sarif,
-    TerminalOptions,
+    render_concise, render_github, render_html, render_markdown, render_statistics,
+    render_terminal, severity, write_csv, write_json, write_sarif, TerminalOptions,
 };
 use migscan_rules::RuleCatalog;
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -27,30 +31,19 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<ExitCode> {
-    let catalog = RuleCatalog::embedded()?;
     match args.command {
-        Some(Command::Rules {
-            command: RulesCommand::Cards,
-        }) => {
-            let mut out = String::new();
-            for card in catalog.cards() {
-                out.push_str(&format!(
-                    "{:<12} {:<10} {:<28} memory {:<22} {}\n",
-                    card.id,
-                    card.target,
-                    card.name,
-                    card.memory,
-                    if card.default { "(default)" } else { "" }
-                ));
+        Some(Command::Rules { command }) => {
+            let catalog = RuleCatalog::embedded()?;
+            match command {
+                RulesCommand::Cards => print(&cards(&catalog))?,
+                RulesCommand::List { target } => {
+                    print(&rules_list(&catalog, &TargetList::or_all(target)))?
+                }
+                RulesCommand::Check { dir } => return check::run(&dir),
             }
-            print(&out)?;
-        }
-        Some(Command::Rules {
-            command: RulesCommand::List { target },
-        }) => {
-            print(&rules_list(&catalog, &TargetList::or_all(target)))?;
         }
         Some(Command::Explain { rule_id }) => {
+            let catalog = RuleCatalog::embedded()?;
             let rule = catalog.find(&rule_id).ok_or_else(|| {
                 miette!(
                     help = "`migscan rules list` shows every rule id",
@@ -59,23 +52,70 @@ fn run(args: Args) -> Result<ExitCode> {
             })?;
             print(&args::explain(rule, &catalog))?;
         }
-        None => scan_command(args.scan, &catalog)?,
+        None => return scan_command(args.scan),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn scan_command(args: args::ScanArgs, catalog: &RuleCatalog) -> Result<()> {
+/// Format names a configuration file may use.
+fn format_names() -> Vec<String> {
+    Format::value_variants()
+        .iter()
+        .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+        .collect()
+}
+
+fn scan_command(args: ScanArgs) -> Result<ExitCode> {
+    let roots: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![".".into()]
+    } else {
+        args.paths.clone()
+    };
+    let config = match (&args.config, args.isolated) {
+        (_, true) => None,
+        (Some(path), false) => Some(Config::load(path)?),
+        (None, false) => Config::discover(&roots[0])?,
+    };
+    let mut rule_dirs = args.rules.clone();
+    if let Some(config) = &config {
+        rule_dirs.extend(config.rule_dirs());
+    }
+    let mut catalog = if rule_dirs.is_empty() {
+        RuleCatalog::embedded()?
+    } else {
+        RuleCatalog::with_user_packs(&rule_dirs)?
+    };
+    let names = format_names();
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let settings = match &config {
+        Some(config) => config.apply(&mut catalog, &name_refs)?,
+        None => Settings::default(),
+    };
+    let format = match (args.format, &settings.format) {
+        (Some(format), _) => format,
+        (None, Some(name)) => Format::from_str(name, true).map_err(|e| miette!("{e}"))?,
+        (None, None) => Format::Terminal,
+    };
+    let fail_on = match (args.fail_on, &settings.fail_on) {
+        (Some(level), _) => level.into(),
+        (None, Some(name)) => FailOn::parse(name).unwrap_or(FailOn::Never),
+        (None, None) => FailOn::Never,
+    };
+    let mut excludes = settings.exclude.clone();
+    excludes.extend(args.exclude.iter().cloned());
     let options = ScanOptions {
-        roots: if args.paths.is_empty() {
-            vec![".".into()]
-        } else {
-            args.paths
-        },
-        targets: TargetList::or_all(args.target),
-        excludes: args.exclude,
+        roots,
+        targets: args
+            .target
+            .clone()
+            .map(|t| t.0)
+            .or(settings.targets.clone())
+            .unwrap_or_else(|| Target::ALL.to_vec()),
+        excludes,
         jobs: args.jobs,
         max_file_bytes: args.max_file_size * 1024,
-        device: args.device,
+        device: args.device.clone().or(settings.device.clone()),
+        ignore: settings.ignore.clone(),
     };
     if let Some(device) = &options.device {
         if !catalog
@@ -90,7 +130,67 @@ fn scan_command(args: args::ScanArgs, catalog: &RuleCatalog) -> Result<()> {
             ));
         }
     }
-    let report = scan(&options, catalog).map_err(|e| miette!("{e}"))?;
+    let mut report = scan(&options, &catalog).map_err(|e| miette!("{e}"))?;
+
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::record(report.findings.iter().map(|f| {
+            (
+                f,
+                catalog.rule(f.rule).id.as_str(),
+                report.files[f.file].display.as_str(),
+            )
+        }));
+        std::fs::write(path, baseline.to_json())
+            .into_diagnostic()
+            .map_err(|e| e.context(format!("cannot write {}", path.display())))?;
+        if !args.quiet {
+            eprintln!(
+                "migscan: recorded {} findings in {}",
+                baseline.len(),
+                path.display()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(path) = &args.baseline {
+        let text = std::fs::read_to_string(path)
+            .into_diagnostic()
+            .map_err(|e| e.context(format!("cannot read baseline {}", path.display())))?;
+        let baseline =
+            Baseline::from_json(&text).map_err(|e| miette!("{}: {e}", path.display()))?;
+        let files = &report.files;
+        baseline.filter(&mut report.findings, |f| BaselineEntry {
+            rule: catalog.rule(f.rule).id.clone(),
+            path: files[f.file].display.clone(),
+            api: f.usage.name.clone(),
+            line_hash: format!("{:016x}", f.line_hash),
+            line: f.usage.span.line,
+        });
+    }
+
+    if !args.quiet {
+        write_report(&args, format, &report, &catalog)?;
+    }
+    let failing = report
+        .findings
+        .iter()
+        .any(|f| fail_on.fails(severity(catalog.rule(f.rule))))
+        || (args.report_unused_suppressions
+            && !report.unused_suppressions.is_empty()
+            && fail_on.fails(Severity::Warning));
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn write_report(
+    args: &ScanArgs,
+    format: Format,
+    report: &ScanReport,
+    catalog: &RuleCatalog,
+) -> Result<()> {
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let sink: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(
@@ -101,29 +201,82 @@ fn scan_command(args: args::ScanArgs, catalog: &RuleCatalog) -> Result<()> {
         None => Box::new(std::io::stdout().lock()),
     };
     let mut sink = std::io::BufWriter::new(sink);
-    let written = match args.format {
-        Format::Json => write_json(&report, catalog, &mut sink),
-        Format::Sarif => write_sarif(&report, catalog, &mut sink),
-        Format::Csv => write_csv(&report, catalog, &mut sink),
-        Format::Markdown => sink.write_all(render_markdown(&report, catalog).as_bytes()),
-        Format::Html => sink.write_all(render_html(&report, catalog).as_bytes()),
-        Format::Terminal => {
-            let color = match args.color {
-                args::ColorChoice::Always => true,
-                args::ColorChoice::Never => false,
-                args::ColorChoice::Auto => {
-                    to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    let unused = args.report_unused_suppressions;
+    let written = if args.statistics {
+        sink.write_all(render_statistics(report, catalog).as_bytes())
+    } else {
+        match format {
+            Format::Json => write_json(report, catalog, &mut sink),
+            Format::Sarif => write_sarif(report, catalog, &mut sink),
+            Format::Csv => write_csv(report, catalog, &mut sink),
+            Format::Markdown => sink.write_all(render_markdown(report, catalog).as_bytes()),
+            Format::Html => sink.write_all(render_html(report, catalog).as_bytes()),
+            Format::Concise => sink.write_all(render_concise(report, catalog, unused).as_bytes()),
+            Format::Github => sink.write_all(render_github(report, catalog, unused).as_bytes()),
+            Format::Terminal => {
+                let color = match args.color {
+                    args::ColorChoice::Always => true,
+                    args::ColorChoice::Never => false,
+                    args::ColorChoice::Auto => {
+                        to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    }
+                };
+                let options = TerminalOptions {
+                    color,
+                    snippets: args.snippets,
+                    ..TerminalOptions::default()
+                };
+                let mut text = render_terminal(report, catalog, options);
+                if unused {
+                    text.push_str(&render_concise_unused(report));
                 }
-            };
-            let options = TerminalOptions {
-                color,
-                snippets: args.snippets,
-                ..TerminalOptions::default()
-            };
-            sink.write_all(render_terminal(&report, catalog, options).as_bytes())
+                sink.write_all(text.as_bytes())
+            }
         }
     };
     ignore_broken_pipe(written.and_then(|()| sink.flush()))
+}
+
+/// The unused suppressions alone, in concise form (for the terminal report).
+fn render_concise_unused(report: &ScanReport) -> String {
+    report
+        .unused_suppressions
+        .iter()
+        .map(|(path, s)| {
+            format!(
+                "{path}:{}:{}: {} [warning] `migscan: ignore` suppresses no finding\n",
+                s.line,
+                s.column,
+                migscan_report::UNUSED_SUPPRESSION
+            )
+        })
+        .collect()
+}
+
+impl From<FailLevel> for FailOn {
+    fn from(level: FailLevel) -> Self {
+        match level {
+            FailLevel::Info => FailOn::Info,
+            FailLevel::Warning => FailOn::Warning,
+            FailLevel::Error => FailOn::Error,
+            FailLevel::Never => FailOn::Never,
+        }
+    }
+}
+
+fn cards(catalog: &RuleCatalog) -> String {
+    let mut out = String::new();
+    for card in catalog.cards() {
+        out.push_str(&format!(
+            "{:<12} {:<10} {:<28} memory {:<22} {}\n",
+            card.id,
+            card.target,
+            card.name,
+            card.memory,
+            if card.default { "(default)" } else { "" }
+        ));
+    }
+    out
 }
 
 fn rules_list(catalog: &RuleCatalog, targets: &[Target]) -> String {

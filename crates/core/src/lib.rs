@@ -59,4 +59,27 @@ pub struct Finding {
     pub file: usize,
     /// The usage the rule matched.
     pub usage: Usage,
+    /// Hash of the finding's source line with whitespace normalized: with
+    /// the rule and path, it recognizes the finding after unrelated edits
+    /// move it (baselines, SARIF fingerprints).
+    pub line_hash: u64,
+}
+
+/// FNV-1a, 64 bit, over the parts (each followed by a zero byte). Stable
+/// across runs and machines, unlike the standard library's hasher.
+pub fn stable_hash(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+/// The hash of a source line with its whitespace normalized.
+pub fn line_hash(line: &str) -> u64 {
+    let normalized: Vec<&str> = line.split_whitespace().collect();
+    stable_hash(&[&normalized.join(" ")])
 }

@@ -74,6 +74,14 @@ impl Language {
         Some(language)
     }
 
+    /// How comments start in this language (for `migscan: ignore`).
+    pub fn comment_marker(self) -> &'static str {
+        match self {
+            Language::Cpp | Language::Rust => "//",
+            _ => "#",
+        }
+    }
+
     /// Lower-case name for output.
     pub fn as_str(self) -> &'static str {
         match self {

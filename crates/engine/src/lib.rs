@@ -11,14 +11,15 @@ mod read;
 pub use migscan_discover::{Language, Skipped};
 pub use read::MAX_FILE_BYTES;
 
+use migscan_core::{line_hash, Finding, LineIndex, Status, Target, UsageKind};
 use migscan_core::{Extraction, ParseFailure};
-use migscan_core::{Finding, Status, Target, UsageKind};
 use migscan_cuda::CudaFrontend;
 use migscan_discover::{discover, DiscoverOptions};
+use migscan_gate::{Suppression, Suppressions};
 use migscan_ops::OpsFile;
 use migscan_plan::{Comparison, HardwareAssessment, MigrationPlan, Observations};
 use migscan_python::PythonFrontend;
-use migscan_rules::{RuleCatalog, RuleIndex, Verdict};
+use migscan_rules::{rule_named, RuleCatalog, RuleIndex, Verdict};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -37,6 +38,8 @@ pub struct ScanOptions {
     pub max_file_bytes: u64,
     /// The card the hardware section assesses for its target (`910b`).
     pub device: Option<String>,
+    /// Rules whose findings are dropped (full ids or target-less names).
+    pub ignore: Vec<String>,
 }
 
 /// A file that was scanned.
@@ -67,6 +70,10 @@ pub struct ScanReport {
     pub plans: Vec<MigrationPlan>,
     /// The targets side by side, when more than one was planned.
     pub comparison: Option<Comparison>,
+    /// Findings hidden by inline suppressions.
+    pub suppressed: usize,
+    /// Suppression comments that hid nothing: (file display path, comment).
+    pub unused_suppressions: Vec<(String, Suppression)>,
     /// What the code needs from the hardware.
     pub observations: Observations,
     /// The hardware section, one per target.
@@ -104,6 +111,8 @@ impl std::error::Error for ScanError {}
 #[derive(Default)]
 struct FileOutcome {
     findings: Vec<Finding>,
+    suppressed: usize,
+    unused_suppressions: Vec<Suppression>,
     observations: Observations,
     supported: Vec<usize>,
     skipped: Option<String>,
@@ -139,14 +148,7 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
             .par_iter()
             .enumerate()
             .map_init(Frontends::default, |frontends, (i, file)| {
-                scan_file(
-                    frontends,
-                    i,
-                    file,
-                    options.max_file_bytes,
-                    &indexes,
-                    catalog,
-                )
+                scan_file(frontends, i, file, options, &indexes, catalog)
             })
             .collect()
     });
@@ -156,6 +158,8 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     let mut skipped = discovery.skipped;
     let mut supported = vec![0; indexes.len()];
     let mut observations = Observations::default();
+    let mut suppressed = 0;
+    let mut unused_suppressions = Vec::new();
     // Skipped files leave the file list, so findings are renumbered.
     for (file, outcome) in discovery.files.into_iter().zip(outcomes) {
         if let Some(reason) = outcome.skipped {
@@ -174,6 +178,13 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
             *total += n;
         }
         observations.merge(outcome.observations);
+        suppressed += outcome.suppressed;
+        unused_suppressions.extend(
+            outcome
+                .unused_suppressions
+                .into_iter()
+                .map(|s| (file.display.clone(), s)),
+        );
         files.push(ScannedFile {
             path: file.path,
             display: file.display,
@@ -206,6 +217,8 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         skipped,
         plans,
         comparison,
+        suppressed,
+        unused_suppressions,
         observations,
         hardware,
     })
@@ -241,11 +254,12 @@ fn scan_file(
     frontends: &mut Frontends,
     file_index: usize,
     file: &migscan_discover::SourceFile,
-    max_bytes: u64,
+    options: &ScanOptions,
     indexes: &[(Target, RuleIndex)],
     catalog: &RuleCatalog,
 ) -> FileOutcome {
-    let text = match read::source_text(&file.path, max_bytes) {
+    let ignore = &options.ignore;
+    let text = match read::source_text(&file.path, options.max_file_bytes) {
         Ok(text) => text,
         Err(reason) => {
             return FileOutcome {
@@ -300,8 +314,24 @@ fn scan_file(
                 rule,
                 file: file_index,
                 usage: usage.clone(),
+                line_hash: 0,
             });
         }
     }
+    if !outcome.findings.is_empty() {
+        let lines = LineIndex::new(&text);
+        for finding in &mut outcome.findings {
+            finding.line_hash = line_hash(lines.line_text(finding.usage.span.line));
+        }
+    }
+    let mut suppressions = Suppressions::parse(&text, file.language.comment_marker());
+    let before = outcome.findings.len();
+    outcome.findings.retain(|f| {
+        let rule = &rules[f.rule];
+        !ignore.iter().any(|id| rule_named(rule, id))
+            && !suppressions.suppresses(f.usage.span.line, &rule.id)
+    });
+    outcome.suppressed = before - outcome.findings.len();
+    outcome.unused_suppressions = suppressions.unused().cloned().collect();
     outcome
 }

@@ -59,6 +59,7 @@ fn finding(catalog: &RuleCatalog, id: &str, name: &str) -> Finding {
         rule,
         file: 0,
         usage: Usage::new(UsageKind::Call, name, LineIndex::new("x").span(0, 1)),
+        line_hash: 0,
     }
 }
 

@@ -9,6 +9,7 @@ mod csv;
 mod hardware;
 mod html;
 mod json;
+mod lines;
 mod markdown;
 mod rules_doc;
 mod sarif;
@@ -18,6 +19,7 @@ mod text;
 pub use csv::write_csv;
 pub use html::render_html;
 pub use json::{write_json, JSON_SCHEMA_VERSION};
+pub use lines::{render_concise, render_github, render_statistics, UNUSED_SUPPRESSION};
 pub use markdown::render_markdown;
 pub use rules_doc::render_rules_doc;
 pub use sarif::write_sarif;
@@ -28,7 +30,7 @@ use migscan_rules::Rule;
 
 /// The severity of a finding of `rule`.
 pub fn severity(rule: &Rule) -> Severity {
-    rule.status.severity()
+    rule.severity()
 }
 
 pub use text::hours;

@@ -4,12 +4,11 @@
 
 use crate::markdown::ASSUMPTIONS;
 use crate::severity;
-use crate::text::source_line;
-use migscan_core::Severity;
+use migscan_core::{stable_hash, Severity};
 use migscan_engine::ScanReport;
 use migscan_rules::{Rule, RuleCatalog};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// Where the generated rule pages are published.
@@ -47,18 +46,6 @@ fn rule_descriptor(rule: &Rule) -> Value {
     })
 }
 
-/// FNV-1a, 64 bit: a stable hash (Rust's default hasher is randomized).
-fn fnv1a(parts: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for byte in part.bytes().chain(std::iter::once(0)) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
-}
-
 /// Writes the report as a SARIF 2.1.0 log.
 pub fn write_sarif(
     report: &ScanReport,
@@ -76,15 +63,12 @@ pub fn write_sarif(
         .iter()
         .map(|&(_, r)| rule_descriptor(catalog.rule(r)))
         .collect();
-    let mut lines = HashMap::new();
     let results: Vec<Value> = report
         .findings
         .iter()
         .map(|f| {
             let rule = catalog.rule(f.rule);
             let file = &report.files[f.file];
-            let text = source_line(&file.path, f.usage.span.line, &mut lines);
-            let normalized: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
             let replacement = rule
                 .replacement_for(&f.usage.name)
                 .map(|r| format!(" Replacement: {r}."))
@@ -105,7 +89,7 @@ pub fn write_sarif(
                     }
                 }],
                 "partialFingerprints": {
-                    "migscanLine/v1": fnv1a(&[&rule.id, &file.display, &f.usage.name, &normalized]),
+                    "migscanLine/v1": format!("{:016x}", stable_hash(&[&rule.id, &file.display, &f.usage.name, &f.line_hash.to_string()])),
                 },
                 "properties": {
                     "target": f.target.id(),

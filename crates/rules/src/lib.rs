@@ -22,7 +22,7 @@ pub use index::{looks_cuda_specific, RuleIndex, Verdict};
 pub use load::PackInfo;
 pub use model::{Matcher, Rule, RuleLocation, Selector};
 
-use migscan_core::{Confidence, Status, Step, Target};
+use migscan_core::{Confidence, Severity, Status, Step, Target};
 use std::collections::{BTreeMap, HashMap};
 
 mod embedded {
@@ -52,12 +52,60 @@ impl RuleCatalog {
         Self::from_files(files)
     }
 
+    /// The built-in packs plus user packs from `dirs`, each laid out like
+    /// `rules/`: `<dir>/<target>/*.toml` (a `pack.toml` is optional there).
+    pub fn with_user_packs(dirs: &[std::path::PathBuf]) -> Result<Self, PackErrors> {
+        let mut files: Vec<DataFile> = embedded::FILES
+            .iter()
+            .map(|(path, text)| DataFile {
+                name: format!("rules/{path}"),
+                text: (*text).into(),
+            })
+            .collect();
+        for dir in dirs {
+            let mut stack = vec![dir.clone()];
+            let mut found = Vec::new();
+            while let Some(d) = stack.pop() {
+                let entries = std::fs::read_dir(&d).map_err(|e| {
+                    let file = DataFile {
+                        name: d.display().to_string(),
+                        text: "".into(),
+                    };
+                    PackErrors::new(vec![PackError::new(
+                        &file,
+                        0..0,
+                        format!("cannot read rule-pack directory {}: {e}", d.display()),
+                    )])
+                })?;
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path.extension().is_some_and(|e| e == "toml") {
+                        found.push(path);
+                    }
+                }
+            }
+            found.sort();
+            for path in found {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                files.push(DataFile {
+                    name: path.display().to_string(),
+                    text: text.into(),
+                });
+            }
+        }
+        Self::from_files(files)
+    }
+
     /// Loads packs from files named like the embedded ones: `rules/effort.toml`
     /// and `rules/<target>/pack.toml` plus `rules/<target>/*.toml`.
     pub fn from_files(files: impl IntoIterator<Item = DataFile>) -> Result<Self, PackErrors> {
         let files: Vec<DataFile> = files.into_iter().collect();
         let mut errors = Vec::new();
-        let effort_file = files.iter().find(|f| f.name.ends_with("effort.toml"));
+        let effort_file = files
+            .iter()
+            .find(|f| f.name.ends_with("rules/effort.toml") || f.name == "effort.toml");
         let effort = match effort_file.map(EffortModel::parse) {
             Some(Ok(model)) => model,
             Some(Err(mut e)) => {
@@ -157,6 +205,34 @@ impl RuleCatalog {
         self.rules.iter().find(|r| r.id == id)
     }
 
+    /// Sets the severity of the rules `id` names: a full id
+    /// (`ascend/torch-float64`) or a name for every target (`torch-float64`).
+    /// Returns how many rules it applied to.
+    pub fn override_severity(&mut self, id: &str, severity: Severity) -> usize {
+        let mut count = 0;
+        for rule in self.rules.iter_mut().filter(|r| rule_named(r, id)) {
+            rule.severity_override = Some(severity);
+            count += 1;
+        }
+        count
+    }
+
+    /// Whether any rule is named `id` (full id or target-less name).
+    pub fn knows(&self, id: &str) -> bool {
+        self.rules.iter().any(|r| rule_named(r, id))
+    }
+
+    /// Replaces an effort class's figures (configuration calibrates them).
+    pub fn calibrate(&mut self, class: &str, calibrated: EffortClass) -> bool {
+        match self.effort.classes.get_mut(class) {
+            Some(existing) => {
+                *existing = calibrated;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The rule at a catalog index.
     pub fn rule(&self, index: usize) -> &Rule {
         &self.rules[index]
@@ -225,6 +301,11 @@ impl RuleCatalog {
     }
 }
 
+/// Whether `id` names `rule`: its full id or its name without the target.
+pub fn rule_named(rule: &Rule, id: &str) -> bool {
+    rule.id == id || rule.id.split_once('/').is_some_and(|(_, name)| name == id)
+}
+
 /// `rules/ascend/device.toml` → (ascend, `device.toml`).
 fn pack_member(name: &str) -> Option<(Target, &str)> {
     let mut parts = name.rsplit('/');
@@ -264,6 +345,7 @@ fn unknown_rule(target: Target, step: Step) -> Rule {
             file: "built-in".into(),
             line: 0,
         },
+        severity_override: None,
     }
 }
 

@@ -221,6 +221,7 @@ fn validate(
                 file: file.name.clone(),
                 line: line_of(&file.text, table_span.start),
             },
+            severity_override: None,
         }),
         _ => Err(errors),
     }

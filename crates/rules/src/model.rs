@@ -1,6 +1,6 @@
 //! Rules as the rest of migscan sees them, after validation.
 
-use migscan_core::{Confidence, Status, Step, Target, UsageKind};
+use migscan_core::{Confidence, Severity, Status, Step, Target, UsageKind};
 use serde::Serialize;
 
 /// Which usages a matcher looks at.
@@ -207,9 +207,16 @@ pub struct Rule {
     pub confidence: Confidence,
     /// Where the rule is defined.
     pub location: RuleLocation,
+    /// A severity set by configuration, instead of the status's default.
+    pub severity_override: Option<Severity>,
 }
 
 impl Rule {
+    /// The severity of the rule's findings: configured, or the status's default.
+    pub fn severity(&self) -> Severity {
+        self.severity_override.unwrap_or(self.status.severity())
+    }
+
     /// The replacement for one matched name, with `{suffix}` filled in.
     pub fn replacement_for(&self, matched: &str) -> Option<String> {
         let replacement = self.replacement.as_deref()?;
