@@ -19,7 +19,10 @@ fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
 
 fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
     let out = migscan_in(dir, args);
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 const TRAIN: &str = "import torch\nmodel = model.cuda()\nx = torch.zeros(3).double()\n";
@@ -31,28 +34,60 @@ fn fail_on_levels_and_exit_codes() {
     // Reporting alone never fails.
     assert_eq!(run(d, &["--target", "ascend", "-q", "."]).0, Some(0));
     // auto (.cuda()) and manual (.double()) are warnings on ascend.
-    assert_eq!(run(d, &["--target", "ascend", "--fail-on", "warning", "-q", "."]).0, Some(1));
-    assert_eq!(run(d, &["--target", "ascend", "--fail-on", "error", "-q", "."]).0, Some(0));
+    assert_eq!(
+        run(
+            d,
+            &["--target", "ascend", "--fail-on", "warning", "-q", "."]
+        )
+        .0,
+        Some(1)
+    );
+    assert_eq!(
+        run(d, &["--target", "ascend", "--fail-on", "error", "-q", "."]).0,
+        Some(0)
+    );
     // On cambricon `.double()` is unsupported: an error.
-    assert_eq!(run(d, &["--target", "mlu", "--fail-on", "error", "-q", "."]).0, Some(1));
+    assert_eq!(
+        run(d, &["--target", "mlu", "--fail-on", "error", "-q", "."]).0,
+        Some(1)
+    );
     // Usage errors are 2.
     assert_eq!(run(d, &["--fail-on", "loud", "."]).0, Some(2));
 }
 
 #[test]
 fn file_lists_are_scanned_as_given_in_concise_and_github_formats() {
-    let dir = repo(&[("pkg/train.py", TRAIN), ("pkg/other.py", "import torch\ntorch.cuda.synchronize()\n")]);
-    let (code, out) = run(dir.path(), &["--target", "ascend", "--format", "concise", "pkg/train.py"]);
+    let dir = repo(&[
+        ("pkg/train.py", TRAIN),
+        ("pkg/other.py", "import torch\ntorch.cuda.synchronize()\n"),
+    ]);
+    let (code, out) = run(
+        dir.path(),
+        &["--target", "ascend", "--format", "concise", "pkg/train.py"],
+    );
     assert_eq!(code, Some(0));
     assert_eq!(
         out,
         "pkg/train.py:2:15: ascend/tensor-cuda-method [auto] cuda: `.cuda()` becomes `.npu()` on tensors and modules (→ .npu())\n\
          pkg/train.py:3:20: ascend/tensor-double-method [manual] double: `.double()` makes a float64 tensor, which NPU ops do not compute: torch_npu casts it to float32 with a warning; check precision-sensitive code (→ .float())\n"
     );
-    let (_, out) = run(dir.path(), &["--target", "ascend", "--format", "github", "pkg/train.py"]);
-    assert!(out.starts_with("::warning file=pkg/train.py,line=2,col=15,title=ascend/tensor-cuda-method::cuda%3A") || out.starts_with("::warning file=pkg/train.py,line=2,col=15,title=ascend/tensor-cuda-method::cuda: "), "{out}");
+    let (_, out) = run(
+        dir.path(),
+        &["--target", "ascend", "--format", "github", "pkg/train.py"],
+    );
+    assert!(
+        out.starts_with(
+            "::warning file=pkg/train.py,line=2,col=15,title=ascend/tensor-cuda-method::cuda%3A"
+        ) || out.starts_with(
+            "::warning file=pkg/train.py,line=2,col=15,title=ascend/tensor-cuda-method::cuda: "
+        ),
+        "{out}"
+    );
     let (_, out) = run(dir.path(), &["--target", "ascend", "--statistics", "pkg"]);
-    assert!(out.contains("      1  ascend/torch-cuda-synchronize"), "{out}");
+    assert!(
+        out.contains("      1  ascend/torch-cuda-synchronize"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -62,9 +97,32 @@ fn inline_suppressions_and_unused_ones() {
         ("k.cu", "void f() { cudaDeviceSynchronize(); } // migscan: ignore[ascend/cuda-device-synchronize]\n"),
     ]);
     let d = dir.path();
-    let (code, out) = run(d, &["--target", "ascend", "--fail-on", "warning", "--format", "concise", "."]);
+    let (code, out) = run(
+        d,
+        &[
+            "--target",
+            "ascend",
+            "--fail-on",
+            "warning",
+            "--format",
+            "concise",
+            ".",
+        ],
+    );
     assert_eq!((code, out.as_str()), (Some(0), ""));
-    let (code, out) = run(d, &["--target", "ascend", "--fail-on", "warning", "--format", "concise", "--report-unused-suppressions", "."]);
+    let (code, out) = run(
+        d,
+        &[
+            "--target",
+            "ascend",
+            "--fail-on",
+            "warning",
+            "--format",
+            "concise",
+            "--report-unused-suppressions",
+            ".",
+        ],
+    );
     assert_eq!(code, Some(1));
     assert_eq!(out, "train.py:4:8: migscan/unused-suppression [warning] `migscan: ignore` suppresses no finding\n");
 }
@@ -73,11 +131,38 @@ fn inline_suppressions_and_unused_ones() {
 fn baselines_hide_known_findings_even_after_lines_shift() {
     let dir = repo(&[("train.py", TRAIN)]);
     let d = dir.path();
-    assert_eq!(run(d, &["--target", "ascend", "--write-baseline", "migscan-baseline.json", "."]).0, Some(0));
-    let args = ["--target", "ascend", "--baseline", "migscan-baseline.json", "--fail-on", "warning", "--format", "concise", "."];
+    assert_eq!(
+        run(
+            d,
+            &[
+                "--target",
+                "ascend",
+                "--write-baseline",
+                "migscan-baseline.json",
+                "."
+            ]
+        )
+        .0,
+        Some(0)
+    );
+    let args = [
+        "--target",
+        "ascend",
+        "--baseline",
+        "migscan-baseline.json",
+        "--fail-on",
+        "warning",
+        "--format",
+        "concise",
+        ".",
+    ];
     assert_eq!(run(d, &args), (Some(0), String::new()));
     // Unrelated edits shift the known lines; a new `.cuda()` still fails.
-    fs::write(d.join("train.py"), format!("# header\n\n{TRAIN}batch = batch.cuda()\n")).unwrap();
+    fs::write(
+        d.join("train.py"),
+        format!("# header\n\n{TRAIN}batch = batch.cuda()\n"),
+    )
+    .unwrap();
     let (code, out) = run(d, &args);
     assert_eq!(code, Some(1));
     assert_eq!(out.lines().collect::<Vec<_>>(), ["train.py:6:15: ascend/tensor-cuda-method [auto] cuda: `.cuda()` becomes `.npu()` on tensors and modules (→ .npu())"]);
@@ -94,15 +179,38 @@ fn configuration_is_discovered_upward_and_flags_win() {
     let (code, out) = run(&d.join("src"), &["."]);
     assert_eq!(code, Some(1));
     assert_eq!(out.lines().count(), 1, "{out}");
-    assert!(out.starts_with("train.py:2:15: ascend/tensor-cuda-method"), "{out}");
+    assert!(
+        out.starts_with("train.py:2:15: ascend/tensor-cuda-method"),
+        "{out}"
+    );
     // Flags override the file; --isolated ignores it.
     assert_eq!(run(d, &["--fail-on", "never", "-q", "."]).0, Some(0));
-    let (_, out) = run(d, &["--isolated", "--target", "ascend", "--format", "concise", "."]);
-    assert!(out.contains("legacy/old.py") && out.contains("tensor-double-method"), "{out}");
+    let (_, out) = run(
+        d,
+        &[
+            "--isolated",
+            "--target",
+            "ascend",
+            "--format",
+            "concise",
+            ".",
+        ],
+    );
+    assert!(
+        out.contains("legacy/old.py") && out.contains("tensor-double-method"),
+        "{out}"
+    );
     // A bad value is a diagnostic pointing into the file, exit 2.
-    fs::write(d.join("pyproject.toml"), "[tool.migscan]\nfail-on = \"loud\"\n").unwrap();
+    fs::write(
+        d.join("pyproject.toml"),
+        "[tool.migscan]\nfail-on = \"loud\"\n",
+    )
+    .unwrap();
     let out = migscan_in(d, &["."]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("bad fail-on `loud`") && stderr.contains("pyproject.toml:2:11"), "{stderr}");
+    assert!(
+        stderr.contains("bad fail-on `loud`") && stderr.contains("pyproject.toml:2:11"),
+        "{stderr}"
+    );
 }

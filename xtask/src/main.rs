@@ -6,6 +6,10 @@
 //!   `cuda-extension`, all targets), opens it in headless Chromium
 //!   (`$CHROMIUM`, default `chromium`), fails on console errors or a broken
 //!   filter, and saves a screenshot under `target/html-check/`.
+//! - `precommit-check`: installs `pre-commit` from the Python registry into
+//!   a throwaway virtualenv, makes a throwaway git repository that uses this
+//!   repository's committed `HEAD` as a hook source, and checks that a
+//!   commit adding `.cuda()` is rejected and a suppressed one passes.
 
 use migscan_core::Target;
 use migscan_report::render_rules_doc;
@@ -18,8 +22,20 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("rules-doc") => rules_doc(args.iter().any(|a| a == "--check")),
         Some("html-check") => html_check(args.get(1).map_or("cuda-extension", String::as_str)),
+        Some("precommit-check") => match precommit_check() {
+            Ok(summary) => {
+                println!("{summary}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("precommit-check: {e}");
+                ExitCode::FAILURE
+            }
+        },
         _ => {
-            eprintln!("usage: cargo xtask rules-doc [--check] | cargo xtask html-check [FIXTURE]");
+            eprintln!(
+                "usage: cargo xtask rules-doc [--check] | html-check [FIXTURE] | precommit-check"
+            );
             ExitCode::from(2)
         }
     }
@@ -177,5 +193,112 @@ fn try_html_check(fixture: &str) -> Result<String, String> {
         page.display(),
         report.findings.len(),
         shot.display()
+    ))
+}
+
+/// Runs `program` with `args` in `dir`; the output, or why it failed.
+fn sh(dir: &std::path::Path, program: &str, args: &[&str]) -> Result<std::process::Output, String> {
+    std::process::Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("cannot run {program}: {e}"))
+}
+
+fn precommit_check() -> Result<String, String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .map_err(|e| e.to_string())?;
+    let work = root.join("target/precommit-check");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let ok = |out: std::process::Output, what: &str| {
+        if out.status.success() {
+            Ok(out)
+        } else {
+            Err(format!(
+                "{what} failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    };
+    ok(
+        sh(&work, "python3", &["-m", "venv", "venv"])?,
+        "python3 -m venv",
+    )?;
+    let pip = work.join("venv/bin/pip");
+    ok(
+        sh(
+            &work,
+            pip.to_str().unwrap(),
+            &["install", "-q", "pre-commit"],
+        )?,
+        "pip install pre-commit",
+    )?;
+    let pre_commit = work.join("venv/bin/pre-commit");
+    let head = ok(sh(&root, "git", &["rev-parse", "HEAD"])?, "git rev-parse")?;
+    let rev = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let repo = work.join("repo");
+    std::fs::create_dir_all(&repo).map_err(|e| e.to_string())?;
+    for args in [
+        vec!["init", "-q"],
+        vec!["config", "user.email", "ci@example.com"],
+        vec!["config", "user.name", "ci"],
+    ] {
+        ok(sh(&repo, "git", &args)?, "git init")?;
+    }
+    let config = format!(
+        "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: migscan\n        args: [--fail-on, warning, --format, concise, --target, ascend]\n",
+        root.display()
+    );
+    std::fs::write(repo.join(".pre-commit-config.yaml"), config).map_err(|e| e.to_string())?;
+    ok(
+        sh(&repo, pre_commit.to_str().unwrap(), &["install"])?,
+        "pre-commit install",
+    )?;
+    ok(
+        sh(&repo, "git", &["add", ".pre-commit-config.yaml"])?,
+        "git add",
+    )?;
+    // The first commit builds the hook (cargo install) and must pass: no Python yet.
+    let started = std::time::Instant::now();
+    ok(
+        sh(&repo, "git", &["commit", "-q", "-m", "config"])?,
+        "first commit",
+    )?;
+    let build = started.elapsed();
+    std::fs::write(
+        repo.join("train.py"),
+        "import torch\nmodel = model.cuda()\n",
+    )
+    .map_err(|e| e.to_string())?;
+    ok(sh(&repo, "git", &["add", "train.py"])?, "git add")?;
+    let started = std::time::Instant::now();
+    let rejected = sh(&repo, "git", &["commit", "-q", "-m", "add cuda"])?;
+    let hook_time = started.elapsed();
+    if rejected.status.success() {
+        return Err("a commit adding .cuda() was accepted".into());
+    }
+    let said = String::from_utf8_lossy(&rejected.stdout).to_string()
+        + &String::from_utf8_lossy(&rejected.stderr);
+    if !said.contains("train.py:2:15: ascend/tensor-cuda-method") {
+        return Err(format!("the hook did not report the finding:\n{said}"));
+    }
+    std::fs::write(
+        repo.join("train.py"),
+        "import torch\nmodel = model.cuda()  # migscan: ignore[tensor-cuda-method]\n",
+    )
+    .map_err(|e| e.to_string())?;
+    ok(sh(&repo, "git", &["add", "train.py"])?, "git add")?;
+    ok(
+        sh(&repo, "git", &["commit", "-q", "-m", "add suppressed cuda"])?,
+        "suppressed commit",
+    )?;
+    Ok(format!(
+        "ok: pre-commit hook from {rev:.12}: a commit adding .cuda() was rejected, the suppressed one passed; first run (builds the hook) {:.1} s, hook run on a one-file commit {:.2} s",
+        build.as_secs_f64(),
+        hook_time.as_secs_f64()
     ))
 }
