@@ -1,19 +1,75 @@
-//! `migscan rules check DIR`: validate a user's rule pack (placeholder until
-//! rule examples land).
+//! `migscan rules check DIR`: validate a user's rule pack as a scan loads
+//! it, then run each rule's `[[rule.examples]]` through the real frontend
+//! and the pack's index, the way ast-grep tests its rules.
 
-use miette::Result;
-use migscan_rules::RuleCatalog;
+use miette::{miette, Result};
+use migscan_engine::{extract_text, Language};
+use migscan_rules::{RuleCatalog, Verdict};
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Validates the pack in `dir` as a scan would load it.
+/// Validates the pack in `dir` and runs its examples.
 pub fn run(dir: &Path) -> Result<ExitCode> {
+    if !dir.is_dir() {
+        return Err(miette!("{} is not a directory", dir.display()));
+    }
     let catalog = RuleCatalog::with_user_packs(&[dir.to_path_buf()])?;
-    let own = catalog
-        .rules()
-        .iter()
-        .filter(|r| Path::new(&r.location.file).starts_with(dir))
-        .count();
-    println!("{}: {own} rules valid", dir.display());
-    Ok(ExitCode::SUCCESS)
+    let prefix = dir.display().to_string();
+    let own: Vec<usize> = (0..catalog.rules().len())
+        .filter(|&i| catalog.rule(i).location.file.starts_with(&prefix))
+        .collect();
+    let mut failures = Vec::new();
+    let mut passed = 0;
+    for &index in &own {
+        let rule = catalog.rule(index);
+        let rules = catalog.index(rule.target);
+        for example in &rule.examples {
+            let at = format!("{}:{}", rule.location.file, example.line);
+            let Some(language) = Language::parse(&example.language) else {
+                failures.push(format!(
+                    "{at}: unknown example language `{}`",
+                    example.language
+                ));
+                continue;
+            };
+            let usages = match extract_text(language, &example.code) {
+                Ok(extraction) => extraction.usages,
+                Err(e) => {
+                    failures.push(format!("{at}: {e}"));
+                    continue;
+                }
+            };
+            let matched = usages
+                .iter()
+                .any(|u| rules.lookup(u, catalog.rules()) == Some(Verdict::Rule(index)));
+            if matched == example.matches {
+                passed += 1;
+            } else {
+                let expected = if example.matches {
+                    "match"
+                } else {
+                    "not match"
+                };
+                failures.push(format!(
+                    "{at}: `{}` should {expected}:\n    {}",
+                    rule.id,
+                    example.code.replace('\n', "\n    ")
+                ));
+            }
+        }
+    }
+    println!(
+        "{}: {} rules valid, {passed} examples passed, {} failed",
+        dir.display(),
+        own.len(),
+        failures.len()
+    );
+    for failure in &failures {
+        println!("  {failure}");
+    }
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -29,6 +29,22 @@ pub enum Language {
     Yaml,
 }
 
+/// Every language.
+const ALL: [Language; 12] = [
+    Language::Python,
+    Language::Notebook,
+    Language::Cpp,
+    Language::Rust,
+    Language::CargoManifest,
+    Language::Requirements,
+    Language::PyProject,
+    Language::Conda,
+    Language::CMake,
+    Language::Dockerfile,
+    Language::Shell,
+    Language::Yaml,
+];
+
 /// Extensions of CUDA, C and C++ files.
 const CPP_EXTENSIONS: &[&str] = &[
     "cu", "cuh", "cpp", "cc", "cxx", "c", "h", "hpp", "hh", "hxx", "inl", "tpp",
@@ -72,6 +88,14 @@ impl Language {
             _ => return None,
         };
         Some(language)
+    }
+
+    /// The language called `name` (as [`Language::as_str`] writes it, or
+    /// `c`, `cuda`, `c++` for C and C++).
+    pub fn parse(name: &str) -> Option<Language> {
+        ALL.into_iter()
+            .find(|l| l.as_str() == name)
+            .or(matches!(name, "c" | "cuda" | "c++").then_some(Language::Cpp))
     }
 
     /// How comments start in this language (for `migscan: ignore`).

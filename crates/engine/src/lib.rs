@@ -224,6 +224,11 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     })
 }
 
+/// Extracts the usages of `text` as `language` (for rule examples).
+pub fn extract_text(language: Language, text: &str) -> Result<Extraction, ParseFailure> {
+    Frontends::default().extract(language, text)
+}
+
 /// The parsers of one worker thread, reused across files.
 #[derive(Default)]
 struct Frontends {

@@ -20,7 +20,7 @@ pub use effort::{EffortClass, EffortModel, Hours};
 pub use hardware::{About, Card, PrecisionSupport, Support};
 pub use index::{looks_cuda_specific, RuleIndex, Verdict};
 pub use load::PackInfo;
-pub use model::{Matcher, Rule, RuleLocation, Selector};
+pub use model::{Example, Matcher, Rule, RuleLocation, Selector};
 
 use migscan_core::{Confidence, Severity, Status, Step, Target};
 use std::collections::{BTreeMap, HashMap};
@@ -346,6 +346,7 @@ fn unknown_rule(target: Target, step: Step) -> Rule {
             line: 0,
         },
         severity_override: None,
+        examples: vec![],
     }
 }
 

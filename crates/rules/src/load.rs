@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{DataFile, PackError};
 use crate::effort::EffortModel;
-use crate::model::{Matcher, Rule, RuleLocation, Selector};
+use crate::model::{Example, Matcher, Rule, RuleLocation, Selector};
 use migscan_core::{Confidence, Status, Step, Target, UsageKind};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -48,6 +48,16 @@ struct RawRule {
     source: Option<Spanned<String>>,
     #[serde(default)]
     confidence: Confidence,
+    #[serde(default)]
+    examples: Vec<Spanned<RawExample>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExample {
+    language: String,
+    code: String,
+    expect: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -205,6 +215,33 @@ fn validate(
         }
     };
 
+    let mut examples = Vec::new();
+    for example in raw.examples {
+        let line = line_of(&file.text, example.span().start);
+        let example = example.into_inner();
+        let matches = match example.expect.get_ref().as_str() {
+            "match" => true,
+            "no-match" => false,
+            other => {
+                errors.push(
+                    PackError::new(
+                        file,
+                        example.expect.span(),
+                        format!("rule `{id}`: example expects `{other}`"),
+                    )
+                    .help("`match` or `no-match`"),
+                );
+                continue;
+            }
+        };
+        examples.push(Example {
+            language: example.language,
+            code: example.code,
+            matches,
+            line,
+        });
+    }
+
     match (errors.is_empty(), step, matcher) {
         (true, Some(step), Some(matcher)) => Ok(Rule {
             id,
@@ -222,6 +259,7 @@ fn validate(
                 line: line_of(&file.text, table_span.start),
             },
             severity_override: None,
+            examples,
         }),
         _ => Err(errors),
     }

@@ -209,6 +209,21 @@ pub struct Rule {
     pub location: RuleLocation,
     /// A severity set by configuration, instead of the status's default.
     pub severity_override: Option<Severity>,
+    /// Code the rule must or must not match (`migscan rules check`).
+    pub examples: Vec<Example>,
+}
+
+/// A rule test: code in a language, and whether the rule must match it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Example {
+    /// Frontend language name (`python`, `cpp`, `shell`, ...).
+    pub language: String,
+    /// The code.
+    pub code: String,
+    /// Whether the rule must match somewhere in it.
+    pub matches: bool,
+    /// 1-based line of the example in the rule file.
+    pub line: u32,
 }
 
 impl Rule {
