@@ -163,7 +163,7 @@ impl Config {
     ) -> Result<Settings, PackErrors> {
         let mut errors = Vec::new();
         let raw = &self.raw;
-        let targets = raw.target.as_ref().and_then(|spec| {
+        let targets = raw.target.as_ref().map(|spec| {
             let names: Vec<&str> = match spec.get_ref() {
                 TargetSpec::One(name) => vec![name.as_str()],
                 TargetSpec::Many(names) => names.iter().map(String::as_str).collect(),
@@ -183,7 +183,7 @@ impl Config {
             }
             targets.sort();
             targets.dedup();
-            Some(targets)
+            targets
         });
         let fail_on = raw.fail_on.as_ref().map(|v| {
             if !["info", "warning", "error", "never"].contains(&v.get_ref().as_str()) {
