@@ -239,23 +239,48 @@ expect = "no-match"
 
 #[test]
 fn rule_packs_are_checked_with_their_examples_and_used_in_scans() {
-    let dir = repo(&[("pack/ascend/launchers.toml", USER_RULE), ("run.sh", "deepspeed --num_gpus 8 train.py\n")]);
+    let dir = repo(&[
+        ("pack/ascend/launchers.toml", USER_RULE),
+        ("run.sh", "deepspeed --num_gpus 8 train.py\n"),
+    ]);
     let d = dir.path();
     let (code, out) = run(d, &["rules", "check", "pack"]);
     assert_eq!(code, Some(0), "{out}");
     assert_eq!(out, "pack: 1 rules valid, 2 examples passed, 0 failed\n");
     // A user pack joins the scan.
-    let (_, out) = run(d, &["--rules", "pack", "--target", "ascend", "--format", "concise", "run.sh"]);
-    assert!(out.starts_with("run.sh:1:1: ascend/our-launcher [manual]"), "{out}");
+    let (_, out) = run(
+        d,
+        &[
+            "--rules", "pack", "--target", "ascend", "--format", "concise", "run.sh",
+        ],
+    );
+    assert!(
+        out.starts_with("run.sh:1:1: ascend/our-launcher [manual]"),
+        "{out}"
+    );
     // A failing example fails the check.
-    fs::write(d.join("pack/ascend/launchers.toml"), USER_RULE.replace("expect = \"no-match\"", "expect = \"match\"")).unwrap();
+    fs::write(
+        d.join("pack/ascend/launchers.toml"),
+        USER_RULE.replace("expect = \"no-match\"", "expect = \"match\""),
+    )
+    .unwrap();
     let (code, out) = run(d, &["rules", "check", "pack"]);
     assert_eq!(code, Some(1));
-    assert!(out.contains("1 failed") && out.contains("`ascend/our-launcher` should match"), "{out}");
+    assert!(
+        out.contains("1 failed") && out.contains("`ascend/our-launcher` should match"),
+        "{out}"
+    );
     // An invalid pack is a diagnostic at file:line:col, exit 2.
-    fs::write(d.join("pack/ascend/launchers.toml"), USER_RULE.replace("step = 4", "step = 9")).unwrap();
+    fs::write(
+        d.join("pack/ascend/launchers.toml"),
+        USER_RULE.replace("step = 4", "step = 9"),
+    )
+    .unwrap();
     let out = migscan_in(d, &["rules", "check", "pack"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("step must be 1, 2, 3 or 4") && stderr.contains("launchers.toml:7:8"), "{stderr}");
+    assert!(
+        stderr.contains("step must be 1, 2, 3 or 4") && stderr.contains("launchers.toml:7:8"),
+        "{stderr}"
+    );
 }

@@ -100,6 +100,7 @@ fn try_html_check(fixture: &str) -> Result<String, String> {
         roots: vec![root.join("fixtures").join(fixture)],
         targets: Target::ALL.to_vec(),
         excludes: vec![],
+        includes: vec![],
         jobs: None,
         max_file_bytes: migscan_engine::MAX_FILE_BYTES,
         device: None,

@@ -72,6 +72,10 @@ pub struct ScanArgs {
     /// name); repeatable.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Scan only files matching this glob (relative path or file name);
+    /// repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
     /// Worker threads [default: one per core]. Output is identical for any value.
     #[arg(long, short)]
     pub jobs: Option<usize>,

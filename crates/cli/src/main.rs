@@ -103,6 +103,8 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
     };
     let mut excludes = settings.exclude.clone();
     excludes.extend(args.exclude.iter().cloned());
+    let mut includes = settings.include.clone();
+    includes.extend(args.include.iter().cloned());
     let options = ScanOptions {
         roots,
         targets: args
@@ -112,6 +114,7 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
             .or(settings.targets.clone())
             .unwrap_or_else(|| Target::ALL.to_vec()),
         excludes,
+        includes,
         jobs: args.jobs,
         max_file_bytes: args.max_file_size * 1024,
         device: args.device.clone().or(settings.device.clone()),

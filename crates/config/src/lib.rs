@@ -6,6 +6,7 @@
 //! target = ["ascend", "hygon"]      # or "all"
 //! device = "910b"
 //! exclude = ["tests/**"]
+//! include = ["src/**"]
 //! ignore = ["ascend/torch-float64"] # rule ids, or names for every target
 //! fail-on = "warning"               # info | warning | error | never
 //! format = "concise"
@@ -35,6 +36,8 @@ struct RawConfig {
     device: Option<String>,
     #[serde(default)]
     exclude: Vec<String>,
+    #[serde(default)]
+    include: Vec<String>,
     #[serde(default)]
     ignore: Vec<Spanned<String>>,
     fail_on: Option<Spanned<String>>,
@@ -264,6 +267,7 @@ impl Config {
             targets,
             device: raw.device.clone(),
             exclude: raw.exclude.clone(),
+            include: raw.include.clone(),
             ignore: raw.ignore.iter().map(|i| i.get_ref().clone()).collect(),
             fail_on,
             format,
@@ -285,6 +289,8 @@ pub struct Settings {
     pub device: Option<String>,
     /// Exclude globs.
     pub exclude: Vec<String>,
+    /// Include globs (only matching files are scanned).
+    pub include: Vec<String>,
     /// Rules whose findings are dropped.
     pub ignore: Vec<String>,
     /// Gate threshold.

@@ -57,38 +57,61 @@ pub struct BadGlob {
 #[derive(Debug, Default)]
 pub struct DiscoverOptions {
     excludes: Option<GlobSet>,
+    includes: Option<GlobSet>,
+}
+
+/// Compiles glob patterns; `None` for no patterns.
+fn glob_set(patterns: &[String]) -> Result<Option<GlobSet>, BadGlob> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = Glob::new(pattern).map_err(|e| BadGlob {
+            pattern: pattern.clone(),
+            message: e.kind().to_string(),
+        })?;
+        builder.add(glob);
+    }
+    let set = builder.build().map_err(|e| BadGlob {
+        pattern: patterns.join(", "),
+        message: e.to_string(),
+    })?;
+    Ok(Some(set))
+}
+
+/// Whether a relative path or its file name matches.
+fn matches(set: &GlobSet, relative: &str) -> bool {
+    let name = relative.rsplit('/').next().unwrap_or(relative);
+    set.is_match(relative) || set.is_match(name)
 }
 
 impl DiscoverOptions {
-    /// Options that also skip paths matching any of `patterns` (gitignore-like
+    /// Options that skip paths matching any of `excludes` and, when
+    /// `includes` is not empty, files matching none of them (gitignore-like
     /// globs matched against the path relative to the root, or the file name).
-    pub fn with_excludes(patterns: &[String]) -> Result<Self, BadGlob> {
-        if patterns.is_empty() {
-            return Ok(Self::default());
-        }
-        let mut builder = GlobSetBuilder::new();
-        for pattern in patterns {
-            let glob = Glob::new(pattern).map_err(|e| BadGlob {
-                pattern: pattern.clone(),
-                message: e.kind().to_string(),
-            })?;
-            builder.add(glob);
-        }
-        let set = builder.build().map_err(|e| BadGlob {
-            pattern: patterns.join(", "),
-            message: e.to_string(),
-        })?;
+    pub fn new(excludes: &[String], includes: &[String]) -> Result<Self, BadGlob> {
         Ok(Self {
-            excludes: Some(set),
+            excludes: glob_set(excludes)?,
+            includes: glob_set(includes)?,
         })
     }
 
+    /// Options with excludes only.
+    pub fn with_excludes(patterns: &[String]) -> Result<Self, BadGlob> {
+        Self::new(patterns, &[])
+    }
+
     fn excluded(&self, relative: &str) -> bool {
-        let Some(set) = &self.excludes else {
-            return false;
-        };
-        let name = relative.rsplit('/').next().unwrap_or(relative);
-        set.is_match(relative) || set.is_match(name)
+        self.excludes
+            .as_ref()
+            .is_some_and(|set| matches(set, relative))
+    }
+
+    fn included(&self, relative: &str) -> bool {
+        self.includes
+            .as_ref()
+            .is_none_or(|set| matches(set, relative))
     }
 }
 
@@ -208,6 +231,9 @@ fn walk_root(root: &Path, prefix_root: bool, options: &DiscoverOptions, out: &mu
         let Some(language) = Language::of(entry.path()) else {
             continue;
         };
+        if !options.included(&relative.to_string_lossy().replace('\\', "/")) {
+            continue;
+        }
         if file_type.is_symlink() {
             // Only links that stay inside the root are read; walkdir never
             // follows directory links because `follow_links` is off.

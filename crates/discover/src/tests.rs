@@ -93,3 +93,10 @@ fn a_file_root_is_scanned_as_given() {
     let discovery = discover(std::slice::from_ref(&path), &DiscoverOptions::default());
     assert_eq!(discovery.files[0].path, path);
 }
+
+#[test]
+fn includes_keep_only_matching_files() {
+    let dir = tree(&[("src/a.py", ""), ("src/k.cu", ""), ("tools/b.py", "")]);
+    let options = DiscoverOptions::new(&[], &["src/**".into()]).unwrap();
+    assert_eq!(found(dir.path(), &options), ["src/a.py", "src/k.cu"]);
+}

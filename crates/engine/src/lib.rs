@@ -32,6 +32,8 @@ pub struct ScanOptions {
     pub targets: Vec<Target>,
     /// Extra exclude globs.
     pub excludes: Vec<String>,
+    /// When not empty, only files matching one of these globs are scanned.
+    pub includes: Vec<String>,
     /// Worker threads; `None` for one per core.
     pub jobs: Option<usize>,
     /// Files larger than this many bytes are skipped.
@@ -122,9 +124,11 @@ struct FileOutcome {
 /// Runs the pipeline.
 pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, ScanError> {
     let discover_options =
-        DiscoverOptions::with_excludes(&options.excludes).map_err(|e| ScanError::BadExclude {
-            pattern: e.pattern,
-            message: e.message,
+        DiscoverOptions::new(&options.excludes, &options.includes).map_err(|e| {
+            ScanError::BadExclude {
+                pattern: e.pattern,
+                message: e.message,
+            }
         })?;
     let discovery = discover(&options.roots, &discover_options);
     let indexes: Vec<(Target, RuleIndex)> = options
