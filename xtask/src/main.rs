@@ -6,10 +6,14 @@
 //!   `cuda-extension`, all targets), opens it in headless Chromium
 //!   (`$CHROMIUM`, default `chromium`), fails on console errors or a broken
 //!   filter, and saves a screenshot under `target/html-check/`.
+//! - `bench [--corpus DIR] [--runs N] [--ast-grep BIN]`: see `bench.rs` and
+//!   `docs/performance.md`.
 //! - `precommit-check`: installs `pre-commit` from the Python registry into
 //!   a throwaway virtualenv, makes a throwaway git repository that uses this
 //!   repository's committed `HEAD` as a hook source, and checks that a
 //!   commit adding `.cuda()` is rejected and a suppressed one passes.
+
+mod bench;
 
 use migscan_core::Target;
 use migscan_report::render_rules_doc;
@@ -22,6 +26,29 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("rules-doc") => rules_doc(args.iter().any(|a| a == "--check")),
         Some("html-check") => html_check(args.get(1).map_or("cuda-extension", String::as_str)),
+        Some("bench") => {
+            let value = |flag: &str| {
+                args.iter()
+                    .position(|a| a == flag)
+                    .and_then(|i| args.get(i + 1))
+            };
+            let options = bench::BenchOptions {
+                corpus: value("--corpus").map(PathBuf::from),
+                runs: value("--runs").and_then(|n| n.parse().ok()).unwrap_or(3),
+                ast_grep: value("--ast-grep").map(PathBuf::from),
+            };
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+            match bench::run(&root, options) {
+                Ok(summary) => {
+                    println!("{summary}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("bench: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some("precommit-check") => match precommit_check() {
             Ok(summary) => {
                 println!("{summary}");
@@ -105,6 +132,8 @@ fn try_html_check(fixture: &str) -> Result<String, String> {
         max_file_bytes: migscan_engine::MAX_FILE_BYTES,
         device: None,
         ignore: vec![],
+        prefilter: true,
+        parse_only: false,
     };
     let report = migscan_engine::scan(&options, &catalog).map_err(|e| e.to_string())?;
     let dir = root.join("target/html-check");

@@ -123,6 +123,16 @@ pub struct ScanArgs {
     /// Extra rule-pack directory (`<dir>/<target>/*.toml`); repeatable.
     #[arg(long, value_name = "DIR")]
     pub rules: Vec<PathBuf>,
+    /// Parse every file, even those no rule could match (same findings,
+    /// slower; for checking the prefilter).
+    #[arg(long, hide = true)]
+    pub no_prefilter: bool,
+    /// Parse files and report nothing (benchmarks: the parsers' floor).
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
+    /// Print the time per stage as JSON on standard error (benchmarks).
+    #[arg(long, hide = true)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

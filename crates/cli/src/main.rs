@@ -119,6 +119,8 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
         max_file_bytes: args.max_file_size * 1024,
         device: args.device.clone().or(settings.device.clone()),
         ignore: settings.ignore.clone(),
+        prefilter: !args.no_prefilter,
+        parse_only: args.parse_only,
     };
     if let Some(device) = &options.device {
         if !catalog
@@ -134,6 +136,7 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
         }
     }
     let mut report = scan(&options, &catalog).map_err(|e| miette!("{e}"))?;
+    let rendering = std::time::Instant::now();
 
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::record(report.findings.iter().map(|f| {
@@ -173,6 +176,22 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
 
     if !args.quiet {
         write_report(&args, format, &report, &catalog)?;
+    }
+    if args.timings {
+        let t = &report.timings;
+        eprintln!(
+            "{{\"discover\": {:.3}, \"read\": {:.3}, \"prefilter\": {:.3}, \"parse_extract\": {:.3}, \"match\": {:.3}, \"files_wall\": {:.3}, \"plan\": {:.3}, \"render\": {:.3}, \"files\": {}, \"prefiltered\": {}}}",
+            t.discover.as_secs_f64(),
+            t.read.as_secs_f64(),
+            t.prefilter.as_secs_f64(),
+            t.parse.as_secs_f64(),
+            t.matching.as_secs_f64(),
+            t.files_wall.as_secs_f64(),
+            t.plan.as_secs_f64(),
+            rendering.elapsed().as_secs_f64(),
+            report.files.len(),
+            report.prefiltered
+        );
     }
     let failing = report
         .findings

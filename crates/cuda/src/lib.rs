@@ -31,6 +31,14 @@ impl CudaFrontend {
         Self { parser }
     }
 
+    /// Parses `source` and drops the tree (benchmarks measure the parser's
+    /// floor with it); whether the tree has errors.
+    pub fn parse_only(&mut self, source: &str) -> bool {
+        self.parser
+            .parse(source, None)
+            .is_none_or(|tree| tree.root_node().has_error())
+    }
+
     /// Extracts every usage from `source`.
     pub fn extract(&mut self, source: &str) -> Result<Extraction, ParseFailure> {
         let tree = self

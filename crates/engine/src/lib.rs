@@ -6,7 +6,9 @@
 //! order and findings are sorted by file, position, target and rule.
 
 mod first_party;
+mod prefilter;
 mod read;
+mod timing;
 
 pub use migscan_discover::{Language, Skipped};
 pub use read::MAX_FILE_BYTES;
@@ -20,8 +22,11 @@ use migscan_ops::OpsFile;
 use migscan_plan::{Comparison, HardwareAssessment, MigrationPlan, Observations};
 use migscan_python::PythonFrontend;
 use migscan_rules::{rule_named, RuleCatalog, RuleIndex, Verdict};
+use prefilter::Prefilter;
 use rayon::prelude::*;
 use std::path::PathBuf;
+use std::time::Instant;
+pub use timing::Timings;
 
 /// What to scan and how.
 #[derive(Clone, Debug)]
@@ -42,6 +47,12 @@ pub struct ScanOptions {
     pub device: Option<String>,
     /// Rules whose findings are dropped (full ids or target-less names).
     pub ignore: Vec<String>,
+    /// Skip parsing files that contain no token any rule needs (on by
+    /// default; the result is the same either way).
+    pub prefilter: bool,
+    /// Parse every file but extract and match nothing: the parsers' floor,
+    /// for benchmarks.
+    pub parse_only: bool,
 }
 
 /// A file that was scanned.
@@ -80,6 +91,10 @@ pub struct ScanReport {
     pub observations: Observations,
     /// The hardware section, one per target.
     pub hardware: Vec<HardwareAssessment>,
+    /// Files the prefilter showed to need no parsing.
+    pub prefiltered: usize,
+    /// Where the time went.
+    pub timings: Timings,
 }
 
 /// Errors a user can fix before a scan starts.
@@ -113,6 +128,8 @@ impl std::error::Error for ScanError {}
 #[derive(Default)]
 struct FileOutcome {
     findings: Vec<Finding>,
+    prefiltered: bool,
+    timings: Timings,
     suppressed: usize,
     unused_suppressions: Vec<Suppression>,
     observations: Observations,
@@ -130,7 +147,15 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
                 message: e.message,
             }
         })?;
+    let started = Instant::now();
     let discovery = discover(&options.roots, &discover_options);
+    let mut timings = Timings {
+        discover: started.elapsed(),
+        ..Timings::default()
+    };
+    let prefilter = options
+        .prefilter
+        .then(|| Prefilter::new(catalog, &options.targets));
     let indexes: Vec<(Target, RuleIndex)> = options
         .targets
         .iter()
@@ -146,16 +171,43 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     let pool = pool
         .build()
         .map_err(|e| ScanError::Threads(e.to_string()))?;
-    let outcomes: Vec<FileOutcome> = pool.install(|| {
-        discovery
-            .files
+    // Largest files first, so that both cores finish together; the outcomes
+    // are put back in discovery order afterwards.
+    let mut order: Vec<(u64, usize)> = discovery
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (std::fs::metadata(&f.path).map_or(0, |m| m.len()), i))
+        .collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let context = FileContext {
+        options,
+        indexes: &indexes,
+        catalog,
+        prefilter: prefilter.as_ref(),
+    };
+    let work = Instant::now();
+    let mut outcomes: Vec<(usize, FileOutcome)> = pool.install(|| {
+        order
             .par_iter()
-            .enumerate()
-            .map_init(Frontends::default, |frontends, (i, file)| {
-                scan_file(frontends, i, file, options, &indexes, catalog)
+            // One file per task: big files first, then the pool balances the rest.
+            .with_max_len(1)
+            .map(|&(_, i)| {
+                let outcome = FRONTENDS.with(|frontends| {
+                    scan_file(
+                        &mut frontends.borrow_mut(),
+                        i,
+                        &discovery.files[i],
+                        &context,
+                    )
+                });
+                (i, outcome)
             })
             .collect()
     });
+    timings.files_wall = work.elapsed();
+    outcomes.sort_by_key(|(i, _)| *i);
+    let outcomes = outcomes.into_iter().map(|(_, o)| o);
 
     let mut files = Vec::with_capacity(discovery.files.len());
     let mut findings = Vec::new();
@@ -164,6 +216,7 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     let mut observations = Observations::default();
     let mut suppressed = 0;
     let mut unused_suppressions = Vec::new();
+    let mut prefiltered = 0;
     // Skipped files leave the file list, so findings are renumbered.
     for (file, outcome) in discovery.files.into_iter().zip(outcomes) {
         if let Some(reason) = outcome.skipped {
@@ -183,6 +236,8 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         }
         observations.merge(outcome.observations);
         suppressed += outcome.suppressed;
+        prefiltered += usize::from(outcome.prefiltered);
+        timings.add(&outcome.timings);
         unused_suppressions.extend(
             outcome
                 .unused_suppressions
@@ -200,6 +255,7 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         (a.file, a.usage.span, a.target, a.rule).cmp(&(b.file, b.usage.span, b.target, b.rule))
     });
     skipped.sort_by(|a, b| a.display.cmp(&b.display));
+    let planning = Instant::now();
     let plans: Vec<MigrationPlan> = indexes
         .iter()
         .zip(&supported)
@@ -214,7 +270,10 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
             HardwareAssessment::build(t, card, &observations)
         })
         .collect();
+    timings.plan = planning.elapsed();
     Ok(ScanReport {
+        prefiltered,
+        timings,
         targets: options.targets.clone(),
         files,
         findings,
@@ -233,6 +292,11 @@ pub fn extract_text(language: Language, text: &str) -> Result<Extraction, ParseF
     Frontends::default().extract(language, text)
 }
 
+thread_local! {
+    /// One set of parsers per worker thread, reused for every file it scans.
+    static FRONTENDS: std::cell::RefCell<Frontends> = std::cell::RefCell::new(Frontends::default());
+}
+
 /// The parsers of one worker thread, reused across files.
 #[derive(Default)]
 struct Frontends {
@@ -241,6 +305,16 @@ struct Frontends {
 }
 
 impl Frontends {
+    /// Parses `text` and drops the tree (benchmarks); whether it had errors.
+    fn parse_only(&mut self, language: Language, text: &str) -> bool {
+        match language {
+            Language::Python => self.python.parse_only(text),
+            Language::Cpp => self.cuda.parse_only(text),
+            // The other frontends do not build trees.
+            _ => false,
+        }
+    }
+
     fn extract(&mut self, language: Language, text: &str) -> Result<Extraction, ParseFailure> {
         match language {
             Language::Python => self.python.extract(text),
@@ -259,16 +333,32 @@ impl Frontends {
     }
 }
 
+/// What every file's scan shares.
+struct FileContext<'a> {
+    options: &'a ScanOptions,
+    indexes: &'a [(Target, RuleIndex)],
+    catalog: &'a RuleCatalog,
+    prefilter: Option<&'a Prefilter>,
+}
+
 fn scan_file(
     frontends: &mut Frontends,
     file_index: usize,
     file: &migscan_discover::SourceFile,
-    options: &ScanOptions,
-    indexes: &[(Target, RuleIndex)],
-    catalog: &RuleCatalog,
+    context: &FileContext,
 ) -> FileOutcome {
+    let FileContext {
+        options,
+        indexes,
+        catalog,
+        prefilter,
+    } = *context;
     let ignore = &options.ignore;
-    let text = match read::source_text(&file.path, options.max_file_bytes) {
+    let mut timings = Timings::default();
+    let clock = Instant::now();
+    let text = read::source_text(&file.path, options.max_file_bytes);
+    timings.read = clock.elapsed();
+    let text = match text {
         Ok(text) => text,
         Err(reason) => {
             return FileOutcome {
@@ -277,7 +367,32 @@ fn scan_file(
             }
         }
     };
-    let extraction = match frontends.extract(file.language, &text) {
+    let clock = Instant::now();
+    let needed = prefilter.is_none_or(|p| p.needs_parsing(file.language, &text));
+    timings.prefilter = clock.elapsed();
+    if !needed {
+        return FileOutcome {
+            supported: vec![0; indexes.len()],
+            prefiltered: true,
+            timings,
+            ..FileOutcome::default()
+        };
+    }
+    if options.parse_only {
+        let clock = Instant::now();
+        let syntax_errors = frontends.parse_only(file.language, &text);
+        timings.parse = clock.elapsed();
+        return FileOutcome {
+            supported: vec![0; indexes.len()],
+            syntax_errors,
+            timings,
+            ..FileOutcome::default()
+        };
+    }
+    let clock = Instant::now();
+    let extraction = frontends.extract(file.language, &text);
+    timings.parse = clock.elapsed();
+    let extraction = match extraction {
         Ok(extraction) => extraction,
         Err(e) => {
             return FileOutcome {
@@ -286,6 +401,7 @@ fn scan_file(
             }
         }
     };
+    let clock = Instant::now();
     let own_package = first_party::own_package(&file.path);
     let rules = catalog.rules();
     let mut outcome = FileOutcome {
@@ -342,5 +458,9 @@ fn scan_file(
     });
     outcome.suppressed = before - outcome.findings.len();
     outcome.unused_suppressions = suppressions.unused().cloned().collect();
+    outcome.timings = Timings {
+        matching: clock.elapsed(),
+        ..timings
+    };
     outcome
 }

@@ -446,10 +446,13 @@ impl<'s> Extractor<'s, '_> {
             "keyword_argument" => expr.child_by_field_name("value"),
             _ => Some(expr),
         };
-        for leaf in value.map(string_leaves).unwrap_or_default() {
-            if let Some(text) = literal_prefix(leaf, self.source).filter(|t| is_sized_model_id(t)) {
-                self.emit(UsageKind::ModelRef, text.to_string(), leaf);
-            }
+        // Model ids are plain string literals; anything else is skipped
+        // without walking it (this runs for every argument of every call).
+        let Some(leaf) = value.filter(|v| v.kind() == "string") else {
+            return;
+        };
+        if let Some(text) = literal_prefix(leaf, self.source).filter(|t| is_sized_model_id(t)) {
+            self.emit(UsageKind::ModelRef, text.to_string(), leaf);
         }
     }
 

@@ -45,6 +45,14 @@ impl PythonFrontend {
         Ok(Extraction::normalized(usages, root.has_error()))
     }
 
+    /// Parses `source` and drops the tree (benchmarks measure the parser's
+    /// floor with it); whether the tree has errors.
+    pub fn parse_only(&mut self, source: &str) -> bool {
+        self.parser
+            .parse(source, None)
+            .is_none_or(|tree| tree.root_node().has_error())
+    }
+
     /// Extracts the usages of a Jupyter notebook's code cells, with spans
     /// in the `.ipynb` file and the cell number of each usage.
     pub fn extract_notebook(&mut self, text: &str) -> Result<Extraction, ParseFailure> {

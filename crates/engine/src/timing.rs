@@ -1,0 +1,34 @@
+//! Where a scan's time goes, per stage. Per-file stages are summed over all
+//! files (CPU time across workers); discover, files and plan are wall time.
+
+use serde::Serialize;
+use std::time::Duration;
+
+/// Time per stage.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Timings {
+    /// Walking the roots (wall).
+    pub discover: Duration,
+    /// Reading files (summed over files).
+    pub read: Duration,
+    /// The token prefilter (summed).
+    pub prefilter: Duration,
+    /// Parsing and extracting usages (summed).
+    pub parse: Duration,
+    /// Matching usages against the packs, suppressions (summed).
+    pub matching: Duration,
+    /// All per-file work, read to match (wall).
+    pub files_wall: Duration,
+    /// Plans, comparison and hardware (wall).
+    pub plan: Duration,
+}
+
+impl Timings {
+    /// Adds one file's per-file stages.
+    pub fn add(&mut self, file: &Timings) {
+        self.read += file.read;
+        self.prefilter += file.prefilter;
+        self.parse += file.parse;
+        self.matching += file.matching;
+    }
+}
