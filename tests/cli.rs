@@ -177,3 +177,31 @@ fn the_project_own_package_is_never_a_vendor_api() {
         .collect();
     assert_eq!(paths, ["serve.py"]);
 }
+
+#[test]
+fn the_prefilter_never_changes_the_findings() {
+    for name in [
+        "single-gpu-train",
+        "ddp-amp-package",
+        "inference-service",
+        "cuda-extension",
+        "ops-cluster",
+        "notebook-demo",
+        "rust-infer",
+    ] {
+        let path = fixture(name);
+        let path = path.to_str().unwrap();
+        let with = stdout_ok(&migscan(&["--format", "concise", path]));
+        let without = stdout_ok(&migscan(&["--format", "concise", "--no-prefilter", path]));
+        assert_eq!(with, without, "{name}");
+    }
+    // A file with nothing any rule needs is not parsed, and still scanned.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("util.py"),
+        "def add(a, b):\n    return a + b\n",
+    )
+    .unwrap();
+    let out = migscan_in(dir.path(), &["--format", "json", "--timings", "."]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"files\": 1, \"prefiltered\": 1"));
+}
