@@ -1,11 +1,10 @@
 //! Side-by-side readiness of several targets, and which is cheapest for the
 //! scanned repository, with the figures that make it so.
 
-use crate::MigrationPlan;
+use crate::{MigrationPlan, SiteCounts};
 use migscan_core::{Status, Target};
 use migscan_rules::Hours;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// One target's line in the comparison.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -19,7 +18,7 @@ pub struct TargetSummary {
     /// Likely hours per step, steps 1–4.
     pub likely_per_step: [f64; 4],
     /// Sites by status.
-    pub sites_by_status: BTreeMap<&'static str, usize>,
+    pub sites_by_status: SiteCounts,
     /// Distinct unsupported APIs.
     pub blockers: usize,
     /// Share of changed sites that are mechanical renames.
@@ -109,23 +108,9 @@ fn recommend(ranking: &[TargetSummary], plans: &[MigrationPlan]) -> String {
             ));
         }
     }
-    let unsupported = best
-        .sites_by_status
-        .get(Status::Unsupported.as_str())
-        .copied()
-        .unwrap_or(0);
-    let unknown = best
-        .sites_by_status
-        .get(Status::Unknown.as_str())
-        .copied()
-        .unwrap_or(0);
-    let caveat = if unknown
-        > next
-            .sites_by_status
-            .get(Status::Unknown.as_str())
-            .copied()
-            .unwrap_or(0)
-    {
+    let unsupported = best.sites_by_status.get(Status::Unsupported);
+    let unknown = best.sites_by_status.get(Status::Unknown);
+    let caveat = if unknown > next.sites_by_status.get(Status::Unknown) {
         " Its pack covers less of this code than the runner-up's: unknown sites are priced as reviews, so confirm them before relying on the ranking."
     } else {
         ""

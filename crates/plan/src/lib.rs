@@ -77,12 +77,39 @@ pub struct PlanStep {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Readiness {
     /// Sites by status (supported sites included: they run unchanged).
-    pub sites_by_status: BTreeMap<&'static str, usize>,
+    pub sites_by_status: SiteCounts,
     /// Share of changed sites (everything but supported) that are mechanical
     /// renames (`auto`), 0–1.
     pub mechanical_share: f64,
     /// Distinct APIs with status unsupported: blockers until rewritten.
     pub blockers: usize,
+}
+
+/// Sites per status, keyed by the status's JSON name so that reports list
+/// them in one stable order; a status without sites counts 0.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct SiteCounts(BTreeMap<&'static str, usize>);
+
+impl SiteCounts {
+    /// Sites with `status`.
+    pub fn get(&self, status: Status) -> usize {
+        self.0.get(status.as_str()).copied().unwrap_or(0)
+    }
+
+    /// Sites of every status.
+    pub fn total(&self) -> usize {
+        self.0.values().sum()
+    }
+
+    /// Sites that need a change: every status but supported.
+    fn changed(&self) -> usize {
+        self.total() - self.get(Status::Supported)
+    }
+
+    fn add(&mut self, status: Status, sites: usize) {
+        *self.0.entry(status.as_str()).or_default() += sites;
+    }
 }
 
 /// The plan for one target.
@@ -110,7 +137,7 @@ impl MigrationPlan {
         catalog: &RuleCatalog,
     ) -> Self {
         let mut per_rule: BTreeMap<usize, RuleTally> = BTreeMap::new();
-        let mut by_status: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut by_status = SiteCounts::default();
         for finding in findings.iter().filter(|f| f.target == target) {
             let tally = per_rule.entry(finding.rule).or_default();
             tally.sites += 1;
@@ -123,12 +150,10 @@ impl MigrationPlan {
                 _ => &mut tally.uses,
             };
             names.insert(&finding.usage.name);
-            *by_status
-                .entry(catalog.rule(finding.rule).status.as_str())
-                .or_default() += 1;
+            by_status.add(catalog.rule(finding.rule).status, 1);
         }
         if supported_sites > 0 {
-            by_status.insert(Status::Supported.as_str(), supported_sites);
+            by_status.add(Status::Supported, supported_sites);
         }
         let mut steps: Vec<PlanStep> = Step::ALL
             .into_iter()
@@ -175,12 +200,8 @@ impl MigrationPlan {
             });
         }
         let total = steps.iter().fold(Hours::default(), |acc, s| acc + s.hours);
-        let changed: usize = by_status
-            .iter()
-            .filter(|(s, _)| **s != Status::Supported.as_str())
-            .map(|(_, n)| n)
-            .sum();
-        let auto = by_status.get(Status::Auto.as_str()).copied().unwrap_or(0);
+        let changed = by_status.changed();
+        let auto = by_status.get(Status::Auto);
         Self {
             target,
             steps,

@@ -104,7 +104,7 @@ fn effort_is_per_distinct_api_plus_per_site() {
     assert_eq!(plan.expected_hours, 10.0);
     assert_eq!(plan.readiness.blockers, 1);
     assert_eq!(plan.readiness.mechanical_share, 0.75);
-    assert_eq!(plan.readiness.sites_by_status["supported"], 5);
+    assert_eq!(plan.readiness.sites_by_status.get(Status::Supported), 5);
     assert!(plan.steps[1].items.is_empty() && plan.steps[3].items.is_empty());
 }
 

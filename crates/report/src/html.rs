@@ -204,7 +204,7 @@ fn status_chart(plans: &[MigrationPlan]) -> String {
     ];
     let max = plans
         .iter()
-        .map(|p| p.readiness.sites_by_status.values().sum::<usize>())
+        .map(|p| p.readiness.sites_by_status.total())
         .max()
         .unwrap_or(1)
         .max(1) as f64;
@@ -221,12 +221,7 @@ fn status_chart(plans: &[MigrationPlan]) -> String {
         );
         let mut x = left;
         for (status, color) in statuses {
-            let n = plan
-                .readiness
-                .sites_by_status
-                .get(status.as_str())
-                .copied()
-                .unwrap_or(0);
+            let n = plan.readiness.sites_by_status.get(status);
             let w = n as f64 / max * (width - left - 10.0);
             if n > 0 {
                 let _ = write!(svg, "<rect x=\"{x:.1}\" y=\"{y}\" width=\"{w:.1}\" height=\"22\" fill=\"{color}\"><title>{}: {} {} sites</title></rect>", plan.target, n, status.as_str());

@@ -28,11 +28,7 @@ pub fn render_markdown(report: &ScanReport, catalog: &RuleCatalog) -> String {
         out.push_str("## Targets side by side\n\n");
         out.push_str("| target | effort (h, low–high) | expected (h) | step 1 | step 2 | step 3 | step 4 | mechanical | blockers | unknown sites |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for row in &comparison.ranking {
-            let unknown = row
-                .sites_by_status
-                .get(Status::Unknown.as_str())
-                .copied()
-                .unwrap_or(0);
+            let unknown = row.sites_by_status.get(Status::Unknown);
             let _ = writeln!(
                 out,
                 "| {} | {}–{} | {} | {} | {} | {} | {} | {:.0}% | {} | {} |",
@@ -100,7 +96,7 @@ fn render_plan(out: &mut String, report: &ScanReport, plan: &MigrationPlan, cata
     let target = plan.target;
     let _ = writeln!(out, "## {}\n", target.title());
     let r = &plan.readiness;
-    let count = |s: Status| r.sites_by_status.get(s.as_str()).copied().unwrap_or(0);
+    let count = |s: Status| r.sites_by_status.get(s);
     let _ = writeln!(
         out,
         "Estimated effort **{}–{} h** (expected {} h). Sites: {} auto, {} manual, {} unsupported, {} unknown, {} run unchanged. {:.0}% of the changes are mechanical renames; {} distinct APIs have no equivalent.\n",

@@ -140,7 +140,7 @@ fn render_comparison(out: &mut String, comparison: &Comparison, style: &Style) {
         "unknown"
     );
     for row in &comparison.ranking {
-        let count = |s: Status| row.sites_by_status.get(s.as_str()).copied().unwrap_or(0);
+        let count = |s: Status| row.sites_by_status.get(s);
         let _ = writeln!(
             out,
             "  {:<10} {:>16} {:>9} {:>8} {:>8} {:>8} {:>8}  {:>5.0}% {:>8} {:>7}",
@@ -177,7 +177,7 @@ fn render_plan(
         style.dim(&pack)
     );
     let r = &plan.readiness;
-    let count = |s: Status| r.sites_by_status.get(s.as_str()).copied().unwrap_or(0);
+    let count = |s: Status| r.sites_by_status.get(s);
     let _ = writeln!(
         out,
         "  effort {}–{} h (expected {} h) · sites: {} auto, {} manual, {} unsupported, {} unknown, {} supported · {:.0}% mechanical · {} blocking APIs",
