@@ -128,6 +128,21 @@ impl Usage {
     }
 }
 
+/// `kind name @line:column`, the compact form frontends' tests and debug
+/// output compare against.
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} @{}:{}",
+            self.kind.as_str(),
+            self.name,
+            self.span.line,
+            self.span.column
+        )
+    }
+}
+
 /// The parameter count, in billions, a hub model id states in its name:
 /// `Qwen/Qwen2.5-7B-Instruct` → 7, `meta-llama/Llama-2-70b-hf` → 70.
 pub fn model_parameters(model_id: &str) -> Option<f64> {

@@ -8,15 +8,7 @@ fn usages(source: &str, kinds: &[UsageKind]) -> Vec<String> {
         .usages
         .into_iter()
         .filter(|u| kinds.contains(&u.kind))
-        .map(|u| {
-            format!(
-                "{} {} @{}:{}",
-                u.kind.as_str(),
-                u.name,
-                u.span.line,
-                u.span.column
-            )
-        })
+        .map(|u| u.to_string())
         .collect()
 }
 

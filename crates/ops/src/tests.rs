@@ -5,15 +5,7 @@ fn usages(kind: OpsFile, source: &str) -> Vec<String> {
         .unwrap()
         .usages
         .into_iter()
-        .map(|u| {
-            format!(
-                "{} {} @{}:{}",
-                u.kind.as_str(),
-                u.name,
-                u.span.line,
-                u.span.column
-            )
-        })
+        .map(|u| u.to_string())
         .collect()
 }
 

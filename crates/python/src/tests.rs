@@ -7,15 +7,7 @@ fn usages(source: &str) -> String {
     extraction
         .usages
         .iter()
-        .map(|u| {
-            format!(
-                "{} {} @{}:{}",
-                u.kind.as_str(),
-                u.name,
-                u.span.line,
-                u.span.column
-            )
-        })
+        .map(|u| u.to_string())
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -4,15 +4,7 @@ fn render(extraction: Extraction) -> Vec<String> {
     extraction
         .usages
         .into_iter()
-        .map(|u| {
-            format!(
-                "{} {} @{}:{}",
-                u.kind.as_str(),
-                u.name,
-                u.span.line,
-                u.span.column
-            )
-        })
+        .map(|u| u.to_string())
         .collect()
 }
 
