@@ -103,13 +103,8 @@ impl Config {
     /// `[tool.migscan]` table).
     pub fn load(path: &Path) -> Result<Config, PackErrors> {
         Self::load_if_configured(path)?.ok_or_else(|| {
-            let file = DataFile {
-                name: path.display().to_string(),
-                text: "".into(),
-            };
-            PackErrors::new(vec![PackError::new(
-                &file,
-                0..0,
+            PackErrors::new(vec![PackError::whole_file(
+                path.display().to_string(),
                 format!("{} has no [tool.migscan] table", path.display()),
             )])
         })
@@ -117,13 +112,8 @@ impl Config {
 
     fn load_if_configured(path: &Path) -> Result<Option<Config>, PackErrors> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            let file = DataFile {
-                name: path.display().to_string(),
-                text: "".into(),
-            };
-            PackErrors::new(vec![PackError::new(
-                &file,
-                0..0,
+            PackErrors::new(vec![PackError::whole_file(
+                path.display().to_string(),
                 format!("cannot read {}: {e}", path.display()),
             )])
         })?;

@@ -42,6 +42,16 @@ impl PackError {
         }
     }
 
+    /// An error about a whole file that has no text to point into: missing,
+    /// unreadable, or lacking what it should hold.
+    pub fn whole_file(name: impl Into<String>, message: impl Into<String>) -> Self {
+        let file = DataFile {
+            name: name.into(),
+            text: "".into(),
+        };
+        Self::new(&file, 0..0, message)
+    }
+
     /// Replaces the label text.
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = label.into();

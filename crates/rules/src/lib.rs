@@ -67,13 +67,8 @@ impl RuleCatalog {
             let mut found = Vec::new();
             while let Some(d) = stack.pop() {
                 let entries = std::fs::read_dir(&d).map_err(|e| {
-                    let file = DataFile {
-                        name: d.display().to_string(),
-                        text: "".into(),
-                    };
-                    PackErrors::new(vec![PackError::new(
-                        &file,
-                        0..0,
+                    PackErrors::new(vec![PackError::whole_file(
+                        d.display().to_string(),
                         format!("cannot read rule-pack directory {}: {e}", d.display()),
                     )])
                 })?;
@@ -113,13 +108,8 @@ impl RuleCatalog {
                 EffortModel::default()
             }
             None => {
-                let missing = DataFile {
-                    name: "rules/effort.toml".into(),
-                    text: "".into(),
-                };
-                let error = PackError::new(
-                    &missing,
-                    0..0,
+                let error = PackError::whole_file(
+                    "rules/effort.toml",
                     "no effort model: rules/effort.toml is missing",
                 );
                 return Err(PackErrors::new(vec![error]));
