@@ -282,5 +282,14 @@ fn rule_packs_are_checked_with_their_examples_and_used_in_scans() {
     assert!(
         stderr.contains("step must be 1, 2, 3 or 4") && stderr.contains("launchers.toml:7:8"),
         "{stderr}"
+    ); // An unreadable pack file (here: not UTF-8) stops the scan, exit 2,
+       // rather than loading as an empty pack.
+    fs::write(d.join("pack/ascend/launchers.toml"), b"id = \"\xff\"\n").unwrap();
+    let out = migscan_in(d, &["--rules", "pack", "--target", "ascend", "run.sh"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read rule file") && stderr.contains("launchers.toml"),
+        "{stderr}"
     );
 }

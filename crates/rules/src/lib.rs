@@ -83,7 +83,12 @@ impl RuleCatalog {
             }
             found.sort();
             for path in found {
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let text = std::fs::read_to_string(&path).map_err(|e| {
+                    PackErrors::new(vec![PackError::whole_file(
+                        path.display().to_string(),
+                        format!("cannot read rule file {}: {e}", path.display()),
+                    )])
+                })?;
                 files.push(DataFile {
                     name: path.display().to_string(),
                     text: text.into(),
