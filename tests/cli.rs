@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fixture, migscan, migscan_in, stdout_ok};
+use common::{fixture, migscan, migscan_in, stdout_ok, FIXTURES};
 use std::fs;
 
 #[test]
@@ -180,15 +180,7 @@ fn the_project_own_package_is_never_a_vendor_api() {
 
 #[test]
 fn the_prefilter_never_changes_the_findings() {
-    for name in [
-        "single-gpu-train",
-        "ddp-amp-package",
-        "inference-service",
-        "cuda-extension",
-        "ops-cluster",
-        "notebook-demo",
-        "rust-infer",
-    ] {
+    for name in FIXTURES {
         let path = fixture(name);
         let path = path.to_str().unwrap();
         let with = stdout_ok(&migscan(&["--format", "concise", path]));

@@ -4,17 +4,8 @@
 
 mod common;
 
-use common::{finding_lines, fixture, json_report};
+use common::{finding_lines, fixture, json_report, FIXTURES};
 
-const FIXTURES: &[&str] = &[
-    "single-gpu-train",
-    "ddp-amp-package",
-    "inference-service",
-    "cuda-extension",
-    "ops-cluster",
-    "notebook-demo",
-    "rust-infer",
-];
 const TARGETS: &[&str] = &["ascend", "cambricon", "hygon", "enflame"];
 
 #[test]

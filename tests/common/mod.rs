@@ -10,6 +10,17 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Every shipped fixture repository, by folder name.
+pub const FIXTURES: &[&str] = &[
+    "single-gpu-train",
+    "ddp-amp-package",
+    "inference-service",
+    "cuda-extension",
+    "ops-cluster",
+    "notebook-demo",
+    "rust-infer",
+];
+
 /// A shipped fixture repository.
 pub fn fixture(name: &str) -> PathBuf {
     root().join("fixtures").join(name)
