@@ -13,38 +13,12 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use migscan_discover::Language;
-use migscan_rules::{Rule, RuleCatalog, Selector};
+use migscan_rules::{native_unknown_anchors, python_unknown_anchors, Rule, RuleCatalog, Selector};
 use std::collections::BTreeSet;
 
-/// Anchors the unknown-API check and the hardware observations need in
-/// Python code (see `looks_cuda_specific` and `Precision::of`).
+/// Anchors the hardware observations (`Precision::of`, model references)
+/// and build settings need in Python code, beside the unknown-API check's.
 const PYTHON_ALWAYS: &[&str] = &[
-    "cuda",
-    "cudnn",
-    "nccl",
-    "nvtx",
-    "nvml",
-    "cupy",
-    "cublas",
-    "cufft",
-    "curand",
-    "cusparse",
-    "cusolver",
-    "cutlass",
-    "tensorrt",
-    "nvidia",
-    "cudart",
-    "flash_attn",
-    "xformers",
-    "apex",
-    "amp_c",
-    "bitsandbytes",
-    "transformer_engine",
-    "triton",
-    "deepspeed_kernels",
-    "flashinfer",
-    "mamba_ssm",
-    "NVTE_",
     "float8",
     "fp8",
     "float64",
@@ -55,20 +29,12 @@ const PYTHON_ALWAYS: &[&str] = &[
     ".cu",
 ];
 
-/// Anchors of the unknown-API check in C, C++, CUDA and Rust code. `cu`
-/// (the driver API's prefix) makes most native files pass, as they should.
+/// Anchors of constructs (kernels, launches, inline PTX, warp-size
+/// assumptions) and precision observations in C, C++, CUDA and Rust code,
+/// beside the unknown-API check's. The check's `cu` (the driver API's
+/// prefix) makes most native files pass, as it should.
 const NATIVE_ALWAYS: &[&str] = &[
-    "cu",
-    "nccl",
-    "nvrtc",
-    "nvtx",
-    "nvml",
-    "__nv_",
     "thrust",
-    "mma.h",
-    "sm_",
-    "cooperative_groups",
-    "crt/",
     "__global__",
     "<<<",
     "asm",
@@ -137,10 +103,18 @@ impl Prefilter {
     /// The requirements of `catalog`'s rules for the targets being scanned.
     pub fn new(catalog: &RuleCatalog, targets: &[migscan_core::Target]) -> Self {
         let mut b = Builder::default();
-        for token in PYTHON_ALWAYS {
+        for token in PYTHON_ALWAYS
+            .iter()
+            .copied()
+            .chain(python_unknown_anchors())
+        {
             b.require(&[token], true, false);
         }
-        for token in NATIVE_ALWAYS {
+        for token in NATIVE_ALWAYS
+            .iter()
+            .copied()
+            .chain(native_unknown_anchors())
+        {
             b.require(&[token], false, true);
         }
         for &target in targets {

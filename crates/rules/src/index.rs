@@ -228,6 +228,27 @@ const CUDA_HEADER_PREFIXES: &[&str] = &[
     "crt/",
 ];
 
+/// Tokens of which one occurs in the text of every Python usage that
+/// [`looks_cuda_specific`] accepts: its names, packages and variables.
+/// Derived from the same tables, so the prefilter cannot drift from it.
+pub fn python_unknown_anchors() -> impl Iterator<Item = &'static str> {
+    CUDA_SEGMENTS
+        .iter()
+        .chain(CUDA_PACKAGES)
+        .chain(CUDA_ENV_PREFIXES)
+        .copied()
+}
+
+/// Like [`python_unknown_anchors`], for C, C++, CUDA and Rust usages:
+/// symbol and header prefixes and variables.
+pub fn native_unknown_anchors() -> impl Iterator<Item = &'static str> {
+    CUDA_SYMBOL_PREFIXES
+        .iter()
+        .chain(CUDA_HEADER_PREFIXES)
+        .chain(CUDA_ENV_PREFIXES)
+        .copied()
+}
+
 /// Whether a usage no rule covers still looks tied to CUDA, so that gaps in a
 /// pack show up as `unknown` instead of passing silently. Methods and members
 /// on unknown receivers never count: `args.use_cuda` is the project's own name.

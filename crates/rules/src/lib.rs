@@ -18,7 +18,9 @@ mod model;
 pub use diagnostic::{DataFile, PackError, PackErrors};
 pub use effort::{EffortClass, EffortModel, Hours};
 pub use hardware::{About, Card, PrecisionSupport, Support};
-pub use index::{looks_cuda_specific, RuleIndex, Verdict};
+pub use index::{
+    looks_cuda_specific, native_unknown_anchors, python_unknown_anchors, RuleIndex, Verdict,
+};
 pub use load::PackInfo;
 pub use model::{Example, Matcher, Rule, RuleLocation, Selector};
 
