@@ -19,3 +19,14 @@ fn rule_docs_are_up_to_date() {
         );
     }
 }
+
+/// The README's first set-up command is a bare `cargo run`; with xtask among
+/// the workspace's default members, cargo only knows which binary to run
+/// from the root package's `default-run`.
+#[test]
+fn readme_cargo_run_resolves_to_migscan() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let manifest = std::fs::read_to_string(common::root().join("Cargo.toml")).unwrap();
+    assert!(readme.contains("\ncargo run --release -- fixtures/"));
+    assert!(manifest.contains("\ndefault-run = \"migscan\"\n"));
+}
