@@ -48,6 +48,12 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// The 0-based line and byte column of `offset`, as parsers count them.
+    pub fn row_column(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        (line, offset - self.line_starts[line])
+    }
+
     /// The text of the 1-based `line`, without its line break.
     pub fn line_text(&self, line: u32) -> &'a str {
         let i = (line as usize).saturating_sub(1);

@@ -22,7 +22,7 @@ use migscan_ops::OpsFile;
 use migscan_plan::{Comparison, HardwareAssessment, MigrationPlan, Observations};
 use migscan_python::PythonFrontend;
 use migscan_rules::{rule_named, RuleCatalog, RuleIndex, Verdict};
-use prefilter::Prefilter;
+use prefilter::{ParsePlan, Prefilter};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -153,14 +153,12 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         discover: started.elapsed(),
         ..Timings::default()
     };
-    let prefilter = options
-        .prefilter
-        .then(|| Prefilter::new(catalog, &options.targets));
     let indexes: Vec<(Target, RuleIndex)> = options
         .targets
         .iter()
         .map(|&t| (t, catalog.index(t)))
         .collect();
+    let prefilter = options.prefilter.then(|| Prefilter::new(catalog, &indexes));
 
     // Workers parse with explicit stacks; the larger stack is headroom for
     // the parsers' own recursion on pathological input.
@@ -338,7 +336,7 @@ struct FileContext<'a> {
     options: &'a ScanOptions,
     indexes: &'a [(Target, RuleIndex)],
     catalog: &'a RuleCatalog,
-    prefilter: Option<&'a Prefilter>,
+    prefilter: Option<&'a Prefilter<'a>>,
 }
 
 fn scan_file(
@@ -368,9 +366,9 @@ fn scan_file(
         }
     };
     let clock = Instant::now();
-    let needed = prefilter.is_none_or(|p| p.needs_parsing(file.language, &text));
+    let plan = prefilter.map_or(ParsePlan::Whole, |p| p.plan(file.language, &text));
     timings.prefilter = clock.elapsed();
-    if !needed {
+    if let ParsePlan::Skip = plan {
         return FileOutcome {
             supported: vec![0; indexes.len()],
             prefiltered: true,
@@ -390,7 +388,10 @@ fn scan_file(
         };
     }
     let clock = Instant::now();
-    let extraction = frontends.extract(file.language, &text);
+    let extraction = match &plan {
+        ParsePlan::Ranges(ranges) => frontends.python.extract_ranges(&text, ranges),
+        _ => frontends.extract(file.language, &text),
+    };
     timings.parse = clock.elapsed();
     let extraction = match extraction {
         Ok(extraction) => extraction,

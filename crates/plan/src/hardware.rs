@@ -59,6 +59,16 @@ impl Precision {
     }
 }
 
+/// Parts of a qualified name (lower case) that mark tensor or pipeline
+/// parallelism.
+pub const PARALLELISM_MARKERS: &[&str] = &[
+    "tensor_parallel",
+    "pipeline_parallel",
+    "tensor_model_parallel",
+    "pipelining",
+    "device_mesh",
+];
+
 /// What the scanned code needs, gathered from every usage.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Observations {
@@ -82,17 +92,7 @@ impl Observations {
             }
         }
         let lower = usage.name.to_ascii_lowercase();
-        if usage.kind.is_qualified()
-            && [
-                "tensor_parallel",
-                "pipeline_parallel",
-                "tensor_model_parallel",
-                "pipelining",
-                "device_mesh",
-            ]
-            .iter()
-            .any(|p| lower.contains(p))
-        {
+        if usage.kind.is_qualified() && PARALLELISM_MARKERS.iter().any(|p| lower.contains(p)) {
             self.parallelism += 1;
         }
     }

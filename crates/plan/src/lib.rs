@@ -9,7 +9,9 @@ mod compare;
 mod hardware;
 
 pub use compare::{Comparison, TargetSummary};
-pub use hardware::{HardwareAssessment, ModelFit, Observations, Precision, PrecisionCheck};
+pub use hardware::{
+    HardwareAssessment, ModelFit, Observations, Precision, PrecisionCheck, PARALLELISM_MARKERS,
+};
 
 use migscan_core::{Finding, Status, Step, Target, UsageKind};
 use migscan_rules::{Hours, RuleCatalog};

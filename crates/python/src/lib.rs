@@ -11,11 +11,14 @@
 
 mod bindings;
 mod extract;
+mod lexer;
 mod notebook;
+mod outline;
 mod positions;
 mod strings;
 
 pub use migscan_core::{Extraction, ParseFailure};
+pub use outline::{Anchors, Outline, Selection};
 use tree_sitter::Parser;
 
 /// A reusable Python parser plus the extraction logic. Create one per thread.
@@ -45,6 +48,42 @@ impl PythonFrontend {
         Ok(Extraction::normalized(usages, root.has_error()))
     }
 
+    /// Extracts the usages of the statements `ranges` select (from
+    /// [`Outline::select`]); spans are in `source`. Should the selection not
+    /// parse cleanly, which a correct outline never causes, the whole file
+    /// is parsed instead, so a wrong guess costs time, never findings.
+    pub fn extract_ranges(
+        &mut self,
+        source: &str,
+        ranges: &[std::ops::Range<usize>],
+    ) -> Result<Extraction, ParseFailure> {
+        let lines = migscan_core::LineIndex::new(source);
+        let included: Vec<tree_sitter::Range> = ranges
+            .iter()
+            .map(|r| tree_sitter::Range {
+                start_byte: r.start,
+                end_byte: r.end,
+                start_point: point(&lines, r.start),
+                end_point: point(&lines, r.end),
+            })
+            .collect();
+        let parsed = match self.parser.set_included_ranges(&included) {
+            Ok(()) => self.parser.parse(source, None),
+            Err(_) => None,
+        };
+        // Back to whole documents for the next file.
+        let _ = self.parser.set_included_ranges(&[]);
+        match parsed {
+            Some(tree) if !tree.root_node().has_error() => {
+                let root = tree.root_node();
+                let bindings = bindings::Bindings::collect(root, source);
+                let usages = extract::usages(root, source, &bindings);
+                Ok(Extraction::normalized(usages, false))
+            }
+            _ => self.extract(source),
+        }
+    }
+
     /// Parses `source` and drops the tree (benchmarks measure the parser's
     /// floor with it); whether the tree has errors.
     pub fn parse_only(&mut self, source: &str) -> bool {
@@ -61,6 +100,12 @@ impl PythonFrontend {
         let usages = program.relocate(extraction.usages, text);
         Ok(Extraction::normalized(usages, extraction.has_syntax_errors))
     }
+}
+
+/// The tree-sitter point (row, byte column) of a byte offset.
+fn point(lines: &migscan_core::LineIndex, offset: usize) -> tree_sitter::Point {
+    let (row, column) = lines.row_column(offset);
+    tree_sitter::Point { row, column }
 }
 
 impl Default for PythonFrontend {

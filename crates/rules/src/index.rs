@@ -228,15 +228,18 @@ const CUDA_HEADER_PREFIXES: &[&str] = &[
     "crt/",
 ];
 
-/// Tokens of which one occurs in the text of every Python usage that
-/// [`looks_cuda_specific`] accepts: its names, packages and variables.
-/// Derived from the same tables, so the prefilter cannot drift from it.
+/// Identifiers of which one occurs in a Python usage that
+/// [`looks_cuda_specific`] accepts, or in the import binding its root: module
+/// segments and packages. Environment variables start with one of
+/// [`cuda_env_prefixes`]. Derived from the same tables, so the prefilter
+/// cannot drift from the check.
 pub fn python_unknown_anchors() -> impl Iterator<Item = &'static str> {
-    CUDA_SEGMENTS
-        .iter()
-        .chain(CUDA_PACKAGES)
-        .chain(CUDA_ENV_PREFIXES)
-        .copied()
+    CUDA_SEGMENTS.iter().chain(CUDA_PACKAGES).copied()
+}
+
+/// Prefixes of the environment variables that only NVIDIA software reads.
+pub fn cuda_env_prefixes() -> &'static [&'static str] {
+    CUDA_ENV_PREFIXES
 }
 
 /// Like [`python_unknown_anchors`], for C, C++, CUDA and Rust usages:

@@ -19,7 +19,8 @@ pub use diagnostic::{DataFile, PackError, PackErrors};
 pub use effort::{EffortClass, EffortModel, Hours};
 pub use hardware::{About, Card, PrecisionSupport, Support};
 pub use index::{
-    looks_cuda_specific, native_unknown_anchors, python_unknown_anchors, RuleIndex, Verdict,
+    cuda_env_prefixes, looks_cuda_specific, native_unknown_anchors, python_unknown_anchors,
+    RuleIndex, Verdict,
 };
 pub use load::PackInfo;
 pub use model::{Example, Matcher, Rule, RuleLocation, Selector};

@@ -1,0 +1,162 @@
+//! The Python side of the prefilter: which statements of a file can produce
+//! a finding, so that only those are parsed.
+//!
+//! A Python usage is a name resolved through the file's own imports and
+//! written `local.s1.s2`, where `local` is bound to a qualified name `P`.
+//! When a rule `r1...rk` matches it (exactly, or as a dotted prefix), either
+//! the site spells the rule's last two segments `r(k-1).rk` (the pair
+//! anchors), or `local` alone decides it: `P` already matches or looks
+//! CUDA-specific, or `P` is the rule's parent and `local` is not spelled
+//! like `P`'s last segment (`tc.synchronize` for `import torch.cuda as tc`).
+//! Such locals are found from the outline's imports and aliases. Imports are
+//! judged by the rule index itself. Everything else a statement can yield
+//! (methods, members, device/backend/environment strings, CUDA module
+//! segments, precision and parallelism names) has a fixed spelling that a
+//! text automaton finds.
+
+use super::{ac, Boundary};
+use aho_corasick::AhoCorasick;
+use migscan_core::{Span, Target, Usage, UsageKind};
+use migscan_plan::PARALLELISM_MARKERS;
+use migscan_python::{Anchors, Outline, Selection};
+use migscan_rules::{
+    cuda_env_prefixes, looks_cuda_specific, python_unknown_anchors, Rule, RuleIndex, Selector,
+};
+use std::collections::{HashMap, HashSet};
+
+/// Names whose last segment marks a precision the hardware check counts
+/// (`Precision::of`), matched anywhere in a name.
+const PRECISION_MARKERS: &[&str] = &[
+    "float8",
+    "fp8",
+    "float64",
+    "double",
+    "bfloat16",
+    "allow_tf32",
+];
+
+/// Strings in setup scripts that make nvcc flags and CUDA sources findings.
+const BUILD_MARKERS: &[&str] = &["nvcc", ".cu"];
+
+/// What the selected packs need in Python code.
+pub struct PythonAnchors<'a> {
+    text: AhoCorasick,
+    boundaries: Vec<Boundary>,
+    /// Last segment → the segments before it, of every rule name.
+    tails: HashMap<String, Vec<String>>,
+    /// Every rule name without its last segment.
+    parents: HashSet<String>,
+    indexes: &'a [(Target, RuleIndex)],
+    rules: &'a [Rule],
+}
+
+impl<'a> PythonAnchors<'a> {
+    /// The anchors of `rules` for the targets of `indexes`.
+    pub fn new(rules: &'a [Rule], indexes: &'a [(Target, RuleIndex)]) -> Self {
+        let mut patterns: Vec<(String, Boundary)> = Vec::new();
+        let mut tails: HashMap<String, Vec<String>> = HashMap::new();
+        let mut parents = HashSet::new();
+        let selected = rules
+            .iter()
+            .filter(|r| indexes.iter().any(|(t, _)| *t == r.target));
+        for rule in selected {
+            let m = &rule.matcher;
+            let value = m.value.clone();
+            match m.selector {
+                // Import-only rules are judged at the import itself.
+                Selector::Name if m.kinds == [UsageKind::Import] => {}
+                Selector::Name => {
+                    if let Some((parent, last)) = value.rsplit_once('.') {
+                        let head = parent.rsplit('.').next().unwrap_or(parent);
+                        tails
+                            .entry(last.to_string())
+                            .or_default()
+                            .push(head.to_string());
+                        parents.insert(parent.to_string());
+                    }
+                }
+                Selector::Method | Selector::Member | Selector::Backend | Selector::Device => {
+                    patterns.push((value, Boundary::Word))
+                }
+                Selector::Env => patterns.push((value, Boundary::Start)),
+                Selector::Setting => patterns.push((value, Boundary::Any)),
+                // C/C++ names and headers, packages, images, resources and
+                // commands never come from Python code; its only construct,
+                // a CUDA extension source, needs `.cu`.
+                _ => {}
+            }
+        }
+        let fixed = python_unknown_anchors()
+            .map(|a| (a, Boundary::Word))
+            .chain(["nccl", "cuda"].map(|a| (a, Boundary::Word)))
+            .chain(cuda_env_prefixes().iter().map(|&a| (a, Boundary::Start)))
+            .chain(PRECISION_MARKERS.iter().map(|&a| (a, Boundary::Any)))
+            .chain(PARALLELISM_MARKERS.iter().map(|&a| (a, Boundary::Any)))
+            .chain(BUILD_MARKERS.iter().map(|&a| (a, Boundary::Any)));
+        patterns.extend(fixed.map(|(a, b)| (a.to_string(), b)));
+        let (text, boundaries) = ac(patterns);
+        for heads in tails.values_mut() {
+            heads.sort_unstable();
+            heads.dedup();
+        }
+        Self {
+            text,
+            boundaries,
+            tails,
+            parents,
+            indexes,
+            rules,
+        }
+    }
+
+    /// Which statements of `text` to parse.
+    pub fn select(&self, text: &str) -> Selection {
+        let Some(outline) = Outline::new(text) else {
+            return Selection::Whole;
+        };
+        let hits = super::hits(&self.text, &self.boundaries, text);
+        outline.select(self, hits)
+    }
+
+    /// Whether any selected pack has something to say about `name` used
+    /// as `kind` (a rule, supported or not, or the unknown-API check).
+    fn lookup(&self, kind: UsageKind, name: &str) -> bool {
+        let span = Span {
+            line: 1,
+            column: 1,
+            start: 0,
+            end: 0,
+        };
+        let usage = Usage::new(kind, name, span);
+        looks_cuda_specific(&usage)
+            || self
+                .indexes
+                .iter()
+                .any(|(_, index)| index.lookup(&usage, self.rules).is_some())
+    }
+}
+
+impl Anchors for PythonAnchors<'_> {
+    fn pair(&self, head: &str, tail: &str) -> bool {
+        self.tails
+            .get(tail)
+            .is_some_and(|heads| heads.iter().any(|h| h == head))
+    }
+
+    fn binding(&self, local: &str, qualified: &str) -> bool {
+        let last = qualified.rsplit('.').next().unwrap_or(qualified);
+        let lower = qualified.to_ascii_lowercase();
+        (local != last && self.parents.contains(qualified))
+            || PRECISION_MARKERS
+                .iter()
+                .chain(PARALLELISM_MARKERS)
+                .any(|m| lower.contains(m))
+            || [UsageKind::Call, UsageKind::Attribute, UsageKind::Decorator]
+                .into_iter()
+                .any(|kind| self.lookup(kind, qualified))
+    }
+
+    fn import(&self, name: &str) -> bool {
+        self.lookup(UsageKind::Import, name)
+    }
+}

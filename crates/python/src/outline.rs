@@ -1,0 +1,534 @@
+//! A statement outline of a Python file, from tokens alone: which top-level
+//! statements (and statements directly in top-level class bodies) there
+//! are, what each writes, and what the file imports. It lets the scan parse
+//! only the statements that can produce a finding.
+//!
+//! Why a subset parses to the same usages: every unit starts at a line
+//! start at its block's indentation and ends where the next one starts, so
+//! the parser sees the same statements, at the same offsets, as in the whole
+//! file. A class keeps its header line. Every statement that binds a name
+//! for the module (an import, an alias `amp = torch.cuda.amp`) is always
+//! kept, so names resolve exactly as in the whole file; a function keeps its
+//! own imports, since it is only ever kept whole.
+
+use crate::lexer::{Lexer, Token, TokenKind};
+use crate::strings::is_sized_model_id;
+use std::ops::Range;
+
+/// What decides whether a statement can produce a finding: the rule packs'
+/// view of names, implemented by the scan.
+pub trait Anchors {
+    /// Whether `head.tail` are the last two segments of a name a rule
+    /// matches.
+    fn pair(&self, head: &str, tail: &str) -> bool;
+    /// Whether a local name bound to `qualified` can make a usage match
+    /// (`tc` for `import torch.cuda as tc`).
+    fn binding(&self, local: &str, qualified: &str) -> bool;
+    /// Whether importing `name` is a finding.
+    fn import(&self, name: &str) -> bool;
+}
+
+/// Which parts of a file to parse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    /// Nothing in it can produce a finding.
+    Nothing,
+    /// The outline could not follow the file: parse all of it.
+    Whole,
+    /// These byte ranges, in order, each a run of whole lines.
+    Ranges(Vec<Range<usize>>),
+}
+
+/// How a unit begins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum UnitKind {
+    /// `def` or `async def`, with its decorators: its names are its own.
+    Def,
+    /// The header line(s) of a class split into members.
+    ClassHeader,
+    /// Anything else, a whole class that could not be split included.
+    Other,
+}
+
+/// A run of lines that parses on its own.
+#[derive(Debug)]
+struct Unit {
+    start: usize,
+    kind: UnitKind,
+    /// The class whose header or member this is.
+    class: Option<usize>,
+    /// Whether it binds a module-level name (import or alias).
+    binds: bool,
+}
+
+/// A top-level class split into header and members.
+#[derive(Debug)]
+struct Class {
+    /// Index of its header unit; its members follow it.
+    header: usize,
+}
+
+/// A name bound by an import or alias, and where.
+struct Binding {
+    local: String,
+    qualified: String,
+}
+
+/// The statement outline of one Python source.
+pub struct Outline<'s> {
+    source: &'s str,
+    tokens: Vec<Token>,
+    units: Vec<Unit>,
+    classes: Vec<Class>,
+    bindings: Vec<Binding>,
+    /// Import usages (`torch.cuda`, `flash_attn.flash_attn_func`) per unit.
+    imports: Vec<(usize, String)>,
+}
+
+impl<'s> Outline<'s> {
+    /// Outlines `source`; `None` when the lexer cannot follow it.
+    pub fn new(source: &'s str) -> Option<Self> {
+        let mut lexer = Lexer::new(source);
+        let tokens: Vec<Token> = lexer.by_ref().collect();
+        if lexer.lost() {
+            return None;
+        }
+        let mut outline = Outline {
+            source,
+            tokens,
+            units: Vec::new(),
+            classes: Vec::new(),
+            bindings: Vec::new(),
+            imports: Vec::new(),
+        };
+        outline.split_units();
+        outline.find_bindings();
+        Some(outline)
+    }
+
+    fn text(&self, token: Token) -> &'s str {
+        &self.source[token.start..token.end]
+    }
+
+    fn name_at(&self, i: usize) -> Option<&'s str> {
+        let token = *self.tokens.get(i)?;
+        (token.kind == TokenKind::Name).then(|| self.text(token))
+    }
+
+    /// Offset of the start of the line `offset` is on.
+    fn line_start(&self, offset: usize) -> usize {
+        self.source.as_bytes()[..offset]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1)
+    }
+
+    /// Splits the file into units at the logical lines that start a
+    /// top-level statement or a member of a top-level class.
+    fn split_units(&mut self) {
+        let mut line_first = true;
+        // The indentation of the open class's members once seen, whether
+        // its body can be split, and whether the previous logical line at
+        // each level was a decorator (its `def` continues the unit).
+        let mut member_indent: Option<usize> = None;
+        let mut splittable = true;
+        let mut decorated_top = false;
+        let mut decorated_member = false;
+        for i in 0..self.tokens.len() {
+            let token = self.tokens[i];
+            if token.kind == TokenKind::Newline {
+                line_first = true;
+                continue;
+            }
+            if !line_first {
+                continue;
+            }
+            line_first = false;
+            let line_start = self.line_start(token.start);
+            let indent = token.start - line_start;
+            let word = self.name_at(i).unwrap_or_default();
+            let decorator = token.kind == TokenKind::Op(b'@');
+            let clause = matches!(word, "else" | "elif" | "except" | "finally");
+            let continues = if indent == 0 {
+                let continues = clause || decorated_top;
+                if !continues {
+                    self.close_class(splittable);
+                    member_indent = None;
+                    splittable = true;
+                    decorated_member = false;
+                }
+                decorated_top = decorator;
+                continues
+            } else {
+                let open = self.open_class().is_some();
+                let level = *member_indent.get_or_insert(indent);
+                if !open || !splittable || indent > level || clause {
+                    continue;
+                }
+                if indent < level {
+                    splittable = false;
+                    continue;
+                }
+                let continues = decorated_member;
+                decorated_member = decorator;
+                continues
+            };
+            if !continues {
+                let class = if indent == 0 { None } else { self.open_class() };
+                self.units.push(Unit {
+                    start: line_start,
+                    kind: UnitKind::Other,
+                    class,
+                    binds: false,
+                });
+            }
+            if !decorator {
+                self.begin_kind(word, i, indent == 0);
+            }
+        }
+        self.close_class(splittable);
+        if let Some(first) = self.units.first_mut() {
+            first.start = 0;
+        }
+    }
+
+    /// The class whose header or member the newest unit is.
+    fn open_class(&self) -> Option<usize> {
+        self.units.last().and_then(|u| u.class)
+    }
+
+    /// Ends the open class, turning it back into one unit when its body
+    /// could not be split (odd indentation) or has no members.
+    fn close_class(&mut self, splittable: bool) {
+        let Some(class) = self.open_class() else {
+            return;
+        };
+        let header = self.classes[class].header;
+        if !splittable || self.units.len() == header + 1 {
+            self.merge_class();
+        }
+    }
+
+    /// Sets the kind of the newest unit from the first keyword of its
+    /// statement (after decorators): `def`, `async def` or `class`.
+    fn begin_kind(&mut self, word: &str, token: usize, top_level: bool) {
+        let is_def = word == "def" || (word == "async" && self.name_at(token + 1) == Some("def"));
+        let header = self.units.len().saturating_sub(1);
+        let classes = self.classes.len();
+        let Some(unit) = self.units.last_mut() else {
+            return;
+        };
+        if is_def {
+            unit.kind = UnitKind::Def;
+        } else if word == "class" && top_level {
+            unit.kind = UnitKind::ClassHeader;
+            unit.class = Some(classes);
+            self.classes.push(Class { header });
+        }
+    }
+
+    /// Turns the newest class back into one unit: its body could not be
+    /// split (odd indentation, or no members).
+    fn merge_class(&mut self) {
+        let Some(class) = self.classes.pop() else {
+            return;
+        };
+        self.units.truncate(class.header + 1);
+        let header = &mut self.units[class.header];
+        header.kind = UnitKind::Other;
+        header.class = None;
+    }
+
+    /// The unit the byte at `offset` belongs to.
+    fn unit_at(&self, offset: usize) -> usize {
+        self.units
+            .partition_point(|u| u.start <= offset)
+            .saturating_sub(1)
+    }
+
+    /// Collects imports and aliases, marking the units that bind names.
+    fn find_bindings(&mut self) {
+        for i in 0..self.tokens.len() {
+            match self.name_at(i) {
+                Some("import") => self.import_statement(i),
+                Some(_) if self.starts_statement(i) => self.alias_statement(i),
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether token `i` is the first of a simple statement.
+    fn starts_statement(&self, i: usize) -> bool {
+        i == 0
+            || matches!(
+                self.tokens[i - 1].kind,
+                TokenKind::Newline | TokenKind::Op(b';') | TokenKind::Op(b':')
+            )
+    }
+
+    /// A dotted name starting at token `i`: its text and the index after it.
+    fn dotted(&self, mut i: usize) -> Option<(String, usize)> {
+        let mut name = self.name_at(i)?.to_string();
+        i += 1;
+        while self.tokens.get(i).map(|t| t.kind) == Some(TokenKind::Op(b'.')) {
+            name.push('.');
+            name.push_str(self.name_at(i + 1)?);
+            i += 2;
+        }
+        Some((name, i))
+    }
+
+    /// `import a.b as c, d` or `from m import (x as y, z)` around the
+    /// `import` keyword at token `at`.
+    fn import_statement(&mut self, at: usize) {
+        let unit = self.unit_at(self.tokens[at].start);
+        // Walk back over the module of a `from` import.
+        let mut j = at;
+        while j > 0
+            && matches!(
+                self.tokens[j - 1].kind,
+                TokenKind::Name | TokenKind::Op(b'.')
+            )
+            && self.name_at(j - 1) != Some("from")
+        {
+            j -= 1;
+        }
+        let module = if j > 0 && self.name_at(j - 1) == Some("from") {
+            let relative = self.tokens[j].kind == TokenKind::Op(b'.');
+            match self.dotted(j) {
+                Some((module, end)) if !relative && end == at => Some(Some(module)),
+                _ => Some(None),
+            }
+        } else {
+            None
+        };
+        self.units[unit].binds = true;
+        let mut i = at + 1;
+        let mut any = false;
+        loop {
+            while matches!(
+                self.tokens.get(i).map(|t| t.kind),
+                Some(TokenKind::Op(b'(' | b')' | b','))
+            ) {
+                i += 1;
+            }
+            let Some((target, end)) = self.dotted(i) else {
+                break;
+            };
+            let alias = (self.name_at(end) == Some("as"))
+                .then(|| self.name_at(end + 1))
+                .flatten();
+            i = if alias.is_some() { end + 2 } else { end };
+            match &module {
+                // Relative imports name the project's own modules.
+                Some(None) => {}
+                Some(Some(module)) => {
+                    let qualified = format!("{module}.{target}");
+                    let local = alias.unwrap_or(&target).to_string();
+                    self.imports.push((unit, qualified.clone()));
+                    self.bind(local, qualified);
+                    any = true;
+                }
+                None => {
+                    self.imports.push((unit, target.clone()));
+                    match alias {
+                        Some(alias) => self.bind(alias.to_string(), target),
+                        None => {
+                            let root = target.split('.').next().unwrap_or_default().to_string();
+                            self.bind(root.clone(), root);
+                        }
+                    }
+                }
+            }
+        }
+        if let (Some(Some(module)), false) = (&module, any) {
+            // `from torch.cuda import *`
+            self.imports.push((unit, module.clone()));
+        }
+    }
+
+    fn bind(&mut self, local: String, qualified: String) {
+        self.bindings.push(Binding { local, qualified });
+    }
+
+    /// `name = a.b.c` (optionally annotated) as a whole simple statement:
+    /// an alias when `a` is bound.
+    fn alias_statement(&mut self, at: usize) {
+        let kind = |i: usize| self.tokens.get(i).map(|t| t.kind);
+        let mut i = at + 1;
+        if kind(i) == Some(TokenKind::Op(b':')) {
+            // An annotation: skip to its `=`, within the statement.
+            while !matches!(
+                kind(i),
+                None | Some(TokenKind::Newline | TokenKind::Op(b'=' | b';'))
+            ) {
+                i += 1;
+            }
+        }
+        if kind(i) != Some(TokenKind::Op(b'=')) {
+            return;
+        }
+        let Some((chain, end)) = self.dotted(i + 1) else {
+            return;
+        };
+        if !matches!(
+            kind(end),
+            None | Some(TokenKind::Newline | TokenKind::Op(b';'))
+        ) {
+            return;
+        }
+        let unit = self.unit_at(self.tokens[at].start);
+        self.units[unit].binds = true;
+        let local = self.text(self.tokens[at]).to_string();
+        let (root, rest) = chain.split_once('.').unwrap_or((&chain, ""));
+        let bound: Vec<String> = self
+            .bindings
+            .iter()
+            .filter(|b| b.local == root)
+            .map(|b| match rest {
+                "" => b.qualified.clone(),
+                rest => format!("{}.{rest}", b.qualified),
+            })
+            .collect();
+        for qualified in bound {
+            self.bind(local.clone(), qualified);
+        }
+    }
+
+    /// Which parts of the file to parse so that every usage `anchors` can
+    /// make a finding of, and every sized model id, is extracted. `hits`
+    /// are byte offsets where the scan found a text anchor (a device,
+    /// backend or environment string, a precision name).
+    pub fn select(&self, anchors: &dyn Anchors, hits: impl Iterator<Item = usize>) -> Selection {
+        // No statements, no usages (a file of comments).
+        if self.units.is_empty() {
+            return Selection::Nothing;
+        }
+        let mut needed = vec![false; self.units.len()];
+        for (i, unit) in self.units.iter().enumerate() {
+            needed[i] = unit.binds && unit.kind != UnitKind::Def;
+        }
+        for hit in hits {
+            needed[self.unit_at(hit)] = true;
+        }
+        for (unit, name) in &self.imports {
+            if !needed[*unit] && anchors.import(name) {
+                needed[*unit] = true;
+            }
+        }
+        let locals: std::collections::HashSet<&str> = self
+            .bindings
+            .iter()
+            .filter(|b| anchors.binding(&b.local, &b.qualified))
+            .map(|b| b.local.as_str())
+            .collect();
+        let mut unit = 0;
+        for (i, &token) in self.tokens.iter().enumerate() {
+            while unit + 1 < self.units.len() && self.units[unit + 1].start <= token.start {
+                unit += 1;
+            }
+            if needed[unit] {
+                continue;
+            }
+            let hit = match token.kind {
+                TokenKind::Name => {
+                    let name = self.text(token);
+                    locals.contains(name)
+                        || (i >= 2
+                            && self.tokens[i - 1].kind == TokenKind::Op(b'.')
+                            && self
+                                .name_at(i - 2)
+                                .is_some_and(|head| anchors.pair(head, name)))
+                }
+                TokenKind::String => {
+                    self.names_sized_model(token)
+                        || self.interpolates(token, &|head, name| {
+                            locals.contains(name) || head.is_some_and(|h| anchors.pair(h, name))
+                        })
+                }
+                _ => false,
+            };
+            needed[unit] = hit;
+        }
+        self.ranges(&needed)
+    }
+
+    /// Whether an f-string's text has a name (with the name before its dot,
+    /// if any) that `hit` accepts. The literal parts are searched too: it
+    /// only errs towards parsing.
+    fn interpolates(&self, token: Token, hit: &dyn Fn(Option<&str>, &str) -> bool) -> bool {
+        let text = self.text(token);
+        let prefix = &text[..text.find(['\'', '"']).unwrap_or(0)];
+        if !prefix
+            .bytes()
+            .any(|b| matches!(b.to_ascii_lowercase(), b'f' | b't'))
+        {
+            return false;
+        }
+        let mut head: Option<&str> = None;
+        let mut rest = text;
+        while let Some(start) = rest.find(|c: char| c.is_ascii_alphabetic() || c == '_') {
+            let dotted = rest[..start].ends_with('.');
+            let tail = &rest[start..];
+            let end = tail
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(tail.len());
+            let name = &tail[..end];
+            if hit(head.filter(|_| dotted), name) {
+                return true;
+            }
+            head = Some(name);
+            rest = &tail[end..];
+        }
+        false
+    }
+
+    /// Whether a string token is a plain literal naming a sized hub model.
+    fn names_sized_model(&self, token: Token) -> bool {
+        let text = self.text(token);
+        if !text.contains('/') {
+            return false;
+        }
+        let body = text.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+        let quote = if body.starts_with("'''") || body.starts_with("\"\"\"") {
+            3
+        } else {
+            1
+        };
+        body.get(quote..body.len().saturating_sub(quote))
+            .is_some_and(is_sized_model_id)
+    }
+
+    /// The byte ranges of the needed units: a class member brings its
+    /// class's header; a needed header alone brings the whole class.
+    fn ranges(&self, needed: &[bool]) -> Selection {
+        let end_of = |i: usize| self.units.get(i + 1).map_or(self.source.len(), |u| u.start);
+        let mut keep = needed.to_vec();
+        for class in &self.classes {
+            let members = (class.header + 1..self.units.len())
+                .take_while(|&m| self.units[m].class == self.units[class.header].class);
+            let any_member = members.clone().any(|m| needed[m]);
+            if any_member {
+                keep[class.header] = true;
+            } else if needed[class.header] {
+                members.for_each(|m| keep[m] = true);
+            }
+        }
+        if keep.iter().all(|&k| k) {
+            return Selection::Whole;
+        }
+        let mut ranges: Vec<Range<usize>> = Vec::new();
+        for (i, _) in keep.iter().enumerate().filter(|(_, &k)| k) {
+            let range = self.units[i].start..end_of(i);
+            match ranges.last_mut() {
+                Some(last) if last.end == range.start => last.end = range.end,
+                _ => ranges.push(range),
+            }
+        }
+        if ranges.is_empty() {
+            Selection::Nothing
+        } else {
+            Selection::Ranges(ranges)
+        }
+    }
+}
