@@ -197,3 +197,89 @@ fn the_prefilter_never_changes_the_findings() {
     let out = migscan_in(dir.path(), &["--format", "json", "--timings", "."]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("\"files\": 1, \"prefiltered\": 1"));
 }
+
+/// The `parsed_bytes` and `read_bytes` of a `--timings` line.
+fn parsed_of_read(stderr: &[u8]) -> (usize, usize) {
+    let text = String::from_utf8_lossy(stderr);
+    let timings: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    let bytes = |key: &str| timings[key].as_u64().unwrap() as usize;
+    (bytes("parsed_bytes"), bytes("read_bytes"))
+}
+
+#[test]
+fn only_the_python_statements_that_can_hold_a_finding_are_parsed() {
+    let dir = tempfile::tempdir().unwrap();
+    let trainer = "\
+\"\"\"Training loop.\"\"\"
+import os
+
+import torch
+import torch.cuda as tc
+from flash_attn import __version__ as FA_VERSION
+
+
+class Trainer:
+    \"\"\"Runs the loop.\"\"\"
+
+    def __init__(self, model, steps=10):
+        self.model = model
+        self.steps = steps
+
+    def describe(self):
+        return f\"trainer with flash-attn {FA_VERSION}\"
+
+    def log(self, step, loss):
+        print(f\"step {step}: {loss:.3f}\")
+
+    def sync(self):
+        tc.synchronize()
+
+
+def batches(n):
+    return [list(range(i, i + 4)) for i in range(n)]
+
+
+def device():
+    return torch.device(\"cuda:0\") if os.environ.get(\"CUDA_VISIBLE_DEVICES\") else \"cpu\"
+";
+    fs::write(dir.path().join("trainer.py"), trainer).unwrap();
+    let args = [
+        "--format",
+        "concise",
+        "--target",
+        "ascend",
+        "--timings",
+        ".",
+    ];
+    let with = migscan_in(dir.path(), &args);
+    let without = migscan_in(dir.path(), &[&args[..], &["--no-prefilter"]].concat());
+    assert_eq!(
+        String::from_utf8_lossy(&with.stdout),
+        String::from_utf8_lossy(&without.stdout)
+    );
+    let findings = String::from_utf8_lossy(&with.stdout).to_string();
+    for site in [
+        "trainer.py:5:8:",   // import torch.cuda
+        "trainer.py:17:43:", // FA_VERSION in the f-string
+        "trainer.py:23:9:",  // tc.synchronize()
+        "trainer.py:31:25:", // "cuda:0"
+        "trainer.py:31:53:", // CUDA_VISIBLE_DEVICES
+    ] {
+        assert!(findings.contains(site), "{site} missing from\n{findings}");
+    }
+    // The docstrings, `__init__`, `log` and `batches` are not parsed.
+    let (parsed, read) = parsed_of_read(&with.stderr);
+    assert_eq!(read, trainer.len());
+    let skipped: usize = [
+        ("\"\"\"Training", "import os"),
+        ("    \"\"\"Runs", "    def __init__"),
+        ("    def __init__", "    def describe"),
+        ("    def log", "    def sync"),
+        ("def batches", "def device"),
+    ]
+    .iter()
+    .map(|(from, to)| trainer.find(to).unwrap() - trainer.find(from).unwrap())
+    .sum();
+    assert_eq!(parsed, read - skipped);
+    assert_eq!(parsed_of_read(&without.stderr), (read, read));
+}

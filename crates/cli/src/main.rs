@@ -180,7 +180,7 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
     if args.timings {
         let t = &report.timings;
         eprintln!(
-            "{{\"discover\": {:.3}, \"read\": {:.3}, \"prefilter\": {:.3}, \"parse_extract\": {:.3}, \"match\": {:.3}, \"files_wall\": {:.3}, \"plan\": {:.3}, \"render\": {:.3}, \"files\": {}, \"prefiltered\": {}}}",
+            "{{\"discover\": {:.3}, \"read\": {:.3}, \"prefilter\": {:.3}, \"parse_extract\": {:.3}, \"match\": {:.3}, \"files_wall\": {:.3}, \"plan\": {:.3}, \"render\": {:.3}, \"files\": {}, \"prefiltered\": {}, \"read_bytes\": {}, \"parsed_bytes\": {}}}",
             t.discover.as_secs_f64(),
             t.read.as_secs_f64(),
             t.prefilter.as_secs_f64(),
@@ -190,7 +190,9 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
             t.plan.as_secs_f64(),
             rendering.elapsed().as_secs_f64(),
             report.files.len(),
-            report.prefiltered
+            report.prefiltered,
+            t.read_bytes,
+            t.parsed_bytes
         );
     }
     let failing = report

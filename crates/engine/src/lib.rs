@@ -368,6 +368,12 @@ fn scan_file(
     let clock = Instant::now();
     let plan = prefilter.map_or(ParsePlan::Whole, |p| p.plan(file.language, &text));
     timings.prefilter = clock.elapsed();
+    timings.read_bytes = text.len();
+    timings.parsed_bytes = match &plan {
+        ParsePlan::Skip => 0,
+        ParsePlan::Whole => text.len(),
+        ParsePlan::Ranges(ranges) => ranges.iter().map(|r| r.len()).sum(),
+    };
     if let ParsePlan::Skip = plan {
         return FileOutcome {
             supported: vec![0; indexes.len()],

@@ -1,5 +1,6 @@
 //! Where a scan's time goes, per stage. Per-file stages are summed over all
 //! files (CPU time across workers); discover, files and plan are wall time.
+//! Byte counts show how much of what was read the prefilter let be parsed.
 
 use serde::Serialize;
 use std::time::Duration;
@@ -21,6 +22,11 @@ pub struct Timings {
     pub files_wall: Duration,
     /// Plans, comparison and hardware (wall).
     pub plan: Duration,
+    /// Bytes of source read.
+    pub read_bytes: usize,
+    /// Bytes of source parsed: all of a file, the statements the prefilter
+    /// kept, or none.
+    pub parsed_bytes: usize,
 }
 
 impl Timings {
@@ -30,5 +36,7 @@ impl Timings {
         self.prefilter += file.prefilter;
         self.parse += file.parse;
         self.matching += file.matching;
+        self.read_bytes += file.read_bytes;
+        self.parsed_bytes += file.parsed_bytes;
     }
 }

@@ -268,7 +268,11 @@ impl<'s> Outline<'s> {
 
     /// A dotted name starting at token `i`: its text and the index after it.
     fn dotted(&self, mut i: usize) -> Option<(String, usize)> {
-        let mut name = self.name_at(i)?.to_string();
+        // Numbers lex as names; they start no dotted name.
+        let first = self
+            .name_at(i)
+            .filter(|n| !n.starts_with(|c: char| c.is_ascii_digit()))?;
+        let mut name = first.to_string();
         i += 1;
         while self.tokens.get(i).map(|t| t.kind) == Some(TokenKind::Op(b'.')) {
             name.push('.');
@@ -530,5 +534,146 @@ impl<'s> Outline<'s> {
         } else {
             Selection::Ranges(ranges)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Anchors of a tiny pack: `torch.cuda.synchronize`, the `flash_attn`
+    /// package, and importing anything from `torch.cuda`.
+    struct Pack;
+
+    impl Anchors for Pack {
+        fn pair(&self, head: &str, tail: &str) -> bool {
+            (head, tail) == ("cuda", "synchronize")
+        }
+        fn binding(&self, local: &str, qualified: &str) -> bool {
+            (qualified == "torch.cuda" && local != "cuda") || qualified.starts_with("flash_attn")
+        }
+        fn import(&self, name: &str) -> bool {
+            name.starts_with("torch.cuda") || name.starts_with("flash_attn")
+        }
+    }
+
+    /// The selected text of `source`, with no text anchors.
+    fn selected(source: &str) -> Selection {
+        Outline::new(source).map_or(Selection::Whole, |o| o.select(&Pack, std::iter::empty()))
+    }
+
+    fn texts(source: &str) -> Vec<&str> {
+        match selected(source) {
+            Selection::Ranges(ranges) => ranges.into_iter().map(|r| &source[r]).collect(),
+            other => panic!("expected ranges, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn keeps_module_bindings_and_the_statements_that_use_an_anchor() {
+        let src = "\
+import torch
+import torch.cuda as tc
+
+def plain(x):
+    return x + 1
+
+def sync():
+    tc.synchronize()
+
+def spelled():
+    torch.cuda.synchronize()
+";
+        assert_eq!(
+            texts(src),
+            [
+                "import torch\nimport torch.cuda as tc\n\n",
+                "def sync():\n    tc.synchronize()\n\ndef spelled():\n    torch.cuda.synchronize()\n",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_class_keeps_its_header_and_only_the_members_that_matter() {
+        let src = "\
+import torch
+
+@decorator
+class Model(Base):
+    \"\"\"Docs.\"\"\"
+    size = 3
+
+    @property
+    def name(self):
+        return 'm'
+
+    def sync(self):
+        if x:
+            torch.cuda.synchronize()
+        else:
+            pass
+";
+        assert_eq!(
+            texts(src),
+            [
+                "import torch\n\n@decorator\nclass Model(Base):\n",
+                "    def sync(self):\n        if x:\n            torch.cuda.synchronize()\n        else:\n            pass\n",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_inside_f_strings_count() {
+        let src = "\
+import flash_attn
+VERSION = flash_attn.__version__
+
+def name():
+    return f\"fa@{VERSION}\"
+
+def other():
+    return 'fa'
+";
+        let kept = texts(src).concat();
+        assert!(kept.contains("def name()"), "{kept}");
+        assert!(!kept.contains("def other()"), "{kept}");
+    }
+
+    #[test]
+    fn imports_inside_functions_are_judged_by_what_they_import() {
+        let src = "\
+def lazy():
+    from torch.cuda import amp
+    return amp
+
+def unrelated():
+    import json
+    return json
+";
+        assert_eq!(
+            texts(src),
+            ["def lazy():\n    from torch.cuda import amp\n    return amp\n\n"]
+        );
+    }
+
+    #[test]
+    fn files_without_anchors_need_no_parse_and_odd_files_a_whole_one() {
+        assert_eq!(selected("def f():\n    return 1\n"), Selection::Nothing);
+        assert_eq!(selected("# only a comment\n"), Selection::Nothing);
+        assert_eq!(selected("x = '''never closed\n"), Selection::Whole);
+        assert_eq!(selected("import torch.cuda\n"), Selection::Whole);
+    }
+
+    #[test]
+    fn text_anchor_hits_select_their_statement() {
+        let src = "def a():\n    pass\n\ndef b():\n    return 'cuda'\n";
+        let hit = src.find("'cuda'").unwrap_or_default();
+        let selection = Outline::new(src).map(|o| o.select(&Pack, std::iter::once(hit)));
+        assert_eq!(
+            selection,
+            Some(Selection::Ranges(
+                std::iter::once(src.find("def b").unwrap_or_default()..src.len()).collect()
+            ))
+        );
     }
 }

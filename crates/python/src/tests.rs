@@ -350,3 +350,59 @@ fn sized_model_ids_are_reported() {
         ["Qwen/Qwen2.5-7B-Instruct", "meta-llama/Llama-2-70b-hf"]
     );
 }
+
+#[test]
+fn selected_statements_yield_the_usages_of_the_whole_file_there() {
+    let src = "\
+import torch
+import torch.distributed as dist
+
+class Trainer:
+    def setup(self):
+        dist.init_process_group('nccl')
+
+    def step(self, x):
+        return x * 2
+
+def plain():
+    return [1, 2]
+
+def to_gpu(model):
+    return model.to(torch.device('cuda:0'))
+";
+    let mut frontend = PythonFrontend::new();
+    let whole = frontend.extract(src).unwrap();
+    // Everything but `step` and `plain`.
+    let skip = |name: &str| {
+        let start = src.find(name).unwrap();
+        let line = src[..start].rfind('\n').map_or(0, |i| i + 1);
+        let end = src[start..]
+            .find("\n\n")
+            .map_or(src.len(), |i| start + i + 2);
+        line..end
+    };
+    let (step, plain) = (skip("    def step"), skip("def plain"));
+    let ranges = [0..step.start, step.end..plain.start, plain.end..src.len()];
+    let part = frontend.extract_ranges(src, &ranges).unwrap();
+    let expected: Vec<_> = whole
+        .usages
+        .iter()
+        .filter(|u| ranges.iter().any(|r| r.contains(&u.span.start)))
+        .collect();
+    assert_eq!(part.usages.iter().collect::<Vec<_>>(), expected);
+    assert!(!part.has_syntax_errors);
+    assert!(part.usages.len() > 4, "{:?}", part.usages);
+}
+
+#[test]
+fn a_selection_that_does_not_parse_falls_back_to_the_whole_file() {
+    let src = "def f():\n    x = (\n        torch.cuda.synchronize())\n";
+    let mut frontend = PythonFrontend::new();
+    // Cutting a statement in half would be an outline bug: the whole
+    // file is parsed instead.
+    let cut = 0..src.find("        torch").unwrap();
+    let part = frontend.extract_ranges(src, std::slice::from_ref(&cut));
+    let whole = frontend.extract(src).unwrap().usages;
+    assert!(!whole.is_empty());
+    assert_eq!(part.unwrap().usages, whole);
+}
