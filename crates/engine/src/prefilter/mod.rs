@@ -14,7 +14,7 @@
 
 mod python;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use migscan_core::Target;
 use migscan_discover::Language;
 use migscan_python::Selection;
@@ -102,6 +102,7 @@ fn ac(patterns: Vec<(String, Boundary)>) -> (AhoCorasick, Vec<Boundary>) {
     let (patterns, boundaries): (Vec<String>, Vec<Boundary>) = patterns.into_iter().unzip();
     let automaton = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::DFA))
         .match_kind(MatchKind::Standard)
         .build(&patterns)
         .expect("anchors are plain strings");
@@ -199,6 +200,7 @@ impl NativeFilter {
         }
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
             .build(&b.anchors)
             .expect("anchors are plain strings");
