@@ -69,6 +69,16 @@ pub const PARALLELISM_MARKERS: &[&str] = &[
     "device_mesh",
 ];
 
+/// Whether a qualified name has a [`PARALLELISM_MARKERS`] part, in any case.
+/// Runs for every usage: compares without allocating.
+fn names_parallelism(name: &str) -> bool {
+    PARALLELISM_MARKERS.iter().any(|marker| {
+        name.as_bytes()
+            .windows(marker.len())
+            .any(|w| w.eq_ignore_ascii_case(marker.as_bytes()))
+    })
+}
+
 /// What the scanned code needs, gathered from every usage.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Observations {
@@ -91,8 +101,7 @@ impl Observations {
                 self.models.insert(usage.name.clone(), params);
             }
         }
-        let lower = usage.name.to_ascii_lowercase();
-        if usage.kind.is_qualified() && PARALLELISM_MARKERS.iter().any(|p| lower.contains(p)) {
+        if usage.kind.is_qualified() && names_parallelism(&usage.name) {
             self.parallelism += 1;
         }
     }

@@ -259,15 +259,10 @@ pub fn looks_cuda_specific(usage: &Usage) -> bool {
     let name = usage.name.as_str();
     match usage.kind {
         UsageKind::Import | UsageKind::Call | UsageKind::Attribute | UsageKind::Decorator => {
-            let root = name
-                .split('.')
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            CUDA_PACKAGES.contains(&root.as_str())
-                || name
-                    .split('.')
-                    .any(|segment| CUDA_SEGMENTS.contains(&segment.to_ascii_lowercase().as_str()))
+            // Runs for every usage and target: compare without allocating.
+            let among = |list: &[&str], s: &str| list.iter().any(|e| e.eq_ignore_ascii_case(s));
+            let root = name.split('.').next().unwrap_or_default();
+            among(CUDA_PACKAGES, root) || name.split('.').any(|s| among(CUDA_SEGMENTS, s))
         }
         UsageKind::DeviceString => name == "cuda",
         UsageKind::BackendString => name == "nccl",
