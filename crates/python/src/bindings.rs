@@ -5,7 +5,7 @@
 //! further down the file, as Python allows. Simple aliases of resolved names
 //! (`amp = torch.cuda.amp`) bind too.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use tree_sitter::Node;
 
 /// The scope id of module-level code.

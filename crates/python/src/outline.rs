@@ -420,7 +420,7 @@ impl<'s> Outline<'s> {
                 needed[*unit] = true;
             }
         }
-        let locals: std::collections::HashSet<&str> = self
+        let locals: rustc_hash::FxHashSet<&str> = self
             .bindings
             .iter()
             .filter(|b| anchors.binding(&b.local, &b.qualified))

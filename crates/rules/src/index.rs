@@ -2,8 +2,8 @@
 
 use crate::model::{Rule, Selector};
 use migscan_core::{Usage, UsageKind};
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::Cell;
-use std::collections::HashMap;
 
 /// How a usage fared against a pack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -22,7 +22,7 @@ use migscan_python::{Anchors, Outline, Selection};
 use migscan_rules::{
     cuda_env_prefixes, looks_cuda_specific, python_unknown_anchors, Rule, RuleIndex, Selector,
 };
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Names whose last segment marks a precision the hardware check counts
 /// (`Precision::of`), matched anywhere in a name.
@@ -54,8 +54,8 @@ impl<'a> PythonAnchors<'a> {
     /// The anchors of `rules` for the targets of `indexes`.
     pub fn new(rules: &'a [Rule], indexes: &'a [(Target, RuleIndex)]) -> Self {
         let mut patterns: Vec<(String, Boundary)> = Vec::new();
-        let mut tails: HashMap<String, Vec<String>> = HashMap::new();
-        let mut parents = HashSet::new();
+        let mut tails: HashMap<String, Vec<String>> = HashMap::default();
+        let mut parents = HashSet::default();
         let selected = rules
             .iter()
             .filter(|r| indexes.iter().any(|(t, _)| *t == r.target));
