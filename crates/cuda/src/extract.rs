@@ -7,21 +7,23 @@ use crate::constructs::{
 use migscan_core::{LineIndex, Usage, UsageKind};
 use tree_sitter::Node;
 
-/// Emits every usage under `root`.
-pub fn usages(root: Node, source: &str) -> Vec<Usage> {
+/// Emits the usages under `root` that `keep` accepts.
+pub fn usages(root: Node, source: &str, keep: &dyn Fn(UsageKind, &str) -> bool) -> Vec<Usage> {
     let mut extractor = Extractor {
         source,
         lines: LineIndex::new(source),
         usages: Vec::new(),
+        keep,
     };
     extractor.walk(root);
     extractor.usages
 }
 
-struct Extractor<'s> {
+struct Extractor<'s, 'k> {
     source: &'s str,
     lines: LineIndex<'s>,
     usages: Vec<Usage>,
+    keep: &'k dyn Fn(UsageKind, &str) -> bool,
 }
 
 /// Nodes that are text, not code.
@@ -37,24 +39,29 @@ const SKIPPED: &[&str] = &[
     "namespace_identifier",
 ];
 
-impl<'s> Extractor<'s> {
+impl<'s> Extractor<'s, '_> {
     fn text(&self, node: Node) -> &'s str {
         &self.source[node.byte_range()]
     }
 
+    /// Builds the usage if `keep` wants it: every identifier is a symbol,
+    /// and most are never looked at again.
     fn emit(
         &mut self,
         kind: UsageKind,
-        name: impl Into<String>,
+        name: &str,
         start: usize,
         end: usize,
-    ) -> &mut Usage {
+    ) -> Option<&mut Usage> {
+        if !(self.keep)(kind, name) {
+            return None;
+        }
         let span = self.lines.span(start, end);
         self.usages.push(Usage::new(kind, name, span));
-        self.usages.last_mut().expect("just pushed")
+        self.usages.last_mut()
     }
 
-    fn emit_node(&mut self, kind: UsageKind, name: impl Into<String>, node: Node) {
+    fn emit_node(&mut self, kind: UsageKind, name: &str, node: Node) {
         self.emit(kind, name, node.start_byte(), node.end_byte());
     }
 
@@ -106,18 +113,18 @@ impl<'s> Extractor<'s> {
                 "call_expression" => self.call(node, &mut stack),
                 "qualified_identifier" => {
                     let (name, rest) = self.qualified(node);
-                    self.emit_node(UsageKind::Symbol, name, node);
+                    self.emit_node(UsageKind::Symbol, &name, node);
                     stack.extend(rest);
                 }
                 "template_type" | "template_function" => {
                     if let Some(name) = node.child_by_field_name("name") {
-                        let text = self.text(name).to_string();
+                        let text = self.text(name);
                         self.emit_node(UsageKind::Symbol, text, name);
                     }
                     push(&mut stack, "arguments");
                 }
                 "identifier" | "type_identifier" => {
-                    let text = self.text(node).to_string();
+                    let text = self.text(node);
                     self.emit_node(UsageKind::Symbol, text, node);
                 }
                 "field_expression" => {
@@ -154,8 +161,7 @@ impl<'s> Extractor<'s> {
         };
         let header = self
             .text(path)
-            .trim_matches(|c| matches!(c, '<' | '>' | '"'))
-            .to_string();
+            .trim_matches(|c| matches!(c, '<' | '>' | '"'));
         self.emit_node(UsageKind::Include, header, path);
     }
 
@@ -167,7 +173,7 @@ impl<'s> Extractor<'s> {
         let base = value.start_byte();
         for (at, _) in text.match_indices("<<<") {
             let (name, start) = launched_kernel(&text[..at]);
-            self.emit(UsageKind::KernelLaunch, name, base + start, base + at + 3);
+            self.emit(UsageKind::KernelLaunch, &name, base + start, base + at + 3);
         }
         let bytes = text.as_bytes();
         let mut i = 0;
@@ -227,14 +233,16 @@ impl<'s> Extractor<'s> {
             return;
         };
         let lines = node.end_position().row - node.start_position().row + 1;
-        let text = self.text(name).to_string();
+        let text = self.text(name);
         let usage = self.emit(
             UsageKind::KernelDef,
             text,
             name.start_byte(),
             name.end_byte(),
         );
-        usage.weight = u32::try_from(lines).unwrap_or(u32::MAX);
+        if let Some(usage) = usage {
+            usage.weight = u32::try_from(lines).unwrap_or(u32::MAX);
+        }
     }
 
     fn call<'t>(&mut self, node: Node<'t>, stack: &mut Vec<Node<'t>>) {
@@ -259,7 +267,7 @@ impl<'s> Extractor<'s> {
             let text: String = self.text(name).split_whitespace().collect();
             self.emit(
                 UsageKind::KernelLaunch,
-                text,
+                &text,
                 function.start_byte(),
                 config.end_byte(),
             );
@@ -275,7 +283,7 @@ impl<'s> Extractor<'s> {
                         "template_method" => field.child_by_field_name("name").unwrap_or(field),
                         _ => field,
                     };
-                    let text = self.text(name).to_string();
+                    let text = self.text(name);
                     self.emit_node(UsageKind::Method, text, name);
                 }
                 if let Some(object) = function.child_by_field_name("argument") {

@@ -13,6 +13,7 @@
 mod constructs;
 mod extract;
 
+use migscan_core::UsageKind;
 pub use migscan_core::{Extraction, ParseFailure};
 use tree_sitter::Parser;
 
@@ -41,12 +42,23 @@ impl CudaFrontend {
 
     /// Extracts every usage from `source`.
     pub fn extract(&mut self, source: &str) -> Result<Extraction, ParseFailure> {
+        self.extract_kept(source, &|_, _| true)
+    }
+
+    /// Extracts the usages from `source` that `keep` accepts by kind and
+    /// name: a scan asks its rule packs first and so never builds the
+    /// thousands of usages of plain identifiers no rule looks at.
+    pub fn extract_kept(
+        &mut self,
+        source: &str,
+        keep: &dyn Fn(UsageKind, &str) -> bool,
+    ) -> Result<Extraction, ParseFailure> {
         let tree = self
             .parser
             .parse(source, None)
             .ok_or_else(|| ParseFailure("the C++/CUDA parser gave up on this file".into()))?;
         let root = tree.root_node();
-        let usages = extract::usages(root, source);
+        let usages = extract::usages(root, source, keep);
         Ok(Extraction::normalized(usages, root.has_error()))
     }
 }

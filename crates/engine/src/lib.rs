@@ -24,6 +24,8 @@ use migscan_python::PythonFrontend;
 use migscan_rules::{rule_named, RuleCatalog, RuleIndex, Verdict};
 use prefilter::{ParsePlan, Prefilter};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::path::PathBuf;
 use std::time::Instant;
 pub use timing::Timings;
@@ -394,8 +396,31 @@ fn scan_file(
         };
     }
     let clock = Instant::now();
-    let extraction = match &plan {
-        ParsePlan::Ranges(ranges) => frontends.python.extract_ranges(&text, ranges),
+    let rules = catalog.rules();
+    // Whether a usage of this kind and name could change anything; the C++
+    // frontend asks before building one for every identifier. Symbols
+    // repeat (`size_t`, `cute::Int`), so answers are kept per file.
+    let decide = |kind: UsageKind, name: &str| {
+        Observations::observes(kind, name)
+            || indexes
+                .iter()
+                .any(|(_, index)| index.lookup_name(kind, name, rules).is_some())
+    };
+    let symbols: RefCell<FxHashMap<Box<str>, bool>> = RefCell::default();
+    let matters = |kind: UsageKind, name: &str| {
+        if kind != UsageKind::Symbol {
+            return decide(kind, name);
+        }
+        if let Some(&known) = symbols.borrow().get(name) {
+            return known;
+        }
+        let answer = decide(kind, name);
+        symbols.borrow_mut().insert(name.into(), answer);
+        answer
+    };
+    let extraction = match (&plan, file.language) {
+        (ParsePlan::Ranges(ranges), _) => frontends.python.extract_ranges(&text, ranges),
+        (_, Language::Cpp) => frontends.cuda.extract_kept(&text, &matters),
         _ => frontends.extract(file.language, &text),
     };
     timings.parse = clock.elapsed();
@@ -410,7 +435,6 @@ fn scan_file(
     };
     let clock = Instant::now();
     let own_package = first_party::own_package(&file.path);
-    let rules = catalog.rules();
     let mut outcome = FileOutcome {
         supported: vec![0; indexes.len()],
         syntax_errors: extraction.has_syntax_errors,

@@ -23,9 +23,13 @@ pub enum Precision {
 impl Precision {
     /// The precision feature a usage relies on, if any.
     pub fn of(usage: &Usage) -> Option<Precision> {
-        let name = usage.name.as_str();
+        Self::of_name(usage.kind, &usage.name)
+    }
+
+    /// [`Precision::of`] a usage of `kind` named `name`.
+    pub fn of_name(kind: UsageKind, name: &str) -> Option<Precision> {
         let last = name.rsplit(['.', ':']).next().unwrap_or(name);
-        match usage.kind {
+        match kind {
             UsageKind::Method if name == "double" => Some(Precision::Fp64),
             UsageKind::Include if name == "cuda_bf16.h" => Some(Precision::Bf16),
             UsageKind::Include if name == "cuda_fp8.h" => Some(Precision::Fp8),
@@ -91,6 +95,14 @@ pub struct Observations {
 }
 
 impl Observations {
+    /// Whether a usage of `kind` named `name` would change the observations:
+    /// frontends ask before they build one.
+    pub fn observes(kind: UsageKind, name: &str) -> bool {
+        kind == UsageKind::ModelRef
+            || Precision::of_name(kind, name).is_some()
+            || (kind.is_qualified() && names_parallelism(name))
+    }
+
     /// Takes note of one usage.
     pub fn add(&mut self, usage: &Usage) {
         if let Some(p) = Precision::of(usage) {

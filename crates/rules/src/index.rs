@@ -60,8 +60,14 @@ impl RuleIndex {
     /// imports and `@triton.jit` kernels only) still covers it: the usage
     /// is part of what the rule already reports, not an unknown API.
     pub fn lookup(&self, usage: &Usage, rules: &[Rule]) -> Option<Verdict> {
-        let selector = Selector::of(usage.kind);
-        let key = Selector::usage_key(usage);
+        self.lookup_name(usage.kind, &usage.name, rules)
+    }
+
+    /// [`RuleIndex::lookup`] for a usage of `kind` named `name` that has not
+    /// been built: frontends ask before they allocate one.
+    pub fn lookup_name(&self, kind: UsageKind, name: &str, rules: &[Rule]) -> Option<Verdict> {
+        let selector = Selector::of(kind);
+        let key = Selector::name_key(kind, name);
         let covered = Cell::new(false);
         let accepts = |&&i: &&usize| {
             let m = &rules[i].matcher;
@@ -69,7 +75,7 @@ impl RuleIndex {
                 return false;
             }
             covered.set(true);
-            m.kinds.is_empty() || m.kinds.contains(&usage.kind)
+            m.kinds.is_empty() || m.kinds.contains(&kind)
         };
         let exact = self.exact.get(&selector);
         // Qualified C++ and Rust names also match by their trailing segments:
@@ -111,7 +117,7 @@ impl RuleIndex {
                 }
             }
         }
-        (!covered.get() && looks_cuda_specific(usage)).then_some(Verdict::Unknown)
+        (!covered.get() && looks_cuda_specific(kind, name)).then_some(Verdict::Unknown)
     }
 }
 
@@ -255,9 +261,8 @@ pub fn native_unknown_anchors() -> impl Iterator<Item = &'static str> {
 /// Whether a usage no rule covers still looks tied to CUDA, so that gaps in a
 /// pack show up as `unknown` instead of passing silently. Methods and members
 /// on unknown receivers never count: `args.use_cuda` is the project's own name.
-pub fn looks_cuda_specific(usage: &Usage) -> bool {
-    let name = usage.name.as_str();
-    match usage.kind {
+pub fn looks_cuda_specific(kind: UsageKind, name: &str) -> bool {
+    match kind {
         UsageKind::Import | UsageKind::Call | UsageKind::Attribute | UsageKind::Decorator => {
             // Runs for every usage and target: compare without allocating.
             let among = |list: &[&str], s: &str| list.iter().any(|e| e.eq_ignore_ascii_case(s));

@@ -67,10 +67,15 @@ impl Selector {
     /// The string of `usage` this selector compares: the construct id for
     /// kernels, the name for everything else.
     pub fn usage_key(usage: &migscan_core::Usage) -> &str {
-        match usage.kind {
+        Self::name_key(usage.kind, &usage.name)
+    }
+
+    /// [`Selector::usage_key`] of a usage of `kind` named `name`.
+    pub fn name_key(kind: UsageKind, name: &str) -> &str {
+        match kind {
             UsageKind::KernelDef => "kernel-definition",
             UsageKind::KernelLaunch => "kernel-launch",
-            _ => &usage.name,
+            _ => name,
         }
     }
 

@@ -16,7 +16,7 @@
 
 use super::{ac, Boundary};
 use aho_corasick::AhoCorasick;
-use migscan_core::{Span, Target, Usage, UsageKind};
+use migscan_core::{Target, UsageKind};
 use migscan_plan::PARALLELISM_MARKERS;
 use migscan_python::{Anchors, Outline, Selection};
 use migscan_rules::{
@@ -121,18 +121,11 @@ impl<'a> PythonAnchors<'a> {
     /// Whether any selected pack has something to say about `name` used
     /// as `kind` (a rule, supported or not, or the unknown-API check).
     fn lookup(&self, kind: UsageKind, name: &str) -> bool {
-        let span = Span {
-            line: 1,
-            column: 1,
-            start: 0,
-            end: 0,
-        };
-        let usage = Usage::new(kind, name, span);
-        looks_cuda_specific(&usage)
+        looks_cuda_specific(kind, name)
             || self
                 .indexes
                 .iter()
-                .any(|(_, index)| index.lookup(&usage, self.rules).is_some())
+                .any(|(_, index)| index.lookup_name(kind, name, self.rules).is_some())
     }
 }
 
