@@ -12,6 +12,15 @@ pub use span::{LineIndex, Span};
 pub use target::{Confidence, Severity, Status, Step, Target, UnknownTarget};
 pub use usage::{model_parameters, Usage, UsageKind};
 
+/// Which usages a scan wants built, by kind and name. Frontends ask before
+/// they build one: most identifiers in a file are never looked at again.
+pub type Keep<'a> = &'a dyn Fn(UsageKind, &str) -> bool;
+
+/// A [`Keep`] that wants every usage.
+pub fn keep_all(_: UsageKind, _: &str) -> bool {
+    true
+}
+
 /// What a frontend found in one file.
 #[derive(Debug, Default)]
 pub struct Extraction {

@@ -4,11 +4,11 @@ use crate::constructs::{
     is_full_warp_mask, is_hardcoded_warp_size, is_tensor_core_asm, FULL_WARP_MASK,
     HARDCODED_WARP_SIZE, INLINE_ASM, PTX_MMA,
 };
-use migscan_core::{LineIndex, Usage, UsageKind};
+use migscan_core::{Keep, LineIndex, Usage, UsageKind};
 use tree_sitter::Node;
 
 /// Emits the usages under `root` that `keep` accepts.
-pub fn usages(root: Node, source: &str, keep: &dyn Fn(UsageKind, &str) -> bool) -> Vec<Usage> {
+pub fn usages(root: Node, source: &str, keep: Keep) -> Vec<Usage> {
     let mut extractor = Extractor {
         source,
         lines: LineIndex::new(source),
@@ -23,7 +23,7 @@ struct Extractor<'s, 'k> {
     source: &'s str,
     lines: LineIndex<'s>,
     usages: Vec<Usage>,
-    keep: &'k dyn Fn(UsageKind, &str) -> bool,
+    keep: Keep<'k>,
 }
 
 /// Nodes that are text, not code.

@@ -13,7 +13,7 @@
 mod constructs;
 mod extract;
 
-use migscan_core::UsageKind;
+use migscan_core::Keep;
 pub use migscan_core::{Extraction, ParseFailure};
 use tree_sitter::Parser;
 
@@ -42,17 +42,13 @@ impl CudaFrontend {
 
     /// Extracts every usage from `source`.
     pub fn extract(&mut self, source: &str) -> Result<Extraction, ParseFailure> {
-        self.extract_kept(source, &|_, _| true)
+        self.extract_kept(source, &migscan_core::keep_all)
     }
 
     /// Extracts the usages from `source` that `keep` accepts by kind and
     /// name: a scan asks its rule packs first and so never builds the
     /// thousands of usages of plain identifiers no rule looks at.
-    pub fn extract_kept(
-        &mut self,
-        source: &str,
-        keep: &dyn Fn(UsageKind, &str) -> bool,
-    ) -> Result<Extraction, ParseFailure> {
+    pub fn extract_kept(&mut self, source: &str, keep: Keep) -> Result<Extraction, ParseFailure> {
         let tree = self
             .parser
             .parse(source, None)

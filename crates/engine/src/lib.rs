@@ -398,8 +398,10 @@ fn scan_file(
     let clock = Instant::now();
     let rules = catalog.rules();
     // Whether a usage of this kind and name could change anything; the C++
-    // frontend asks before building one for every identifier. Symbols
-    // repeat (`size_t`, `cute::Int`), so answers are kept per file.
+    // frontend asks before building one for every identifier (Python's
+    // usages mostly resolve to names the packs know, so asking first would
+    // only double the lookups). Symbols repeat (`size_t`, `cute::Int`), so
+    // answers are kept per file.
     let decide = |kind: UsageKind, name: &str| {
         Observations::observes(kind, name)
             || indexes
