@@ -51,11 +51,12 @@ pub struct Lexer<'s> {
 }
 
 impl<'s> Lexer<'s> {
-    /// A lexer at the start of `source`.
+    /// A lexer at the start of `source` (after a byte-order mark, which
+    /// would otherwise glue itself to the first name).
     pub fn new(source: &'s str) -> Self {
         Self {
             src: source.as_bytes(),
-            pos: 0,
+            pos: if source.starts_with('\u{feff}') { 3 } else { 0 },
             depth: 0,
             line_has_token: false,
             lost: false,

@@ -115,12 +115,18 @@ impl<'s> Outline<'s> {
         (token.kind == TokenKind::Name).then(|| self.text(token))
     }
 
-    /// Offset of the start of the line `offset` is on.
+    /// Offset of the start of the line `offset` is on; the first line
+    /// starts after a byte-order mark, which is no indentation.
     fn line_start(&self, offset: usize) -> usize {
+        let first = if self.source.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        };
         self.source.as_bytes()[..offset]
             .iter()
             .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1)
+            .map_or(first, |i| i + 1)
     }
 
     /// Splits the file into units at the logical lines that start a
@@ -653,6 +659,20 @@ def unrelated():
         assert_eq!(
             texts(src),
             ["def lazy():\n    from torch.cuda import amp\n    return amp\n\n"]
+        );
+    }
+
+    #[test]
+    fn byte_order_marks_and_crlf_line_ends_change_nothing() {
+        let src = "\u{feff}import torch.cuda as tc\r\n\r\ndef plain():\r\n    pass\r\n\r\ndef sync():\r\n    tc.synchronize()\r\n";
+        let kept = texts(src).concat();
+        assert!(
+            kept.starts_with("\u{feff}import torch.cuda as tc"),
+            "{kept:?}"
+        );
+        assert!(
+            kept.contains("def sync()") && !kept.contains("def plain()"),
+            "{kept:?}"
         );
     }
 
