@@ -13,6 +13,7 @@
 
 use crate::lexer::{Lexer, Token, TokenKind};
 use crate::strings::is_sized_model_id;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
 /// What decides whether a statement can produce a finding: the rule packs'
@@ -68,19 +69,15 @@ struct Class {
     header: usize,
 }
 
-/// A name bound by an import or alias, and where.
-struct Binding {
-    local: String,
-    qualified: String,
-}
-
 /// The statement outline of one Python source.
 pub struct Outline<'s> {
     source: &'s str,
     tokens: Vec<Token>,
     units: Vec<Unit>,
     classes: Vec<Class>,
-    bindings: Vec<Binding>,
+    /// Local name → the qualified names imports and aliases bind it to,
+    /// in any scope.
+    bindings: FxHashMap<String, Vec<String>>,
     /// Import usages (`torch.cuda`, `flash_attn.flash_attn_func`) per unit.
     imports: Vec<(usize, String)>,
 }
@@ -98,7 +95,7 @@ impl<'s> Outline<'s> {
             tokens,
             units: Vec::new(),
             classes: Vec::new(),
-            bindings: Vec::new(),
+            bindings: FxHashMap::default(),
             imports: Vec::new(),
         };
         outline.split_units();
@@ -358,7 +355,10 @@ impl<'s> Outline<'s> {
     }
 
     fn bind(&mut self, local: String, qualified: String) {
-        self.bindings.push(Binding { local, qualified });
+        let bound = self.bindings.entry(local).or_default();
+        if !bound.contains(&qualified) {
+            bound.push(qualified);
+        }
     }
 
     /// `name = a.b.c` (optionally annotated) as a whole simple statement:
@@ -393,11 +393,12 @@ impl<'s> Outline<'s> {
         let (root, rest) = chain.split_once('.').unwrap_or((&chain, ""));
         let bound: Vec<String> = self
             .bindings
-            .iter()
-            .filter(|b| b.local == root)
-            .map(|b| match rest {
-                "" => b.qualified.clone(),
-                rest => format!("{}.{rest}", b.qualified),
+            .get(root)
+            .into_iter()
+            .flatten()
+            .map(|qualified| match rest {
+                "" => qualified.clone(),
+                rest => format!("{qualified}.{rest}"),
             })
             .collect();
         for qualified in bound {
@@ -426,11 +427,11 @@ impl<'s> Outline<'s> {
                 needed[*unit] = true;
             }
         }
-        let locals: rustc_hash::FxHashSet<&str> = self
+        let locals: FxHashSet<&str> = self
             .bindings
             .iter()
-            .filter(|b| anchors.binding(&b.local, &b.qualified))
-            .map(|b| b.local.as_str())
+            .filter(|(local, bound)| bound.iter().any(|q| anchors.binding(local, q)))
+            .map(|(local, _)| local.as_str())
             .collect();
         let mut unit = 0;
         for (i, &token) in self.tokens.iter().enumerate() {
