@@ -103,8 +103,11 @@ pub fn parse_rule_file(
         toml::from_str(&file.text).map_err(|e| vec![PackError::from_toml(file, &e)])?;
     let mut rules = Vec::new();
     let mut errors = Vec::new();
+    // One line table per file: counting lines anew for each rule was
+    // quadratic, and most of the start-up time.
+    let lines = migscan_core::LineIndex::new(&file.text);
     for raw_rule in raw.rule {
-        match validate(file, target, effort, raw_rule) {
+        match validate(file, &lines, target, effort, raw_rule) {
             Ok(rule) => rules.push(rule),
             Err(mut e) => errors.append(&mut e),
         }
@@ -118,6 +121,7 @@ pub fn parse_rule_file(
 
 fn validate(
     file: &DataFile,
+    lines: &migscan_core::LineIndex,
     target: Target,
     effort: &EffortModel,
     raw: Spanned<RawRule>,
@@ -217,7 +221,7 @@ fn validate(
 
     let mut examples = Vec::new();
     for example in raw.examples {
-        let line = line_of(&file.text, example.span().start);
+        let line = lines.span(example.span().start, example.span().start).line;
         let example = example.into_inner();
         let matches = match example.expect.get_ref().as_str() {
             "match" => true,
@@ -256,7 +260,7 @@ fn validate(
             confidence: raw.confidence,
             location: RuleLocation {
                 file: file.name.clone(),
-                line: line_of(&file.text, table_span.start),
+                line: lines.span(table_span.start, table_span.start).line,
             },
             severity_override: None,
             examples,
@@ -365,10 +369,6 @@ pub fn check_duplicates(rules: &[Rule], files: &HashMap<String, DataFile>) -> Ve
         }
     }
     errors
-}
-
-fn line_of(text: &str, offset: usize) -> u32 {
-    text[..offset.min(text.len())].matches('\n').count() as u32 + 1
 }
 
 fn offset_of_line(text: &str, line: u32) -> usize {
