@@ -1,5 +1,6 @@
 //! The `migscan` command line: parses flags, calls the libraries, prints.
 
+mod alloc;
 mod args;
 mod check;
 
@@ -20,6 +21,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    alloc::route_parsers();
     let args = Args::parse();
     match run(args) {
         Ok(code) => code,
