@@ -64,13 +64,8 @@ impl Selector {
         }
     }
 
-    /// The string of `usage` this selector compares: the construct id for
-    /// kernels, the name for everything else.
-    pub fn usage_key(usage: &migscan_core::Usage) -> &str {
-        Self::name_key(usage.kind, &usage.name)
-    }
-
-    /// [`Selector::usage_key`] of a usage of `kind` named `name`.
+    /// The string a selector compares for a usage of `kind` named `name`:
+    /// the construct id for kernels, the name for everything else.
     pub fn name_key(kind: UsageKind, name: &str) -> &str {
         match kind {
             UsageKind::KernelDef => "kernel-definition",
