@@ -21,7 +21,7 @@ use migscan_gate::{Suppression, Suppressions};
 use migscan_ops::OpsFile;
 use migscan_plan::{Comparison, HardwareAssessment, MigrationPlan, Observations};
 use migscan_python::PythonFrontend;
-use migscan_rules::{rule_named, RuleCatalog, RuleIndex, Verdict};
+use migscan_rules::{rule_named, Rule, RuleCatalog, RuleIndex, Verdict};
 use prefilter::{ParsePlan, Prefilter};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -341,6 +341,22 @@ struct FileContext<'a> {
     prefilter: Option<&'a Prefilter<'a>>,
 }
 
+/// Whether a usage of `kind` named `name` would change anything in a scan of
+/// the packs in `indexes`: a rule (supported ones count sites), the
+/// unknown-API check, or the hardware observations. Asked without building
+/// the usage.
+fn usage_matters(
+    indexes: &[(Target, RuleIndex)],
+    rules: &[Rule],
+    kind: UsageKind,
+    name: &str,
+) -> bool {
+    Observations::observes(kind, name)
+        || indexes
+            .iter()
+            .any(|(_, index)| index.lookup_name(kind, name, rules).is_some())
+}
+
 fn scan_file(
     frontends: &mut Frontends,
     file_index: usize,
@@ -402,12 +418,7 @@ fn scan_file(
     // usages mostly resolve to names the packs know, so asking first would
     // only double the lookups). Symbols repeat (`size_t`, `cute::Int`), so
     // answers are kept per file.
-    let decide = |kind: UsageKind, name: &str| {
-        Observations::observes(kind, name)
-            || indexes
-                .iter()
-                .any(|(_, index)| index.lookup_name(kind, name, rules).is_some())
-    };
+    let decide = |kind: UsageKind, name: &str| usage_matters(indexes, rules, kind, name);
     let symbols: RefCell<FxHashMap<Box<str>, bool>> = RefCell::default();
     let matters = |kind: UsageKind, name: &str| {
         if kind != UsageKind::Symbol {

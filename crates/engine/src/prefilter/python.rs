@@ -118,14 +118,12 @@ impl<'a> PythonAnchors<'a> {
         outline.select(self, hits)
     }
 
-    /// Whether any selected pack has something to say about `name` used
-    /// as `kind` (a rule, supported or not, or the unknown-API check).
+    /// Whether a usage of `kind` named `name` matters to the scan, or looks
+    /// CUDA-specific: a longer name under it may then be an unknown API even
+    /// where this one is covered by a rule for other kinds of use.
     fn lookup(&self, kind: UsageKind, name: &str) -> bool {
         looks_cuda_specific(kind, name)
-            || self
-                .indexes
-                .iter()
-                .any(|(_, index)| index.lookup_name(kind, name, self.rules).is_some())
+            || crate::usage_matters(self.indexes, self.rules, kind, name)
     }
 }
 
@@ -138,12 +136,7 @@ impl Anchors for PythonAnchors<'_> {
 
     fn binding(&self, local: &str, qualified: &str) -> bool {
         let last = qualified.rsplit('.').next().unwrap_or(qualified);
-        let lower = qualified.to_ascii_lowercase();
         (local != last && self.parents.contains(qualified))
-            || PRECISION_MARKERS
-                .iter()
-                .chain(PARALLELISM_MARKERS)
-                .any(|m| lower.contains(m))
             || [UsageKind::Call, UsageKind::Attribute, UsageKind::Decorator]
                 .into_iter()
                 .any(|kind| self.lookup(kind, qualified))
