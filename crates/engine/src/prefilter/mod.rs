@@ -100,13 +100,19 @@ enum Boundary {
 /// pattern's boundary by pattern id.
 fn ac(patterns: Vec<(String, Boundary)>) -> (AhoCorasick, Vec<Boundary>) {
     let (patterns, boundaries): (Vec<String>, Vec<Boundary>) = patterns.into_iter().unzip();
-    let automaton = AhoCorasickBuilder::new()
+    (automaton(&patterns), boundaries)
+}
+
+/// The automaton of every prefilter: ASCII case-insensitive, so it only
+/// errs towards parsing, and a DFA (about 3× faster than the default for
+/// about 10 MB).
+fn automaton(patterns: &[String]) -> AhoCorasick {
+    AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .kind(Some(AhoCorasickKind::DFA))
         .match_kind(MatchKind::Standard)
-        .build(&patterns)
-        .expect("anchors are plain strings");
-    (automaton, boundaries)
+        .build(patterns)
+        .expect("anchors are plain strings")
 }
 
 /// Offsets in `text` where an anchor occurs within its boundaries.
@@ -198,14 +204,8 @@ impl NativeFilter {
                 }
             }
         }
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::Standard)
-            .build(&b.anchors)
-            .expect("anchors are plain strings");
         Self {
-            automaton,
+            automaton: automaton(&b.anchors),
             requirements: b.requirements.into_iter().collect(),
         }
     }
