@@ -12,12 +12,17 @@ use crate::strings::{
 use migscan_core::{LineIndex, Usage, UsageKind};
 use tree_sitter::Node;
 
-/// Emits every usage under `root`.
-pub fn usages(root: Node, source: &str, bindings: &Bindings) -> Vec<Usage> {
+/// Emits every usage under `root`; `lines` indexes `source`.
+pub fn usages<'s>(
+    root: Node,
+    source: &'s str,
+    bindings: &Bindings,
+    lines: LineIndex<'s>,
+) -> Vec<Usage> {
     let mut extractor = Extractor {
         source,
         bindings,
-        lines: LineIndex::new(source),
+        lines,
         usages: Vec::new(),
     };
     extractor.walk(root);

@@ -17,6 +17,7 @@ mod outline;
 mod positions;
 mod strings;
 
+use migscan_core::LineIndex;
 pub use migscan_core::{Extraction, ParseFailure};
 pub use outline::{Anchors, Outline, Selection};
 use tree_sitter::Parser;
@@ -43,8 +44,7 @@ impl PythonFrontend {
             .parse(source, None)
             .ok_or_else(|| ParseFailure("the Python parser gave up on this file".into()))?;
         let root = tree.root_node();
-        let bindings = bindings::Bindings::collect(root, source);
-        let usages = extract::usages(root, source, &bindings);
+        let usages = usages_under(root, source, LineIndex::new(source));
         Ok(Extraction::normalized(usages, root.has_error()))
     }
 
@@ -57,7 +57,7 @@ impl PythonFrontend {
         source: &str,
         ranges: &[std::ops::Range<usize>],
     ) -> Result<Extraction, ParseFailure> {
-        let lines = migscan_core::LineIndex::new(source);
+        let lines = LineIndex::new(source);
         let included: Vec<tree_sitter::Range> = ranges
             .iter()
             .map(|r| tree_sitter::Range {
@@ -75,9 +75,7 @@ impl PythonFrontend {
         let _ = self.parser.set_included_ranges(&[]);
         match parsed {
             Some(tree) if !tree.root_node().has_error() => {
-                let root = tree.root_node();
-                let bindings = bindings::Bindings::collect(root, source);
-                let usages = extract::usages(root, source, &bindings);
+                let usages = usages_under(tree.root_node(), source, lines);
                 Ok(Extraction::normalized(usages, false))
             }
             _ => self.extract(source),
@@ -102,8 +100,18 @@ impl PythonFrontend {
     }
 }
 
+/// Both passes over a parsed tree: bindings, then usages.
+fn usages_under<'s>(
+    root: tree_sitter::Node,
+    source: &'s str,
+    lines: LineIndex<'s>,
+) -> Vec<migscan_core::Usage> {
+    let bindings = bindings::Bindings::collect(root, source);
+    extract::usages(root, source, &bindings, lines)
+}
+
 /// The tree-sitter point (row, byte column) of a byte offset.
-fn point(lines: &migscan_core::LineIndex, offset: usize) -> tree_sitter::Point {
+fn point(lines: &LineIndex, offset: usize) -> tree_sitter::Point {
     let (row, column) = lines.row_column(offset);
     tree_sitter::Point { row, column }
 }
