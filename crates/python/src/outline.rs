@@ -40,22 +40,13 @@ pub enum Selection {
     Ranges(Vec<Range<usize>>),
 }
 
-/// How a unit begins.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum UnitKind {
-    /// `def` or `async def`, with its decorators: its names are its own.
-    Def,
-    /// The header line(s) of a class split into members.
-    ClassHeader,
-    /// Anything else, a whole class that could not be split included.
-    Other,
-}
-
 /// A run of lines that parses on its own.
 #[derive(Debug)]
 struct Unit {
     start: usize,
-    kind: UnitKind,
+    /// Whether it is a `def` or `async def` (with its decorators), whose
+    /// names are its own.
+    is_def: bool,
     /// The class whose header or member this is.
     class: Option<usize>,
     /// Whether it binds a module-level name (import or alias).
@@ -180,7 +171,7 @@ impl<'s> Outline<'s> {
                 let class = if indent == 0 { None } else { self.open_class() };
                 self.units.push(Unit {
                     start: line_start,
-                    kind: UnitKind::Other,
+                    is_def: false,
                     class,
                     binds: false,
                 });
@@ -212,8 +203,8 @@ impl<'s> Outline<'s> {
         }
     }
 
-    /// Sets the kind of the newest unit from the first keyword of its
-    /// statement (after decorators): `def`, `async def` or `class`.
+    /// Marks the newest unit by the first keyword of its statement (after
+    /// decorators): `def` or `async def`, or a top-level `class` to split.
     fn begin_kind(&mut self, word: &str, token: usize, top_level: bool) {
         let is_def = word == "def" || (word == "async" && self.name_at(token + 1) == Some("def"));
         let header = self.units.len().saturating_sub(1);
@@ -222,9 +213,8 @@ impl<'s> Outline<'s> {
             return;
         };
         if is_def {
-            unit.kind = UnitKind::Def;
+            unit.is_def = true;
         } else if word == "class" && top_level {
-            unit.kind = UnitKind::ClassHeader;
             unit.class = Some(classes);
             self.classes.push(Class { header });
         }
@@ -237,9 +227,7 @@ impl<'s> Outline<'s> {
             return;
         };
         self.units.truncate(class.header + 1);
-        let header = &mut self.units[class.header];
-        header.kind = UnitKind::Other;
-        header.class = None;
+        self.units[class.header].class = None;
     }
 
     /// The unit the byte at `offset` belongs to.
@@ -417,7 +405,7 @@ impl<'s> Outline<'s> {
         }
         let mut needed = vec![false; self.units.len()];
         for (i, unit) in self.units.iter().enumerate() {
-            needed[i] = unit.binds && unit.kind != UnitKind::Def;
+            needed[i] = unit.binds && !unit.is_def;
         }
         for hit in hits {
             needed[self.unit_at(hit)] = true;
