@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fixture, migscan, migscan_in, stdout_ok, FIXTURES};
+use common::{fixture, migscan, migscan_in, repo, stdout_ok, FIXTURES};
 use std::fs;
 
 #[test]
@@ -155,15 +155,14 @@ fn rules_list_and_explain_describe_the_packs() {
 fn the_project_own_package_is_never_a_vendor_api() {
     // A checkout of a package that shares its name with a rule (`vllm`):
     // its own imports are first-party, a script beside it uses the dependency.
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir_all(dir.path().join("vllm/engine")).unwrap();
-    fs::write(dir.path().join("vllm/__init__.py"), "").unwrap();
-    fs::write(
-        dir.path().join("vllm/engine/__init__.py"),
-        "from vllm.config import Config\n",
-    )
-    .unwrap();
-    fs::write(dir.path().join("serve.py"), "import vllm\n").unwrap();
+    let dir = repo(&[
+        ("vllm/__init__.py", ""),
+        (
+            "vllm/engine/__init__.py",
+            "from vllm.config import Config\n",
+        ),
+        ("serve.py", "import vllm\n"),
+    ]);
     let out = stdout_ok(&migscan_in(
         dir.path(),
         &["--target", "ascend", "--format", "json", "."],
@@ -188,12 +187,7 @@ fn the_prefilter_never_changes_the_findings() {
         assert_eq!(with, without, "{name}");
     }
     // A file with nothing any rule needs is not parsed, and still scanned.
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(
-        dir.path().join("util.py"),
-        "def add(a, b):\n    return a + b\n",
-    )
-    .unwrap();
+    let dir = repo(&[("util.py", "def add(a, b):\n    return a + b\n")]);
     let out = migscan_in(dir.path(), &["--format", "json", "--timings", "."]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("\"files\": 1, \"prefiltered\": 1"));
 }
@@ -208,7 +202,6 @@ fn parsed_of_read(stderr: &[u8]) -> (usize, usize) {
 
 #[test]
 fn only_the_python_statements_that_can_hold_a_finding_are_parsed() {
-    let dir = tempfile::tempdir().unwrap();
     let trainer = "\
 \"\"\"Training loop.\"\"\"
 import os
@@ -242,7 +235,7 @@ def batches(n):
 def device():
     return torch.device(\"cuda:0\") if os.environ.get(\"CUDA_VISIBLE_DEVICES\") else \"cpu\"
 ";
-    fs::write(dir.path().join("trainer.py"), trainer).unwrap();
+    let dir = repo(&[("trainer.py", trainer)]);
     let args = [
         "--format",
         "concise",

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fixture, migscan, migscan_in, stdout_ok};
+use common::{fixture, migscan, migscan_in, repo, stdout_ok};
 use std::fs;
 
 fn render(format: &str, path: &str, targets: &str) -> String {
@@ -118,12 +118,10 @@ fn markdown_is_the_whole_report() {
 
 #[test]
 fn html_is_self_contained_and_escapes_scanned_text() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(
-        dir.path().join("evil.py"),
+    let dir = repo(&[(
+        "evil.py",
         "import torch\nx = t.to(\"cuda\")  # </script><script>alert(1)</script> <b>bold</b>\n",
-    )
-    .unwrap();
+    )]);
     let html = stdout_ok(&migscan_in(
         dir.path(),
         &["--format", "html", "--target", "all", "."],
@@ -147,12 +145,10 @@ fn html_is_self_contained_and_escapes_scanned_text() {
 
 #[test]
 fn hardware_section_flags_precision_and_sizes_models_against_the_card() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(
-        dir.path().join("serve.py"),
+    let dir = repo(&[(
+        "serve.py",
         "import torch\nfrom transformers import AutoModelForCausalLM\nm = AutoModelForCausalLM.from_pretrained(\"meta-llama/Llama-2-70b-hf\", torch_dtype=torch.float64)\nx = torch.zeros(2, dtype=torch.float8_e4m3fn)\n",
-    )
-    .unwrap();
+    )]);
     let out = stdout_ok(&migscan_in(
         dir.path(),
         &[

@@ -3,19 +3,9 @@
 
 mod common;
 
-use common::migscan_in;
+use common::{migscan_in, repo};
 use std::fs;
 use std::path::Path;
-
-fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
-}
 
 fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
     let out = migscan_in(dir, args);
