@@ -18,9 +18,26 @@ pub struct Span {
 }
 
 /// Maps byte offsets of one text to lines and columns.
+///
+/// Columns count characters, and a generated file can hold thousands of
+/// findings on one line: counting from the line start each time would be
+/// quadratic. So an ASCII text's column is its byte distance, and any other
+/// text counts from a table of characters per block of bytes (built on first
+/// use), which bounds each lookup by the block size.
 pub struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    ascii: bool,
+    /// Characters before each block of [`BLOCK`] bytes.
+    blocks: std::cell::OnceCell<Vec<usize>>,
+}
+
+/// Bytes per entry of the character-count table.
+const BLOCK: usize = 1024;
+
+/// Characters that start in `bytes` (every byte but UTF-8 continuations).
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl<'a> LineIndex<'a> {
@@ -29,17 +46,41 @@ impl<'a> LineIndex<'a> {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        Self { text, line_starts }
+        Self {
+            text,
+            line_starts,
+            ascii: text.is_ascii(),
+            blocks: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Characters before byte `offset`.
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.ascii {
+            return offset;
+        }
+        let bytes = self.text.as_bytes();
+        let blocks = self.blocks.get_or_init(|| {
+            let mut before = 0;
+            bytes
+                .chunks(BLOCK)
+                .map(|chunk| {
+                    let at = before;
+                    before += chars_in(chunk);
+                    at
+                })
+                .collect()
+        });
+        let block = offset / BLOCK;
+        let counted = blocks.get(block).copied().unwrap_or(0);
+        counted + chars_in(&bytes[(block * BLOCK).min(bytes.len())..offset.min(bytes.len())])
     }
 
     /// The span of bytes `start..end`, with its line and column.
     pub fn span(&self, start: usize, end: usize) -> Span {
         let line = self.line_starts.partition_point(|&s| s <= start) - 1;
         let line_start = self.line_starts[line];
-        let column = self
-            .text
-            .get(line_start..start)
-            .map_or(start - line_start, |prefix| prefix.chars().count());
+        let column = self.chars_before(start) - self.chars_before(line_start);
         Span {
             line: line as u32 + 1,
             column: column as u32 + 1,
@@ -82,5 +123,14 @@ mod tests {
         assert_eq!((span.line, span.column), (2, 6));
         assert_eq!(index.line_text(2), "çd = x");
         assert_eq!(index.line_text(9), "");
+    }
+
+    #[test]
+    fn columns_on_long_non_ascii_lines_count_characters_across_blocks() {
+        let text = format!("{}x", "é".repeat(3000));
+        let index = LineIndex::new(&text);
+        let x = text.len() - 1;
+        assert_eq!(index.span(x, x + 1).column, 3001);
+        assert_eq!(index.span(2 * 700, 2 * 700).column, 701);
     }
 }

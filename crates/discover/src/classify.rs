@@ -54,7 +54,9 @@ impl Language {
     /// The language of `path`, by name and extension; `None` for files no
     /// frontend reads.
     pub fn of(path: &Path) -> Option<Language> {
-        let name = path.file_name()?.to_str()?;
+        // A name that is not UTF-8 is classified by its readable part, so
+        // it is scanned (under a lossy display name) instead of dropped.
+        let name = path.file_name()?.to_string_lossy();
         let lower = name.to_ascii_lowercase();
         let extension = lower.rsplit_once('.').map(|(_, e)| e);
         let in_requirements_dir = path

@@ -3,53 +3,45 @@
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::Match;
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// The gitignore matchers of the directories walked so far.
+/// The gitignore matchers of the directories that enclose the entry being
+/// walked, shallowest first, with their walk depth. Only directories that
+/// have a `.gitignore` take a slot, and the walk is depth-first, so deciding
+/// an entry costs one match per `.gitignore` above it however deep it sits.
+#[derive(Default)]
 pub struct Stack {
-    root: PathBuf,
-    matchers: HashMap<PathBuf, Option<Gitignore>>,
+    matchers: Vec<(usize, Gitignore)>,
 }
 
 impl Stack {
-    /// Matchers for the tree under `root` (an absolute, canonical path).
-    pub fn new(root: &Path) -> Self {
-        Self {
-            root: root.to_path_buf(),
-            matchers: HashMap::new(),
+    /// Whether the entry at `path`, `depth` levels below the root, is
+    /// ignored. Deeper `.gitignore` files override shallower ones, as in git.
+    pub fn ignored(&mut self, path: &Path, depth: usize, is_dir: bool) -> bool {
+        // Directories at this depth or deeper are not above this entry.
+        while self.matchers.last().is_some_and(|(d, _)| *d >= depth) {
+            self.matchers.pop();
         }
-    }
-
-    /// Whether `relative` (relative to the root) is ignored. Deeper
-    /// `.gitignore` files override shallower ones, as in git.
-    pub fn ignored(&mut self, relative: &Path, is_dir: bool) -> bool {
-        let absolute = self.root.join(relative);
         let mut verdict = false;
-        let mut dir = self.root.clone();
-        let parents = relative
-            .parent()
-            .map(|p| p.components().collect::<Vec<_>>())
-            .unwrap_or_default();
-        let mut levels = vec![dir.clone()];
-        for component in parents {
-            dir.push(component);
-            levels.push(dir.clone());
-        }
-        for level in levels {
-            let matcher = self
-                .matchers
-                .entry(level.clone())
-                .or_insert_with(|| load(&level));
-            if let Some(matcher) = matcher {
-                match matcher.matched(&absolute, is_dir) {
-                    Match::Ignore(_) => verdict = true,
-                    Match::Whitelist(_) => verdict = false,
-                    Match::None => {}
-                }
+        for (_, matcher) in &self.matchers {
+            match matcher.matched(path, is_dir) {
+                Match::Ignore(_) => verdict = true,
+                Match::Whitelist(_) => verdict = false,
+                Match::None => {}
             }
         }
         verdict
+    }
+
+    /// Enters the directory `dir` at `depth`: its `.gitignore`, if any,
+    /// applies to the entries below it.
+    pub fn enter(&mut self, dir: &Path, depth: usize) {
+        while self.matchers.last().is_some_and(|(d, _)| *d >= depth) {
+            self.matchers.pop();
+        }
+        if let Some(matcher) = load(dir) {
+            self.matchers.push((depth, matcher));
+        }
     }
 }
 

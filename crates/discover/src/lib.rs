@@ -12,6 +12,7 @@ mod gitignore;
 pub use classify::Language;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -146,20 +147,60 @@ fn skipped_dir(path: &Path, name: &str) -> bool {
         || path.join("pyvenv.cfg").is_file()
 }
 
-/// Walks `roots` and returns the files to scan.
+/// Walks `roots` and returns the files to scan. A file reached through
+/// several roots (`migscan d d/sub d/sub/a.py`) is scanned once, under the
+/// name the first root gives it.
 pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Discovery {
     let mut discovery = Discovery::default();
     let prefix_roots = roots.len() > 1;
+    let mut seen = HashSet::new();
     for root in roots {
-        walk_root(root, prefix_roots, options, &mut discovery);
+        walk_root(root, prefix_roots, options, &mut seen, &mut discovery);
     }
     discovery
 }
 
-fn walk_root(root: &Path, prefix_root: bool, options: &DiscoverOptions, out: &mut Discovery) {
-    let root_display = root.to_string_lossy().replace('\\', "/");
+/// How reports name a path: `/`-separated on every system. On Unix a
+/// backslash is part of a file name, not a separator, and is kept.
+fn display_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if cfg!(windows) {
+        text.replace('\\', "/")
+    } else {
+        text.into_owned()
+    }
+}
+
+/// Why a file that is neither a regular file nor a directory is not read:
+/// opening a FIFO blocks, a device never ends.
+fn special_file(file_type: std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("not a regular file (a named pipe)");
+        }
+        if file_type.is_socket() {
+            return Some("not a regular file (a socket)");
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return Some("not a regular file (a device)");
+        }
+    }
+    (!file_type.is_file() && !file_type.is_dir() && !file_type.is_symlink())
+        .then_some("not a regular file")
+}
+
+fn walk_root(
+    root: &Path,
+    prefix_root: bool,
+    options: &DiscoverOptions,
+    seen: &mut HashSet<PathBuf>,
+    out: &mut Discovery,
+) {
+    let root_display = display_path(root);
     let display = |relative: &Path| {
-        let relative = relative.to_string_lossy().replace('\\', "/");
+        let relative = display_path(relative);
         match (prefix_root, relative.is_empty()) {
             (_, true) => root_display.clone(),
             (true, false) => format!("{}/{relative}", root_display.trim_end_matches('/')),
@@ -176,34 +217,26 @@ fn walk_root(root: &Path, prefix_root: bool, options: &DiscoverOptions, out: &mu
             return;
         }
     };
-    if canonical_root.is_file() {
-        if let Some(language) = Language::of(root) {
-            out.files.push(SourceFile {
-                path: root.to_path_buf(),
-                display: root_display,
-                language,
-            });
-        }
-        return;
-    }
-    let mut ignores = gitignore::Stack::new(&canonical_root);
+    let mut ignores = gitignore::Stack::default();
     let walker = WalkDir::new(root)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
-            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-            if entry.depth() == 0 {
-                return true;
-            }
             let is_dir = entry.file_type().is_dir();
-            let name = entry.file_name().to_string_lossy();
-            if is_dir && skipped_dir(entry.path(), &name) {
-                return false;
+            if entry.depth() > 0 {
+                let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                let name = entry.file_name().to_string_lossy();
+                if (is_dir && skipped_dir(entry.path(), &name))
+                    || options.excluded(&display_path(relative))
+                    || ignores.ignored(entry.path(), entry.depth(), is_dir)
+                {
+                    return false;
+                }
             }
-            if options.excluded(&relative.to_string_lossy().replace('\\', "/")) {
-                return false;
+            if is_dir {
+                ignores.enter(entry.path(), entry.depth());
             }
-            !ignores.ignored(relative, is_dir)
+            true
         });
     for entry in walker {
         let entry = match entry {
@@ -228,26 +261,61 @@ fn walk_root(root: &Path, prefix_root: bool, options: &DiscoverOptions, out: &mu
             continue;
         }
         let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let Some(language) = Language::of(entry.path()) else {
-            continue;
+        let given = entry.depth() == 0;
+        let language = match Language::of(entry.path()) {
+            Some(language) => language,
+            // A file named on the command line is never dropped silently.
+            None if given => {
+                out.skipped.push(Skipped {
+                    display: root_display.clone(),
+                    reason: "no frontend reads this kind of file".into(),
+                });
+                continue;
+            }
+            None => continue,
         };
-        if !options.included(&relative.to_string_lossy().replace('\\', "/")) {
+        if !given && !options.included(&display_path(relative)) {
             continue;
         }
+        let mut canonical = canonical_root.join(relative);
+        let mut kind = file_type;
         if file_type.is_symlink() {
             // Only links that stay inside the root are read; walkdir never
             // follows directory links because `follow_links` is off.
-            let inside = entry
-                .path()
-                .canonicalize()
-                .is_ok_and(|target| target.starts_with(&canonical_root) && target.is_file());
-            if !inside {
+            let target = entry.path().canonicalize();
+            let inside = target
+                .as_ref()
+                .is_ok_and(|target| target.starts_with(&canonical_root));
+            if !inside && !given {
                 out.skipped.push(Skipped {
                     display: display(relative),
                     reason: "symbolic link leads outside the scanned root".into(),
                 });
                 continue;
             }
+            kind = match std::fs::metadata(entry.path()) {
+                Ok(metadata) => metadata.file_type(),
+                Err(e) => {
+                    out.skipped.push(Skipped {
+                        display: display(relative),
+                        reason: format!("cannot read: {e}"),
+                    });
+                    continue;
+                }
+            };
+            if let Ok(target) = target {
+                canonical = target;
+            }
+        }
+        if let Some(reason) = special_file(kind) {
+            out.skipped.push(Skipped {
+                display: display(relative),
+                reason: reason.into(),
+            });
+            continue;
+        }
+        if !seen.insert(canonical) {
+            continue;
         }
         out.files.push(SourceFile {
             path: entry.path().to_path_buf(),

@@ -81,7 +81,8 @@ fn symlinks_never_leave_the_root() {
     std::os::unix::fs::symlink(dir.path().join("a.py"), dir.path().join("inner.py")).unwrap();
     let discovery = discover(&[dir.path().to_path_buf()], &DiscoverOptions::default());
     let files: Vec<_> = discovery.files.iter().map(|f| f.display.as_str()).collect();
-    assert_eq!(files, ["a.py", "inner.py"]);
+    // The inner link is the same file as `a.py`, which is scanned once.
+    assert_eq!(files, ["a.py"]);
     assert_eq!(discovery.skipped.len(), 1);
     assert_eq!(discovery.skipped[0].display, "link.py");
 }
@@ -99,4 +100,58 @@ fn includes_keep_only_matching_files() {
     let dir = tree(&[("src/a.py", ""), ("src/k.cu", ""), ("tools/b.py", "")]);
     let options = DiscoverOptions::new(&[], &["src/**".into()]).unwrap();
     assert_eq!(found(dir.path(), &options), ["src/a.py", "src/k.cu"]);
+}
+
+#[test]
+fn overlapping_roots_scan_each_file_once_under_its_first_name() {
+    let dir = tree(&[("d/sub/a.py", ""), ("d/b.py", "")]);
+    let d = dir.path().join("d");
+    let roots = [d.clone(), d.join("sub"), d.join("sub/a.py"), d.join("./sub")];
+    let discovery = discover(&roots, &DiscoverOptions::default());
+    let files: Vec<_> = discovery.files.iter().map(|f| f.path.clone()).collect();
+    assert_eq!(files, [d.join("b.py"), d.join("sub/a.py")]);
+}
+
+#[test]
+fn deep_trees_and_their_gitignores_walk_in_linear_time() {
+    // 400 levels, each with a `.gitignore` that ignores `*.tmp.py`
+    // except at the deepest level, where `!` brings it back.
+    let dir = tempfile::tempdir().unwrap();
+    let mut path = dir.path().to_path_buf();
+    for _ in 0..400 {
+        path.push("d");
+        fs::create_dir_all(&path).unwrap();
+        fs::write(path.join(".gitignore"), "*.tmp.py\n").unwrap();
+    }
+    fs::write(path.join("x.tmp.py"), "").unwrap();
+    fs::write(path.join("y.py"), "").unwrap();
+    let files = found(dir.path(), &DiscoverOptions::default());
+    assert_eq!(files, [format!("{}y.py", "d/".repeat(400))]);
+    fs::write(path.join(".gitignore"), "!x.tmp.py\n").unwrap();
+    assert_eq!(found(dir.path(), &DiscoverOptions::default()).len(), 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_and_undecodable_names_are_never_dropped_silently() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tree(&[("a.py", "")]);
+    let fifo = dir.path().join("pipe.py");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let odd = std::ffi::OsStr::from_bytes(b"bad\xff.py");
+    fs::write(dir.path().join(odd), "").unwrap();
+    let discovery = discover(&[dir.path().to_path_buf()], &DiscoverOptions::default());
+    let files: Vec<_> = discovery.files.iter().map(|f| f.display.as_str()).collect();
+    assert_eq!(files, ["a.py", "bad\u{fffd}.py"]);
+    assert_eq!(
+        discovery.skipped,
+        [Skipped {
+            display: "pipe.py".into(),
+            reason: "not a regular file (a named pipe)".into()
+        }]
+    );
 }

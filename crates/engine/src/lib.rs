@@ -488,9 +488,14 @@ fn scan_file(
         }
     }
     if !outcome.findings.is_empty() {
+        // Hashed once per line: a generated line can hold thousands of findings.
         let lines = LineIndex::new(&text);
+        let mut hashes = FxHashMap::default();
         for finding in &mut outcome.findings {
-            finding.line_hash = line_hash(lines.line_text(finding.usage.span.line));
+            let line = finding.usage.span.line;
+            finding.line_hash = *hashes
+                .entry(line)
+                .or_insert_with(|| line_hash(lines.line_text(line)));
         }
     }
     let mut suppressions = Suppressions::parse(&text, file.language.comment_marker());

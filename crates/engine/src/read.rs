@@ -9,6 +9,12 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// The text of `path`, or the reason it is skipped: unreadable, larger than
 /// `max_bytes`, binary (a NUL byte in the first 8 KiB), or not UTF-8.
 pub fn source_text(path: &Path, max_bytes: u64) -> Result<String, String> {
+    // Opening a named pipe blocks until a writer comes: look before opening
+    // (discovery already skips them; this covers a file swapped since).
+    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if !metadata.is_file() {
+        return Err("not a regular file".into());
+    }
     let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
     let size = file
         .metadata()
@@ -31,10 +37,35 @@ pub fn source_text(path: &Path, max_bytes: u64) -> Result<String, String> {
         .strip_prefix(b"\xEF\xBB\xBF")
         .map(<[u8]>::to_vec)
         .unwrap_or(bytes);
+    let mut bytes = bytes;
+    unify_line_breaks(&mut bytes);
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "not UTF-8 (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
         )
     })
+}
+
+/// Turns each lone `\r` (classic Mac line endings) into `\n`, as Python's
+/// and C's tokenizers read it. One byte for one byte, so every offset still
+/// points into the file as it is on disk; `\r\n` is left alone.
+fn unify_line_breaks(bytes: &mut [u8]) {
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unify_line_breaks;
+
+    #[test]
+    fn lone_carriage_returns_become_line_feeds_in_place() {
+        let mut bytes = b"a\rb\r\nc\r".to_vec();
+        unify_line_breaks(&mut bytes);
+        assert_eq!(bytes, b"a\nb\r\nc\n");
+    }
 }

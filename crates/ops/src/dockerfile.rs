@@ -18,13 +18,16 @@ pub fn usages(source: &str) -> Vec<Usage> {
         let (keyword, rest) = if continued {
             (instruction.as_str(), body)
         } else {
-            let keyword_end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+            // `RUN\` continues straight after the keyword.
+            let keyword_end = trimmed
+                .find(|c: char| c.is_whitespace() || c == '\\')
+                .unwrap_or(trimmed.len());
             let keyword = trimmed[..keyword_end].to_ascii_uppercase();
             instruction = keyword;
-            (
-                instruction.as_str(),
-                &body[offset_in(line, trimmed) + keyword_end..],
-            )
+            let rest = body
+                .get(offset_in(line, trimmed) + keyword_end..)
+                .unwrap_or_default();
+            (instruction.as_str(), rest)
         };
         match keyword {
             "FROM" if !continued => from(&mut sink, line, rest, start),

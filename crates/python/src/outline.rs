@@ -140,6 +140,16 @@ impl<'s> Outline<'s> {
             line_first = false;
             let line_start = self.line_start(token.start);
             let indent = token.start - line_start;
+            if self.units.is_empty() && indent > 0 {
+                // An indented first statement (a pasted snippet): Python
+                // rejects it, the parser recovers; it opens the first unit.
+                self.units.push(Unit {
+                    start: line_start,
+                    is_def: false,
+                    class: None,
+                    binds: false,
+                });
+            }
             let word = self.name_at(i).unwrap_or_default();
             let decorator = token.kind == TokenKind::Op(b'@');
             let clause = matches!(word, "else" | "elif" | "except" | "finally");
