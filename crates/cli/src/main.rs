@@ -138,6 +138,15 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
         }
     }
     let mut report = scan(&options, &catalog).map_err(|e| miette!("{e}"))?;
+    for (path, s) in &report.malformed_suppressions {
+        // A suppression that does not parse hides nothing: say so always.
+        eprintln!(
+            "migscan: warning: {path}:{}:{}: malformed `migscan: ignore` comment: {}; it suppresses nothing",
+            s.line,
+            s.column,
+            s.malformed.unwrap_or_default()
+        );
+    }
     let rendering = std::time::Instant::now();
 
     if let Some(path) = &args.write_baseline {

@@ -4,13 +4,17 @@
 //! the planner groups findings into [`Step`]s. Nothing in this crate knows about
 //! files, syntax trees, rule files or terminals.
 
+mod source;
 mod span;
 mod target;
 mod usage;
+mod visible;
 
+pub use source::{read_source, MAX_FILE_BYTES};
 pub use span::{LineIndex, Span};
 pub use target::{Confidence, Severity, Status, Step, Target, UnknownTarget};
 pub use usage::{model_parameters, Usage, UsageKind};
+pub use visible::{visible, visible_lines, visible_offset};
 
 /// Which usages a scan wants built, by kind and name. Frontends ask before
 /// they build one: most identifiers in a file are never looked at again.

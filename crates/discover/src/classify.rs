@@ -100,14 +100,6 @@ impl Language {
             .or(matches!(name, "c" | "cuda" | "c++").then_some(Language::Cpp))
     }
 
-    /// How comments start in this language (for `migscan: ignore`).
-    pub fn comment_marker(self) -> &'static str {
-        match self {
-            Language::Cpp | Language::Rust => "//",
-            _ => "#",
-        }
-    }
-
     /// Lower-case name for output.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -160,15 +160,21 @@ pub fn discover(roots: &[PathBuf], options: &DiscoverOptions) -> Discovery {
     discovery
 }
 
-/// How reports name a path: `/`-separated on every system. On Unix a
+/// A path `/`-separated on every system, for glob matching. On Unix a
 /// backslash is part of a file name, not a separator, and is kept.
-fn display_path(path: &Path) -> String {
+fn slash_path(path: &Path) -> String {
     let text = path.to_string_lossy();
     if cfg!(windows) {
         text.replace('\\', "/")
     } else {
         text.into_owned()
     }
+}
+
+/// How reports name a path: `/`-separated, with control characters in
+/// file names escaped (a name must not drive a terminal or forge a line).
+fn display_path(path: &Path) -> String {
+    migscan_core::visible(&slash_path(path)).into_owned()
 }
 
 /// Why a file that is neither a regular file nor a directory is not read:
@@ -227,7 +233,7 @@ fn walk_root(
                 let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
                 let name = entry.file_name().to_string_lossy();
                 if (is_dir && skipped_dir(entry.path(), &name))
-                    || options.excluded(&display_path(relative))
+                    || options.excluded(&slash_path(relative))
                     || ignores.ignored(entry.path(), entry.depth(), is_dir)
                 {
                     return false;
@@ -274,7 +280,7 @@ fn walk_root(
             }
             None => continue,
         };
-        if !given && !options.included(&display_path(relative)) {
+        if !given && !options.included(&slash_path(relative)) {
             continue;
         }
         let mut canonical = canonical_root.join(relative);

@@ -7,17 +7,16 @@
 
 mod first_party;
 mod prefilter;
-mod read;
 mod timing;
 
 pub use migscan_discover::{Language, Skipped};
-pub use read::MAX_FILE_BYTES;
+pub use migscan_core::MAX_FILE_BYTES;
 
-use migscan_core::{line_hash, Finding, LineIndex, Status, Target, UsageKind};
+use migscan_core::{line_hash, visible, Finding, LineIndex, Status, Target, UsageKind};
 use migscan_core::{Extraction, ParseFailure};
 use migscan_cuda::CudaFrontend;
 use migscan_discover::{discover, DiscoverOptions};
-use migscan_gate::{Suppression, Suppressions};
+use migscan_gate::{CommentSyntax, Suppression, Suppressions};
 use migscan_ops::OpsFile;
 use migscan_plan::{Comparison, HardwareAssessment, MigrationPlan, Observations};
 use migscan_python::PythonFrontend;
@@ -25,6 +24,7 @@ use migscan_rules::{rule_named, Rule, RuleCatalog, RuleIndex, Verdict};
 use prefilter::{ParsePlan, Prefilter};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -89,6 +89,8 @@ pub struct ScanReport {
     pub suppressed: usize,
     /// Suppression comments that hid nothing: (file display path, comment).
     pub unused_suppressions: Vec<(String, Suppression)>,
+    /// Suppression comments whose marker does not parse; they hide nothing.
+    pub malformed_suppressions: Vec<(String, Suppression)>,
     /// What the code needs from the hardware.
     pub observations: Observations,
     /// The hardware section, one per target.
@@ -134,6 +136,7 @@ struct FileOutcome {
     timings: Timings,
     suppressed: usize,
     unused_suppressions: Vec<Suppression>,
+    malformed_suppressions: Vec<Suppression>,
     observations: Observations,
     supported: Vec<usize>,
     skipped: Option<String>,
@@ -216,6 +219,7 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     let mut observations = Observations::default();
     let mut suppressed = 0;
     let mut unused_suppressions = Vec::new();
+    let mut malformed_suppressions = Vec::new();
     let mut prefiltered = 0;
     // Skipped files leave the file list, so findings are renumbered.
     for (file, outcome) in discovery.files.into_iter().zip(outcomes) {
@@ -238,12 +242,12 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         suppressed += outcome.suppressed;
         prefiltered += usize::from(outcome.prefiltered);
         timings.add(&outcome.timings);
-        unused_suppressions.extend(
-            outcome
-                .unused_suppressions
-                .into_iter()
-                .map(|s| (file.display.clone(), s)),
-        );
+        for (list, found) in [
+            (&mut unused_suppressions, outcome.unused_suppressions),
+            (&mut malformed_suppressions, outcome.malformed_suppressions),
+        ] {
+            list.extend(found.into_iter().map(|s| (file.display.clone(), s)));
+        }
         files.push(ScannedFile {
             path: file.path,
             display: file.display,
@@ -282,6 +286,7 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         comparison,
         suppressed,
         unused_suppressions,
+        malformed_suppressions,
         observations,
         hardware,
     })
@@ -357,6 +362,23 @@ fn usage_matters(
             .any(|(_, index)| index.lookup_name(kind, name, rules).is_some())
 }
 
+/// How comments and strings are written in files of `language`.
+fn comment_syntax(language: Language) -> CommentSyntax {
+    match language {
+        Language::Python => CommentSyntax::Python,
+        Language::Notebook => CommentSyntax::Notebook,
+        Language::Cpp | Language::Rust => CommentSyntax::CLike,
+        Language::CargoManifest
+        | Language::Requirements
+        | Language::PyProject
+        | Language::Conda
+        | Language::CMake
+        | Language::Dockerfile
+        | Language::Shell
+        | Language::Yaml => CommentSyntax::Hash,
+    }
+}
+
 fn scan_file(
     frontends: &mut Frontends,
     file_index: usize,
@@ -372,7 +394,7 @@ fn scan_file(
     let ignore = &options.ignore;
     let mut timings = Timings::default();
     let clock = Instant::now();
-    let text = read::source_text(&file.path, options.max_file_bytes);
+    let text = migscan_core::read_source(&file.path, options.max_file_bytes);
     timings.read = clock.elapsed();
     let text = match text {
         Ok(text) => text,
@@ -453,7 +475,11 @@ fn scan_file(
         syntax_errors: extraction.has_syntax_errors,
         ..FileOutcome::default()
     };
-    for usage in extraction.usages {
+    for mut usage in extraction.usages {
+        if let Cow::Owned(shown) = visible(&usage.name) {
+            // A name read from a string can hold anything.
+            usage.name = shown;
+        }
         outcome.observations.add(&usage);
         if usage.kind == UsageKind::ModelRef {
             continue;
@@ -498,7 +524,7 @@ fn scan_file(
                 .or_insert_with(|| line_hash(lines.line_text(line)));
         }
     }
-    let mut suppressions = Suppressions::parse(&text, file.language.comment_marker());
+    let mut suppressions = Suppressions::parse(&text, comment_syntax(file.language));
     let before = outcome.findings.len();
     outcome.findings.retain(|f| {
         let rule = &rules[f.rule];
@@ -507,6 +533,7 @@ fn scan_file(
     });
     outcome.suppressed = before - outcome.findings.len();
     outcome.unused_suppressions = suppressions.unused().cloned().collect();
+    outcome.malformed_suppressions = suppressions.malformed().cloned().collect();
     outcome.timings = Timings {
         matching: clock.elapsed(),
         ..timings

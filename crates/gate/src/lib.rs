@@ -3,9 +3,11 @@
 //! that survives line shifts, and the `--fail-on` threshold.
 
 mod baseline;
+mod comments;
 mod suppress;
 
 pub use baseline::{Baseline, BaselineEntry, BaselineError};
+pub use comments::CommentSyntax;
 pub use suppress::{Suppression, Suppressions};
 
 use migscan_core::Severity;

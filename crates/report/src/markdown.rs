@@ -1,6 +1,6 @@
 //! Markdown: the whole report as a document to read, forward and archive.
 
-use crate::text::{hours, md_cell, md_code};
+use crate::text::{hours, md_cell, md_code, md_link_text, md_url};
 use migscan_core::{Status, Step};
 use migscan_engine::ScanReport;
 use migscan_plan::MigrationPlan;
@@ -179,12 +179,10 @@ fn render_plan(out: &mut String, report: &ScanReport, plan: &MigrationPlan, cata
                 let _ = writeln!(
                     out,
                     "- [{}:{}:{}]({}#L{}) {}",
-                    md_cell(path),
+                    md_link_text(path),
                     f.usage.span.line,
                     f.usage.span.column,
-                    path.replace(' ', "%20")
-                        .replace('(', "%28")
-                        .replace(')', "%29"),
+                    md_url(path),
                     f.usage.span.line,
                     md_code(&f.usage.name)
                 );

@@ -1,6 +1,7 @@
 //! The terminal report: per target, the four-step plan with effort ranges,
 //! then the most important findings as miette snippets.
 
+use migscan_core::{visible_lines, visible_offset};
 use crate::{hours, severity};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use migscan_core::{Severity, Status};
@@ -310,18 +311,23 @@ fn render_snippets(
     for i in order.into_iter().take(options.snippets) {
         let finding = &report.findings[i];
         let file = &report.files[finding.file];
-        let Ok(text) = std::fs::read_to_string(&file.path) else {
+        // Read as the scan read it: without a byte-order mark, lone `\r`
+        // turned into line breaks.
+        let Ok(text) = migscan_core::read_source(&file.path, u64::MAX) else {
             continue;
         };
-        let text = text
-            .strip_prefix('\u{feff}')
-            .map(str::to_string)
-            .unwrap_or(text);
         let rule = catalog.rule(finding.rule);
         let span = finding.usage.span;
         if span.end > text.len() {
             continue;
         }
+        // Control characters in the source are shown escaped, never sent
+        // to the terminal; the span moves with them.
+        let (start, end) = (
+            visible_offset(&text, span.start),
+            visible_offset(&text, span.end),
+        );
+        let text = visible_lines(&text).into_owned();
         let diagnostic = FindingDiagnostic {
             message: match finding.usage.cell {
                 Some(cell) => format!(
@@ -339,7 +345,7 @@ fn render_snippets(
             source: NamedSource::new(file.display.clone(), text),
             label: LabeledSpan::new_primary_with_span(
                 Some(rule.status.as_str().to_string()),
-                (span.start, span.end - span.start),
+                (start, end - start),
             ),
             help: rule
                 .replacement_for(&finding.usage.name)

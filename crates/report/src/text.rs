@@ -23,13 +23,50 @@ pub fn md_cell(text: &str) -> String {
         .replace(['\n', '\r'], " ")
 }
 
-/// A Markdown code span that survives backticks and HTML in the text.
+/// A Markdown code span that survives backticks and HTML in the text: its
+/// fence is one backtick longer than the longest run inside.
 pub fn md_code(text: &str) -> String {
-    let ticks = if text.contains('`') { "``" } else { "`" };
-    format!(
-        "{ticks}{}{ticks}",
-        text.replace('|', "\\|").replace(['\n', '\r'], " ")
-    )
+    let longest = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let ticks = "`".repeat(longest + 1);
+    let text = text.replace('|', "\\|").replace(['\n', '\r'], " ");
+    // A space keeps a backtick at either end off the fence.
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
+/// Link text that cannot open, close or nest a link of its own: every
+/// character Markdown gives a meaning to is backslash-escaped.
+pub fn md_link_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in md_cell(text).chars() {
+        if matches!(c, '\\' | '[' | ']' | '(' | ')' | '`' | '*' | '!' | '<' | '>') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A relative link target: everything but unreserved characters and `/`
+/// percent-encoded, so no name can end the link early.
+pub fn md_url(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'/' | b'.' | b'-' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// Formats a count of hours as `1.5`, `12`, `1,240`.
@@ -55,13 +92,13 @@ pub fn source_line(
     cache: &mut std::collections::HashMap<std::path::PathBuf, Vec<String>>,
 ) -> String {
     let lines = cache.entry(path.to_path_buf()).or_insert_with(|| {
-        std::fs::read_to_string(path)
+        migscan_core::read_source(path, u64::MAX)
             .map(|t| t.lines().map(str::to_string).collect())
             .unwrap_or_default()
     });
     lines
         .get(line as usize - 1)
-        .map(|l| l.trim().chars().take(200).collect())
+        .map(|l| migscan_core::visible(l.trim()).chars().take(200).collect())
         .unwrap_or_default()
 }
 
@@ -77,6 +114,9 @@ mod tests {
         );
         assert_eq!(md_cell("a|b\nc"), "a\\|b c");
         assert_eq!(md_code("x`y"), "``x`y``");
+        assert_eq!(md_code("a``b`"), "``` a``b` ```");
+        assert_eq!(md_link_text("[x](y)`z`.py"), "\\[x\\]\\(y\\)\\`z\\`.py");
+        assert_eq!(md_url("a b/[x](y).py"), "a%20b/%5Bx%5D%28y%29.py");
         assert_eq!(hours(1240.4), "1,240");
         assert_eq!(hours(3.25), "3.2");
     }

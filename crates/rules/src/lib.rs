@@ -77,7 +77,9 @@ impl RuleCatalog {
                 })?;
                 for entry in entries.flatten() {
                     let path = entry.path();
-                    if path.is_dir() {
+                    // Linked directories are not followed (a link to a
+                    // parent would loop); linked files are read.
+                    if entry.file_type().is_ok_and(|t| t.is_dir()) {
                         stack.push(path);
                     } else if path.extension().is_some_and(|e| e == "toml") {
                         found.push(path);
@@ -86,6 +88,13 @@ impl RuleCatalog {
             }
             found.sort();
             for path in found {
+                // Opening a named pipe would block until a writer comes.
+                if !path.is_file() {
+                    return Err(PackErrors::new(vec![PackError::whole_file(
+                        path.display().to_string(),
+                        format!("cannot read rule file {}: not a regular file", path.display()),
+                    )]));
+                }
                 let text = std::fs::read_to_string(&path).map_err(|e| {
                     PackErrors::new(vec![PackError::whole_file(
                         path.display().to_string(),

@@ -1,4 +1,5 @@
-//! Reading a source file, or saying why not.
+//! Reading a source file, or saying why not: the scan and the reports
+//! that quote a file's lines read it the same way.
 
 use std::io::Read;
 use std::path::Path;
@@ -8,7 +9,7 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The text of `path`, or the reason it is skipped: unreadable, larger than
 /// `max_bytes`, binary (a NUL byte in the first 8 KiB), or not UTF-8.
-pub fn source_text(path: &Path, max_bytes: u64) -> Result<String, String> {
+pub fn read_source(path: &Path, max_bytes: u64) -> Result<String, String> {
     // Opening a named pipe blocks until a writer comes: look before opening
     // (discovery already skips them; this covers a file swapped since).
     let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
