@@ -76,9 +76,10 @@ pub struct ScanArgs {
     /// repeatable.
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
-    /// Worker threads [default: one per core]. Output is identical for any value.
-    #[arg(long, short)]
-    pub jobs: Option<usize>,
+    /// Worker threads [default: one per core]; at most 256. Output is
+    /// identical for any value.
+    #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
     /// Skip files larger than this many KiB (reported as skipped).
     #[arg(long, value_name = "KIB", default_value_t = migscan_engine::MAX_FILE_BYTES / 1024)]
     pub max_file_size: u64,

@@ -117,7 +117,7 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
             .unwrap_or_else(|| Target::ALL.to_vec()),
         excludes,
         includes,
-        jobs: args.jobs,
+        jobs: args.jobs.map(usize::from),
         max_file_bytes: args.max_file_size * 1024,
         device: args.device.clone().or(settings.device.clone()),
         ignore: settings.ignore.clone(),

@@ -329,6 +329,13 @@ fn walk_root(
             language,
         });
     }
+    for (path, reason) in ignores.not_applied {
+        let relative = path.strip_prefix(root).unwrap_or(&path);
+        out.skipped.push(Skipped {
+            display: display(relative),
+            reason,
+        });
+    }
 }
 
 #[cfg(test)]

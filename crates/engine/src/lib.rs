@@ -30,6 +30,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 pub use timing::Timings;
 
+/// The most worker threads a scan starts.
+pub const MAX_JOBS: usize = 256;
+
 /// What to scan and how.
 #[derive(Clone, Debug)]
 pub struct ScanOptions {
@@ -41,7 +44,7 @@ pub struct ScanOptions {
     pub excludes: Vec<String>,
     /// When not empty, only files matching one of these globs are scanned.
     pub includes: Vec<String>,
-    /// Worker threads; `None` for one per core.
+    /// Worker threads (at most [`MAX_JOBS`]); `None` for one per core.
     pub jobs: Option<usize>,
     /// Files larger than this many bytes are skipped.
     pub max_file_bytes: u64,
@@ -169,7 +172,9 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     // the parsers' own recursion on pathological input.
     let mut pool = rayon::ThreadPoolBuilder::new().stack_size(16 * 1024 * 1024);
     if let Some(jobs) = options.jobs {
-        pool = pool.num_threads(jobs);
+        // Each worker reserves a 16 MiB stack: a huge count would exhaust
+        // memory before doing any work.
+        pool = pool.num_threads(jobs.clamp(1, MAX_JOBS));
     }
     let pool = pool
         .build()

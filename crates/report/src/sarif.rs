@@ -4,9 +4,10 @@
 
 use crate::markdown::ASSUMPTIONS;
 use crate::severity;
-use migscan_core::{stable_hash, Severity};
+use migscan_core::{stable_hash, Finding, Severity};
 use migscan_engine::ScanReport;
 use migscan_rules::{Rule, RuleCatalog};
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -46,6 +47,76 @@ fn rule_descriptor(rule: &Rule) -> Value {
     })
 }
 
+/// The log, its keys in the order `json!` would sort them, so the output is
+/// the same as a `Value`'s; the results are streamed.
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    automation_details: Value,
+    original_uri_base_ids: Value,
+    properties: Value,
+    results: Results<'a>,
+    tool: Value,
+}
+
+/// The results, serialized one by one as they are written: a generated file
+/// can hold hundreds of thousands of findings.
+struct Results<'a> {
+    report: &'a ScanReport,
+    catalog: &'a RuleCatalog,
+    rule_index: &'a BTreeMap<usize, usize>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.report.findings.iter().map(|f| self.result(f)))
+    }
+}
+
+impl Results<'_> {
+    fn result(&self, f: &Finding) -> Value {
+        let rule = self.catalog.rule(f.rule);
+        let file = &self.report.files[f.file];
+        let replacement = rule
+            .replacement_for(&f.usage.name)
+            .map(|r| format!(" Replacement: {r}."))
+            .unwrap_or_default();
+        let mut message = format!("[{}] {}: {}.{replacement}", f.target, f.usage.name, rule.message);
+        if let Some(cell) = f.usage.cell {
+            message.push_str(&format!(" (notebook cell {cell})"));
+        }
+        json!({
+            "ruleId": rule.id,
+            "ruleIndex": self.rule_index[&f.rule],
+            "level": level(severity(rule)),
+            "message": { "text": message },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": { "uri": file.display, "uriBaseId": "%SRCROOT%" },
+                    "region": { "startLine": f.usage.span.line, "startColumn": f.usage.span.column },
+                }
+            }],
+            "partialFingerprints": {
+                "migscanLine/v1": format!("{:016x}", stable_hash(&[&rule.id, &file.display, &f.usage.name, &f.line_hash.to_string()])),
+            },
+            "properties": {
+                "target": f.target.id(),
+                "step": rule.step.number(),
+                "status": rule.status.as_str(),
+                "effortClass": rule.effort,
+            },
+        })
+    }
+}
+
 /// Writes the report as a SARIF 2.1.0 log.
 pub fn write_sarif(
     report: &ScanReport,
@@ -63,64 +134,31 @@ pub fn write_sarif(
         .iter()
         .map(|&(_, r)| rule_descriptor(catalog.rule(r)))
         .collect();
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let rule = catalog.rule(f.rule);
-            let file = &report.files[f.file];
-            let replacement = rule
-                .replacement_for(&f.usage.name)
-                .map(|r| format!(" Replacement: {r}."))
-                .unwrap_or_default();
-            let mut message = format!("[{}] {}: {}.{replacement}", f.target, f.usage.name, rule.message);
-            if let Some(cell) = f.usage.cell {
-                message.push_str(&format!(" (notebook cell {cell})"));
-            }
-            json!({
-                "ruleId": rule.id,
-                "ruleIndex": rule_index[&f.rule],
-                "level": level(severity(rule)),
-                "message": { "text": message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": file.display, "uriBaseId": "%SRCROOT%" },
-                        "region": { "startLine": f.usage.span.line, "startColumn": f.usage.span.column },
-                    }
-                }],
-                "partialFingerprints": {
-                    "migscanLine/v1": format!("{:016x}", stable_hash(&[&rule.id, &file.display, &f.usage.name, &f.line_hash.to_string()])),
-                },
-                "properties": {
-                    "target": f.target.id(),
-                    "step": rule.step.number(),
-                    "status": rule.status.as_str(),
-                    "effortClass": rule.effort,
-                },
-            })
-        })
-        .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({
                 "driver": {
                     "name": "migscan",
                     "version": env!("CARGO_PKG_VERSION"),
                     "informationUri": "https://github.com/migscan/migscan",
                     "rules": rules,
                 }
+            }),
+            automation_details: json!({ "id": format!("migscan/{}/", report.targets.iter().map(|t| t.id()).collect::<Vec<_>>().join("+")) }),
+            original_uri_base_ids: json!({ "%SRCROOT%": { "description": { "text": "The scanned root." } } }),
+            results: Results {
+                report,
+                catalog,
+                rule_index: &rule_index,
             },
-            "automationDetails": { "id": format!("migscan/{}/", report.targets.iter().map(|t| t.id()).collect::<Vec<_>>().join("+")) },
-            "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "The scanned root." } } },
-            "results": results,
-            "properties": {
+            properties: json!({
                 "packs": report.targets.iter().map(|&t| json!({ "target": t.id(), "version": catalog.pack(t).map(|p| p.version.clone()) })).collect::<Vec<_>>(),
                 "effortAssumptions": ASSUMPTIONS,
-            },
+            }),
         }],
-    });
+    };
     serde_json::to_writer_pretty(&mut out, &log).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
