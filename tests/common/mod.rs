@@ -89,3 +89,49 @@ pub fn finding_lines(report: &serde_json::Value) -> Vec<String> {
         })
         .collect()
 }
+
+/// Runs `migscan` with `args` in `dir`, like [`migscan_in`], but kills it
+/// and fails the test if it has not finished within five minutes: a hang
+/// must fail the test, never block the suite. (A bound, not a timing: the
+/// inputs given here take well under a second.)
+pub fn migscan_bounded(dir: &Path, args: &[&str]) -> Output {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_migscan"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the migscan binary runs");
+    // Drained on threads so a large report cannot fill the pipe and stall.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.read_to_end(&mut buf);
+        buf
+    });
+    let err = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stderr.read_to_end(&mut buf);
+        buf
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(300) {
+            let _ = child.kill();
+            panic!("migscan {args:?} did not finish: it hangs");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
+}

@@ -8,12 +8,16 @@
 //!   filter, and saves a screenshot under `target/html-check/`.
 //! - `bench [--corpus DIR] [--runs N] [--ast-grep BIN]`: see `bench.rs` and
 //!   `docs/performance.md`.
+//! - `fuzz [--seconds N] [--runs N] [--corpus DIR] [--seed N] [--limit SECONDS]`:
+//!   mutation fuzzing through the library; see `fuzz.rs`. Reproducers go
+//!   to `tests/data/fuzz/`.
 //! - `precommit-check`: installs `pre-commit` from the Python registry into
 //!   a throwaway virtualenv, makes a throwaway git repository that uses this
 //!   repository's committed `HEAD` as a hook source, and checks that a
 //!   commit adding `.cuda()` is rejected and a suppressed one passes.
 
 mod bench;
+mod fuzz;
 
 use migscan_core::Target;
 use migscan_report::render_rules_doc;
@@ -49,6 +53,43 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("fuzz") => {
+            let value = |flag: &str| {
+                args.iter()
+                    .position(|a| a == flag)
+                    .and_then(|i| args.get(i + 1))
+            };
+            let number = |flag: &str| value(flag).and_then(|n| n.parse::<u64>().ok());
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+            let options = fuzz::FuzzOptions {
+                seconds: number("--seconds").or(Some(60)),
+                runs: number("--runs").map(|n| n as usize),
+                corpus: value("--corpus").map(PathBuf::from),
+                seed: number("--seed").unwrap_or_else(|| {
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(1, |d| d.as_nanos() as u64)
+                }),
+                limit: std::time::Duration::from_secs(number("--limit").unwrap_or(10)),
+                save: Some(root.join("tests/data/fuzz")),
+            };
+            let seed = options.seed;
+            match fuzz::run(&root, options) {
+                Ok(summary) => {
+                    print!("{summary}");
+                    println!("fuzz: seed {seed}");
+                    if summary.failures.is_empty() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    }
+                }
+                Err(e) => {
+                    eprintln!("fuzz: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some("precommit-check") => match precommit_check() {
             Ok(summary) => {
                 println!("{summary}");
@@ -61,7 +102,7 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-                "usage: cargo xtask rules-doc [--check] | html-check [FIXTURE] | precommit-check"
+                "usage: cargo xtask rules-doc [--check] | html-check [FIXTURE] | bench [...] | fuzz [--seconds N] [--runs N] [--corpus DIR] [--seed N] [--limit S] | precommit-check"
             );
             ExitCode::from(2)
         }

@@ -8,6 +8,9 @@ pub fn usages(source: &str) -> Vec<Usage> {
     let mut sink = Sink::new(source);
     // Continuation lines (`\` at the end) belong to the instruction above.
     let mut instruction = String::new();
+    // Whether the current `FROM` has named its image (`FROM \` puts it on
+    // the next line).
+    let mut image_named = false;
     for (start, line) in with_offsets(source) {
         let trimmed = line.trim_start();
         if trimmed.starts_with('#') || trimmed.is_empty() {
@@ -24,13 +27,14 @@ pub fn usages(source: &str) -> Vec<Usage> {
                 .unwrap_or(trimmed.len());
             let keyword = trimmed[..keyword_end].to_ascii_uppercase();
             instruction = keyword;
+            image_named = false;
             let rest = body
                 .get(offset_in(line, trimmed) + keyword_end..)
                 .unwrap_or_default();
             (instruction.as_str(), rest)
         };
         match keyword {
-            "FROM" if !continued => from(&mut sink, line, rest, start),
+            "FROM" if !image_named => image_named = from(&mut sink, line, rest, start),
             "ENV" | "ARG" => variables(
                 &mut sink,
                 line,
@@ -48,16 +52,18 @@ pub fn usages(source: &str) -> Vec<Usage> {
     sink.usages
 }
 
-/// `FROM [--platform=...] image [AS name]`.
-fn from(sink: &mut Sink, line: &str, rest: &str, line_start: usize) {
-    if let Some(image) = rest.split_whitespace().find(|w| !w.starts_with("--")) {
-        sink.add(
-            UsageKind::Image,
-            image,
-            line_start + offset_in(line, image),
-            image.len(),
-        );
-    }
+/// `FROM [--platform=...] image [AS name]`; whether the image was named.
+fn from(sink: &mut Sink, line: &str, rest: &str, line_start: usize) -> bool {
+    let Some(image) = rest.split_whitespace().find(|w| !w.starts_with("--")) else {
+        return false;
+    };
+    sink.add(
+        UsageKind::Image,
+        image,
+        line_start + offset_in(line, image),
+        image.len(),
+    );
+    true
 }
 
 /// `ENV A=1 B=2`, `ENV A 1` (legacy form: one variable), `ARG A=1`.

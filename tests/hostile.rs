@@ -1,0 +1,328 @@
+//! Hostile input through the binary: what a stranger's tree, an unpacked
+//! archive or a generated file can hold must not crash, hang, lose files or
+//! take over the terminal or a report.
+
+mod common;
+
+use common::{migscan_bounded, repo};
+use serde_json::Value;
+use std::path::Path;
+
+/// The JSON report of `args` in `dir`, which must succeed.
+fn json_in(dir: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let out = migscan_bounded(dir, &all);
+    assert!(
+        out.status.success(),
+        "migscan {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// `path:line:col rule` of every finding.
+fn findings(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}:{} {}",
+                f["path"].as_str().unwrap(),
+                f["line"],
+                f["column"],
+                f["rule_id"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+/// `path: reason` of every skipped file.
+fn skipped(report: &Value) -> Vec<String> {
+    report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{}: {}", s["path"].as_str().unwrap(), s["reason"].as_str().unwrap()))
+        .collect()
+}
+
+#[test]
+fn an_indented_first_statement_and_keyword_continuations_do_not_crash() {
+    let dir = repo(&[
+        ("snippet.py", " import torch\n torch.cuda.synchronize()\n"),
+        ("Dockerfile", "FROM ubuntu\nRUN\\\n nvidia-smi\nENV\\\n NCCL_DEBUG=INFO\n"),
+        ("docker/Dockerfile.base", "FROM\\\n nvidia/cuda:12.1.0-devel-ubuntu22.04\n"),
+    ]);
+    let report = json_in(dir.path(), &["--target", "ascend"]);
+    assert_eq!(
+        findings(&report),
+        [
+            "Dockerfile:3:2 ascend/command-nvidia-smi",
+            "Dockerfile:5:2 ascend/nccl-debug",
+            "docker/Dockerfile.base:2:2 ascend/image-nvidia-cuda",
+            "snippet.py:2:2 ascend/torch-cuda-synchronize",
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn named_pipes_are_skipped_in_the_tree_on_the_command_line_and_in_rule_packs() {
+    let dir = repo(&[("ok.py", "import torch\ntorch.cuda.synchronize()\n")]);
+    for name in ["x.py", "requirements.txt", "rules/ascend/pipe.toml"] {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap()
+            .success());
+    }
+    let report = json_in(dir.path(), &["--target", "ascend", "."]);
+    assert_eq!(
+        skipped(&report),
+        [
+            "requirements.txt: not a regular file (a named pipe)",
+            "x.py: not a regular file (a named pipe)",
+        ]
+    );
+    assert_eq!(findings(&report), ["ok.py:2:1 ascend/torch-cuda-synchronize"]);
+    let report = json_in(dir.path(), &["--target", "ascend", "x.py", "ok.py"]);
+    assert_eq!(skipped(&report), ["x.py: not a regular file (a named pipe)"]);
+    let out = migscan_bounded(dir.path(), &["--rules", "rules", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a regular file"));
+}
+
+#[test]
+fn thousands_of_findings_on_one_line_are_all_reported() {
+    let entries: Vec<String> = (0..6000)
+        .map(|i| format!("{i}: torch.device(\"cuda:{i}\")"))
+        .collect();
+    let python = format!("import torch\nd = {{{}}}\n", entries.join(", "));
+    let cuda = format!("void f() {{ {}}}\n", "cudaMalloc(0, 0); ".repeat(3000));
+    let dir = repo(&[("gen.py", &python), ("gen.cu", &cuda)]);
+    let report = json_in(dir.path(), &["--target", "ascend", "."]);
+    let all = findings(&report);
+    let python: Vec<&String> = all.iter().filter(|f| f.starts_with("gen.py")).collect();
+    let cuda: Vec<&String> = all.iter().filter(|f| f.starts_with("gen.cu")).collect();
+    assert_eq!(python.len(), 6000);
+    assert_eq!(cuda.len(), 3000);
+    let last_python = python.last().unwrap();
+    let column = python_column(&entries, 5999);
+    assert_eq!(
+        **last_python,
+        format!("gen.py:2:{column} ascend/device-cuda")
+    );
+    assert_eq!(
+        **cuda.last().unwrap(),
+        format!("gen.cu:1:{} ascend/cuda-malloc", 12 + 18 * 2999)
+    );
+}
+
+/// The column of the device string of entry `i` on line 2.
+fn python_column(entries: &[String], i: usize) -> usize {
+    let before: usize = entries[..i].iter().map(|e| e.len() + 2).sum();
+    let inside = entries[i].find('"').unwrap();
+    "d = {".len() + before + inside + 1
+}
+
+#[test]
+fn a_sarif_log_of_a_huge_generated_file_is_complete_and_valid() {
+    let text = format!("import torch\n{}", "x.cuda(); ".repeat(20_000));
+    let dir = repo(&[("gen.py", &text)]);
+    let out = migscan_bounded(dir.path(), &["--target", "all", "--format", "sarif", "."]);
+    assert!(out.status.success());
+    let sarif: Value = serde_json::from_slice(&out.stdout).expect("valid SARIF JSON");
+    // Ascend, Cambricon and Enflame report each `.cuda()`; PyTorch on ROCm
+    // (Hygon) keeps the name.
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 60_000);
+}
+
+#[test]
+fn the_worker_count_is_bounded() {
+    let dir = repo(&[("a.py", "import torch\ntorch.cuda.synchronize()\n")]);
+    let out = migscan_bounded(dir.path(), &["--jobs", "99999999999", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1..=256"));
+    let report = json_in(dir.path(), &["--jobs", "256", "--target", "ascend", "."]);
+    assert_eq!(findings(&report), ["a.py:2:1 ascend/torch-cuda-synchronize"]);
+}
+
+#[test]
+fn checking_a_pack_of_ten_thousand_rules_finishes() {
+    let rules: String = (0..10_000)
+        .map(|i| {
+            format!(
+                "[[rule]]\nid = \"ascend/lib-f{i}\"\nmatch = {{ name = \"mylib.f{i}\" }}\nstatus = \"manual\"\nstep = 1\neffort = \"small\"\nmessage = \"m\"\nsource = \"s\"\n[[rule.examples]]\nlanguage = \"python\"\nexpect = \"match\"\ncode = \"import mylib\\nmylib.f{i}()\"\n\n"
+            )
+        })
+        .collect();
+    let dir = repo(&[("pack/ascend/big.toml", &rules)]);
+    let out = migscan_bounded(dir.path(), &["rules", "check", "pack"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .starts_with("pack: 10000 rules valid, 10000 examples passed, 0 failed"));
+}
+
+#[test]
+fn deep_trees_and_huge_gitignores_are_walked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut deep = dir.path().to_path_buf();
+    for _ in 0..1500 {
+        deep.push("d");
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("a.py"), "import torch\ntorch.cuda.synchronize()\n").unwrap();
+    let globs: String = (0..20_000).map(|i| format!("**/x{i}*/*.tmp{i}\n")).collect();
+    std::fs::write(dir.path().join(".gitignore"), globs).unwrap();
+    let report = json_in(dir.path(), &["--target", "ascend", "."]);
+    assert_eq!(
+        findings(&report),
+        [format!("{}a.py:2:1 ascend/torch-cuda-synchronize", "d/".repeat(1500))]
+    );
+    assert_eq!(
+        skipped(&report),
+        [".gitignore: not applied: 20000 patterns, more than the 10000 migscan reads"]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn odd_file_names_are_scanned_and_shown_safely() {
+    use std::os::unix::ffi::OsStrExt;
+    let code = "import torch\ntorch.cuda.synchronize()\n";
+    let dir = repo(&[("back\\slash.py", code), ("[x](y)`z`.py", code)]);
+    let odd = std::ffi::OsStr::from_bytes(b"bad\xff.py");
+    std::fs::write(dir.path().join(odd), code).unwrap();
+    std::fs::write(dir.path().join("x\nfake.py:9:9: forged\ny.py"), code).unwrap();
+    let report = json_in(dir.path(), &["--target", "ascend", "."]);
+    assert_eq!(
+        findings(&report),
+        [
+            "[x](y)`z`.py:2:1 ascend/torch-cuda-synchronize",
+            "back\\slash.py:2:1 ascend/torch-cuda-synchronize",
+            "bad\u{fffd}.py:2:1 ascend/torch-cuda-synchronize",
+            "x\\x0afake.py:9:9: forged\\x0ay.py:2:1 ascend/torch-cuda-synchronize",
+        ]
+    );
+    // Given explicitly, a non-UTF-8 name is scanned too.
+    let given = json_in(dir.path(), &["--target", "ascend", "bad\u{fffd}.py"]);
+    assert_eq!(skipped(&given).len(), 1, "the lossy name is not the file");
+    let out = migscan_bounded(
+        dir.path(),
+        &["--target", "ascend", "--format", "concise", "."],
+    );
+    let concise = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(concise.lines().count(), 4, "one line per finding:\n{concise}");
+    assert!(concise
+        .lines()
+        .all(|l| l.contains(": ascend/torch-cuda-synchronize [auto]")));
+    let out = migscan_bounded(
+        dir.path(),
+        &["--target", "ascend", "--format", "markdown", "."],
+    );
+    let markdown = String::from_utf8(out.stdout).unwrap();
+    assert!(markdown.contains(
+        "- [\\[x\\]\\(y\\)\\`z\\`.py:2:1](%5Bx%5D%28y%29%60z%60.py#L2) `torch.cuda.synchronize`"
+    ));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_name_given_on_the_command_line_is_scanned() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = repo(&[]);
+    let odd = std::ffi::OsStr::from_bytes(b"bad\xff.py");
+    std::fs::write(dir.path().join(odd), "import torch\ntorch.cuda.synchronize()\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_migscan"))
+        .args(["--target", "ascend", "--format", "json"])
+        .arg(odd)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        findings(&report),
+        ["bad\u{fffd}.py:2:1 ascend/torch-cuda-synchronize"]
+    );
+}
+
+#[test]
+fn overlapping_paths_report_each_finding_once() {
+    let code = "import torch\ntorch.cuda.synchronize()\n";
+    let dir = repo(&[("d/sub/a.py", code), ("d/b.py", code)]);
+    let report = json_in(
+        dir.path(),
+        &["--target", "ascend", "d", "d/sub", "d/sub/a.py", "./d"],
+    );
+    assert_eq!(
+        findings(&report),
+        [
+            "d/b.py:2:1 ascend/torch-cuda-synchronize",
+            "d/sub/a.py:2:1 ascend/torch-cuda-synchronize",
+        ]
+    );
+    assert_eq!(report["plans"][0]["readiness"]["sites_by_status"]["auto"], 2);
+}
+
+#[test]
+fn only_comments_suppress_and_malformed_markers_are_reported() {
+    let dir = repo(&[(
+        "a.py",
+        "import torch\ns = \"# migscan: ignore\"; torch.cuda.synchronize()\ntorch.cuda.synchronize()  # migscan: ignore[\ntorch.cuda.synchronize()  # migscan: ignore[]\ntorch.cuda.synchronize()  # migscan: ignore\n",
+    )]);
+    let out = migscan_bounded(dir.path(), &["--target", "ascend", "--format", "json", "."]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        findings(&report),
+        [
+            "a.py:2:26 ascend/torch-cuda-synchronize",
+            "a.py:3:1 ascend/torch-cuda-synchronize",
+            "a.py:4:1 ascend/torch-cuda-synchronize",
+        ]
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "migscan: warning: a.py:3:27: malformed `migscan: ignore` comment: the rule list has no closing `]`; it suppresses nothing\n\
+         migscan: warning: a.py:4:27: malformed `migscan: ignore` comment: the rule list is empty; it suppresses nothing\n"
+    );
+}
+
+#[test]
+fn carriage_return_line_endings_count_as_lines() {
+    let dir = repo(&[("mac.py", "import torch\rtorch.cuda.synchronize()\rx = 1\r")]);
+    let report = json_in(dir.path(), &["--target", "ascend", "."]);
+    assert_eq!(findings(&report), ["mac.py:2:1 ascend/torch-cuda-synchronize"]);
+    assert_eq!(report["summary"]["files_with_syntax_errors"], 0);
+    let out = migscan_bounded(dir.path(), &["--target", "ascend", "."]);
+    assert!(!out.stdout.contains(&b'\r'));
+}
+
+#[test]
+fn control_characters_in_scanned_text_never_reach_the_output() {
+    let dir = repo(&[(
+        "evil.py",
+        "import torch\ns = \"\x1b[2J\x1b]0;title\x07\"; torch.cuda.synchronize(); t = \"\x1b]8;;http://e\x1b\\\\x\x1b]8;;\x1b\\\\\"\nx.to(\"cuda\x1b[31m\")\n",
+    )]);
+    for format in ["terminal", "concise", "markdown", "csv", "github", "html"] {
+        let out = migscan_bounded(
+            dir.path(),
+            &["--target", "ascend", "--format", format, "--snippets", "5", "."],
+        );
+        assert!(out.status.success());
+        // CSV rows end in `\r\n`, as RFC 4180 has them.
+        let text = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{format}: {text}"
+        );
+    }
+    let out = migscan_bounded(dir.path(), &["--target", "ascend", "--snippets", "5", "."]);
+    let terminal = String::from_utf8(out.stdout).unwrap();
+    assert!(terminal.contains(r#"s = "\x1b[2J\x1b]0;title\x07"; torch.cuda.synchronize();"#));
+}
