@@ -326,3 +326,42 @@ fn control_characters_in_scanned_text_never_reach_the_output() {
     let terminal = String::from_utf8(out.stdout).unwrap();
     assert!(terminal.contains(r#"s = "\x1b[2J\x1b]0;title\x07"; torch.cuda.synchronize();"#));
 }
+
+#[test]
+fn python_files_are_read_in_the_encoding_their_cookie_declares() {
+    let dir = repo(&[]);
+    let files: [(&str, &[u8]); 3] = [
+        (
+            "gbk.py",
+            b"# -*- coding: gbk -*-\nimport torch\nx = '\xc4\xe3\xba\xc3'; torch.cuda.synchronize()\n",
+        ),
+        (
+            "latin.py",
+            b"#!/usr/bin/env python\n# coding=latin-1\nimport torch\ns = 'caf\xe9'; torch.cuda.synchronize()\n",
+        ),
+        (
+            "odd.py",
+            b"# coding: klingon\nimport torch\ns = '\xe9'\n",
+        ),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let report = json_in(dir.path(), &["--target", "ascend", "."]);
+    // Columns count characters of the decoded line: `x = '你好'; ` is 10.
+    assert_eq!(
+        findings(&report),
+        [
+            "gbk.py:3:11 ascend/torch-cuda-synchronize",
+            "latin.py:4:13 ascend/torch-cuda-synchronize",
+        ]
+    );
+    assert_eq!(
+        skipped(&report),
+        ["odd.py: unknown encoding `klingon` in its coding cookie"]
+    );
+    let out = migscan_bounded(dir.path(), &["--target", "ascend", "--snippets", "2", "."]);
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("x = '你好'; torch.cuda.synchronize()"));
+}

@@ -10,7 +10,7 @@ mod target;
 mod usage;
 mod visible;
 
-pub use source::{read_source, MAX_FILE_BYTES};
+pub use source::{read_source, TextEncoding, MAX_FILE_BYTES};
 pub use span::{LineIndex, Span};
 pub use target::{Confidence, Severity, Status, Step, Target, UnknownTarget};
 pub use usage::{model_parameters, Usage, UsageKind};

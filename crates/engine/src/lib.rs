@@ -13,7 +13,7 @@ pub use migscan_discover::{Language, Skipped};
 pub use migscan_core::MAX_FILE_BYTES;
 
 use migscan_core::{line_hash, visible, Finding, LineIndex, Status, Target, UsageKind};
-use migscan_core::{Extraction, ParseFailure};
+use migscan_core::{read_source, Extraction, ParseFailure, TextEncoding};
 use migscan_cuda::CudaFrontend;
 use migscan_discover::{discover, DiscoverOptions};
 use migscan_gate::{CommentSyntax, Suppression, Suppressions};
@@ -71,6 +71,22 @@ pub struct ScannedFile {
     pub language: Language,
     /// Whether the parser recovered from syntax errors in it.
     pub syntax_errors: bool,
+}
+
+impl ScannedFile {
+    /// Its text as the scan read it (for reports that quote it), without
+    /// the size limit.
+    pub fn read_text(&self) -> Result<String, String> {
+        read_source(&self.path, u64::MAX, text_encoding(self.language))
+    }
+}
+
+/// How files of `language` are decoded.
+fn text_encoding(language: Language) -> TextEncoding {
+    match language {
+        Language::Python => TextEncoding::PythonCookie,
+        _ => TextEncoding::Utf8,
+    }
 }
 
 /// Everything a scan found, ready to render.
@@ -399,7 +415,11 @@ fn scan_file(
     let ignore = &options.ignore;
     let mut timings = Timings::default();
     let clock = Instant::now();
-    let text = migscan_core::read_source(&file.path, options.max_file_bytes);
+    let text = read_source(
+        &file.path,
+        options.max_file_bytes,
+        text_encoding(file.language),
+    );
     timings.read = clock.elapsed();
     let text = match text {
         Ok(text) => text,

@@ -308,7 +308,7 @@ fn findings_table(out: &mut String, report: &ScanReport, catalog: &RuleCatalog) 
     for f in report.findings.iter().take(MAX_ROWS) {
         let rule = catalog.rule(f.rule);
         let file = &report.files[f.file];
-        let snippet = source_line(&file.path, f.usage.span.line, &mut lines);
+        let snippet = source_line(file, f.usage.span.line, &mut lines);
         let _ = write!(
             out,
             "<tr data-target=\"{t}\" data-step=\"{s}\" data-status=\"{st}\" data-path=\"{p}\" data-severity=\"{sev}\"><td>{t}</td><td>{s}</td><td class=\"status-{st}\">{st}</td><td><code>{r}</code></td><td>{p}:{l}:{c}</td><td><code>{a}</code></td><td class=\"src\">{src}</td><td>{rep}</td></tr>",

@@ -313,7 +313,7 @@ fn render_snippets(
         let file = &report.files[finding.file];
         // Read as the scan read it: without a byte-order mark, lone `\r`
         // turned into line breaks.
-        let Ok(text) = migscan_core::read_source(&file.path, u64::MAX) else {
+        let Ok(text) = file.read_text() else {
             continue;
         };
         let rule = catalog.rule(finding.rule);

@@ -87,12 +87,12 @@ pub fn hours(h: f64) -> String {
 
 /// The source line a finding points at, trimmed; empty when unreadable.
 pub fn source_line(
-    path: &std::path::Path,
+    file: &migscan_engine::ScannedFile,
     line: u32,
     cache: &mut std::collections::HashMap<std::path::PathBuf, Vec<String>>,
 ) -> String {
-    let lines = cache.entry(path.to_path_buf()).or_insert_with(|| {
-        migscan_core::read_source(path, u64::MAX)
+    let lines = cache.entry(file.path.clone()).or_insert_with(|| {
+        file.read_text()
             .map(|t| t.lines().map(str::to_string).collect())
             .unwrap_or_default()
     });
