@@ -365,3 +365,23 @@ fn python_files_are_read_in_the_encoding_their_cookie_declares() {
         .unwrap()
         .contains("x = '你好'; torch.cuda.synchronize()"));
 }
+
+#[test]
+fn long_chains_and_glued_statements_scan_in_linear_time() {
+    // Each of these took minutes before (a walk per link of a chain, an
+    // import list read to the end of the line per glued import).
+    let chain = format!("import torch\nx = {}b\ny = torch.cuda.synchronize()\n", "a.".repeat(200_000));
+    let glued = format!(
+        "import torch\n{}\n",
+        "from torch.cuda import synchronize as s, Stream".repeat(30_000)
+    );
+    let colons = format!("import torch\n{}\ntorch.cuda.synchronize()\n", "a:".repeat(200_000));
+    let dir = repo(&[("chain.py", &chain), ("glued.py", &glued), ("colons.py", &colons)]);
+    let report = json_in(dir.path(), &["--target", "ascend", "."]);
+    let all = findings(&report);
+    assert_eq!(all[0], "chain.py:3:5 ascend/torch-cuda-synchronize");
+    assert_eq!(all[1], "colons.py:3:1 ascend/torch-cuda-synchronize");
+    assert!(all[2..].iter().all(|f| f.starts_with("glued.py:2:")));
+    // `Stream` glues onto the next `from` (`Streamfrom`): one import each.
+    assert_eq!(all.len(), 2 + 30_000);
+}

@@ -3,7 +3,8 @@
 //! corpus files) across every file kind migscan reads, scans each mutant
 //! in-process through the library with a time limit, and checks what a user
 //! would see: no panic, no hang, JSON and SARIF that parse, text reports
-//! free of control characters, spans inside the file.
+//! free of control characters, spans inside the file, and the same findings
+//! with the prefilter as without it.
 //!
 //! A failing input is shrunk (whole lines, then bytes, while it still
 //! fails the same way) and saved under `tests/data/fuzz/<kind>-<hash>/`
@@ -54,7 +55,8 @@ pub struct FuzzSummary {
 /// One failing input.
 #[derive(Debug)]
 pub struct Failure {
-    /// What went wrong: `panic`, `timeout`, `json`, `sarif`, `control`, `span`.
+    /// What went wrong: `panic`, `timeout`, `json`, `sarif`, `control`,
+    /// `span`, `prefilter`.
     pub kind: &'static str,
     /// The details (a panic message, the offending output).
     pub detail: String,
@@ -251,7 +253,7 @@ type Verdict = Option<(&'static str, String)>;
 
 /// Scans `dir` (holding one file of `len` bytes) and checks every output.
 fn check(dir: &Path, catalog: &RuleCatalog, len: usize) -> Verdict {
-    let options = ScanOptions {
+    let mut options = ScanOptions {
         roots: vec![dir.to_path_buf()],
         targets: Target::ALL.to_vec(),
         excludes: Vec::new(),
@@ -269,6 +271,30 @@ fn check(dir: &Path, catalog: &RuleCatalog, len: usize) -> Verdict {
     };
     if let Some(f) = report.findings.iter().find(|f| f.usage.span.end > len) {
         return Some(("span", format!("{:?} past the end ({len} bytes)", f.usage.span)));
+    }
+    // The prefilter only saves work: without it the findings are the same.
+    options.prefilter = false;
+    if let Ok(whole) = scan(&options, catalog) {
+        let key = |f: &migscan_core::Finding| (f.usage.span, f.rule, f.usage.name.clone());
+        let with: Vec<_> = report.findings.iter().map(key).collect();
+        let without: Vec<_> = whole.findings.iter().map(key).collect();
+        if with != without {
+            let first = without
+                .iter()
+                .zip(&with)
+                .position(|(a, b)| a != b)
+                .unwrap_or(with.len().min(without.len()));
+            return Some((
+                "prefilter",
+                format!(
+                    "{} findings with the prefilter, {} without; first difference: {:?} vs {:?}",
+                    with.len(),
+                    without.len(),
+                    with.get(first),
+                    without.get(first)
+                ),
+            ));
+        }
     }
     let mut json = Vec::new();
     let _ = write_json(&report, catalog, &mut json);

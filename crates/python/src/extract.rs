@@ -232,16 +232,24 @@ impl<'s> Extractor<'s, '_> {
             self.emit(kind, qualified, node);
             return None;
         }
-        if node.kind() != "attribute" {
-            return None;
-        }
-        let attr = node.child_by_field_name("attribute")?;
-        let kind = match role {
+        // The chain's root is no bound name, so no shorter chain on the same
+        // root resolves either: each attribute is a member (the outermost a
+        // method when called), emitted in one pass down the chain. Asking
+        // again for every link would be quadratic in the chain's length.
+        let mut node = node;
+        let mut kind = match role {
             Role::Plain => UsageKind::Member,
             Role::Callee | Role::Decorator => UsageKind::Method,
         };
-        self.emit(kind, text(attr, self.source).to_string(), attr);
-        node.child_by_field_name("object")
+        while node.kind() == "attribute" {
+            let attr = node.child_by_field_name("attribute")?;
+            self.emit(kind, text(attr, self.source).to_string(), attr);
+            node = node.child_by_field_name("object")?;
+            kind = UsageKind::Member;
+        }
+        // An unbound identifier is nothing; a call or subscript at the root
+        // is walked as usual.
+        (node.kind() != "identifier").then_some(node)
     }
 
     fn callee(&self, node: Node, scope: usize) -> Callee<'s> {

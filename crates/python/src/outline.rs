@@ -294,7 +294,9 @@ impl<'s> Outline<'s> {
                 self.tokens[j - 1].kind,
                 TokenKind::Name | TokenKind::Op(b'.')
             )
-            && self.name_at(j - 1) != Some("from")
+            // Never back past another import's keyword: glued statements
+            // would make every walk start over from the same place.
+            && !matches!(self.name_at(j - 1), Some("from" | "import"))
         {
             j -= 1;
         }
@@ -311,9 +313,16 @@ impl<'s> Outline<'s> {
         let mut i = at + 1;
         let mut any = false;
         loop {
+            // Names follow the keyword or a comma (and a `(` may open the
+            // list); anything else ends the statement, so a line of glued
+            // statements is not read as one endless import list.
+            let list_goes_on = i == at + 1 || self.tokens.get(i).map(|t| t.kind) == Some(TokenKind::Op(b','));
+            if !list_goes_on {
+                break;
+            }
             while matches!(
                 self.tokens.get(i).map(|t| t.kind),
-                Some(TokenKind::Op(b'(' | b')' | b','))
+                Some(TokenKind::Op(b'(' | b','))
             ) {
                 i += 1;
             }
@@ -365,10 +374,13 @@ impl<'s> Outline<'s> {
         let kind = |i: usize| self.tokens.get(i).map(|t| t.kind);
         let mut i = at + 1;
         if kind(i) == Some(TokenKind::Op(b':')) {
-            // An annotation: skip to its `=`, within the statement.
+            // An annotation: skip to its `=`, within the statement. Another
+            // `:` ends the search (`a: b: c: ...` is no annotated alias, and
+            // each of its names would scan to the end of the line again).
+            i += 1;
             while !matches!(
                 kind(i),
-                None | Some(TokenKind::Newline | TokenKind::Op(b'=' | b';'))
+                None | Some(TokenKind::Newline | TokenKind::Op(b'=' | b';' | b':'))
             ) {
                 i += 1;
             }
