@@ -14,7 +14,7 @@ pub use source::{read_source, TextEncoding, MAX_FILE_BYTES};
 pub use span::{LineIndex, Span};
 pub use target::{Confidence, Severity, Status, Step, Target, UnknownTarget};
 pub use usage::{model_parameters, Usage, UsageKind};
-pub use visible::{visible, visible_lines, visible_offset};
+pub use visible::{visible, visible_lines};
 
 /// Which usages a scan wants built, by kind and name. Frontends ask before
 /// they build one: most identifiers in a file are never looked at again.

@@ -52,12 +52,6 @@ fn push_visible(out: &mut String, c: char) {
     }
 }
 
-/// Maps a byte offset of `text` to the same place in `visible_lines(text)`.
-pub fn visible_offset(text: &str, offset: usize) -> usize {
-    let before = text.get(..offset).unwrap_or(text);
-    offset + visible_lines(before).len() - before.len()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,9 +61,5 @@ mod tests {
         assert!(matches!(visible("a/b.py"), Cow::Borrowed(_)));
         assert_eq!(visible("a\nb\x1b[2J\u{202e}.py"), "a\\x0ab\\x1b[2J\\u{202e}.py");
         assert_eq!(visible_lines("x\t\"\x1b]0;t\x07\"\r\ny"), "x\t\"\\x1b]0;t\\x07\"\r\ny");
-        let text = "s = '\x1b[2J'; cuda()";
-        let at = text.find("cuda").unwrap();
-        let shown = visible_lines(text);
-        assert_eq!(&shown[visible_offset(text, at)..], "cuda()");
     }
 }

@@ -7,6 +7,7 @@
 //! of `cells[i].source` starts in the file, so no position is guessed.
 
 use migscan_core::{LineIndex, ParseFailure, Usage};
+use rustc_hash::FxHashMap;
 
 /// One decoded line of a code cell and where its text starts in the file.
 struct SourceLine {
@@ -63,23 +64,28 @@ impl NotebookProgram {
     pub fn relocate(&self, usages: Vec<Usage>, text: &str) -> Vec<Usage> {
         let file = LineIndex::new(text);
         let program = LineIndex::new(&self.code);
+        // Per JSON string, the offset of each decoded character, and per
+        // program line its length: built once, not once per usage (a
+        // generated cell line can hold thousands).
+        let mut strings: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+        let mut widths: FxHashMap<u32, usize> = FxHashMap::default();
         usages
             .into_iter()
             .filter_map(|mut usage| {
                 let line = self.lines.get(usage.span.line as usize - 1)?;
-                let program_line = program.line_text(usage.span.line);
+                let line_chars = *widths
+                    .entry(usage.span.line)
+                    .or_insert_with(|| program.line_text(usage.span.line).chars().count());
                 let column = usage.span.column as usize - 1;
                 let width = self.code[usage.span.start..usage.span.end.min(self.code.len())]
                     .chars()
                     .count();
-                let start = raw_offset(text, line.raw_start, line.skip + column);
-                let end = raw_offset(
-                    text,
-                    line.raw_start,
-                    line.skip
-                        + column
-                        + width.min(program_line.chars().count().saturating_sub(column)),
-                );
+                let offsets = strings
+                    .entry(line.raw_start)
+                    .or_insert_with(|| char_offsets(text, line.raw_start));
+                let at = |chars: usize| offsets[chars.min(offsets.len() - 1)];
+                let start = at(line.skip + column);
+                let end = at(line.skip + column + width.min(line_chars.saturating_sub(column)));
                 usage.span = file.span(start, end.max(start));
                 usage.cell = Some(line.cell);
                 Some(usage)
@@ -88,13 +94,14 @@ impl NotebookProgram {
     }
 }
 
-/// The byte offset in `text` of the decoded character `chars` of the JSON
-/// string starting at `raw_start`.
-fn raw_offset(text: &str, raw_start: usize, chars: usize) -> usize {
+/// The byte offset in `text` of each decoded character of the JSON string
+/// starting at `raw_start`, and of its closing quote last.
+fn char_offsets(text: &str, raw_start: usize) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut i = raw_start;
-    let mut seen = 0;
-    while seen < chars && i < bytes.len() && bytes[i] != b'"' {
+    let mut offsets = Vec::new();
+    while i < bytes.len() && bytes[i] != b'"' {
+        offsets.push(i);
         if bytes[i] == b'\\' {
             i += if bytes.get(i + 1) == Some(&b'u') {
                 6
@@ -104,9 +111,9 @@ fn raw_offset(text: &str, raw_start: usize, chars: usize) -> usize {
         } else {
             i += text[i..].chars().next().map_or(1, char::len_utf8);
         }
-        seen += 1;
     }
-    i
+    offsets.push(i.min(bytes.len()));
+    offsets
 }
 
 /// Per code cell (1-based number), its source strings: (offset after the

@@ -13,6 +13,7 @@ mod lines;
 mod markdown;
 mod rules_doc;
 mod sarif;
+mod snippet;
 mod terminal;
 mod text;
 

@@ -1,9 +1,9 @@
 //! The terminal report: per target, the four-step plan with effort ranges,
 //! then the most important findings as miette snippets.
 
-use migscan_core::{visible_lines, visible_offset};
+use crate::snippet::SnippetSource;
 use crate::{hours, severity};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use migscan_core::{Severity, Status};
 use migscan_engine::ScanReport;
 use migscan_plan::{Comparison, MigrationPlan};
@@ -245,7 +245,7 @@ struct FindingDiagnostic {
     message: String,
     code: String,
     severity: miette::Severity,
-    source: NamedSource<String>,
+    source: SnippetSource,
     label: LabeledSpan,
     help: Option<String>,
 }
@@ -321,13 +321,7 @@ fn render_snippets(
         if span.end > text.len() {
             continue;
         }
-        // Control characters in the source are shown escaped, never sent
-        // to the terminal; the span moves with them.
-        let (start, end) = (
-            visible_offset(&text, span.start),
-            visible_offset(&text, span.end),
-        );
-        let text = visible_lines(&text).into_owned();
+        let (source, finding_span) = SnippetSource::new(file.display.clone(), &text, span);
         let diagnostic = FindingDiagnostic {
             message: match finding.usage.cell {
                 Some(cell) => format!(
@@ -342,10 +336,10 @@ fn render_snippets(
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             },
-            source: NamedSource::new(file.display.clone(), text),
+            source,
             label: LabeledSpan::new_primary_with_span(
                 Some(rule.status.as_str().to_string()),
-                (start, end - start),
+                finding_span,
             ),
             help: rule
                 .replacement_for(&finding.usage.name)

@@ -26,6 +26,11 @@ pub struct RuleIndex {
     dotted: HashMap<String, Vec<usize>>,
     /// String and identifier prefixes per selector, longest first.
     prefixes: HashMap<Selector, Vec<(String, usize)>>,
+    /// The longest key of `exact` and of `dotted`: a longer candidate
+    /// cannot match, and is not hashed (a generated `a::a::...` name of
+    /// 100,000 segments would otherwise hash each of its suffixes).
+    longest_exact: usize,
+    longest_dotted: usize,
 }
 
 impl RuleIndex {
@@ -50,6 +55,9 @@ impl RuleIndex {
         for list in index.prefixes.values_mut() {
             list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
         }
+        let longest = |keys: &mut dyn Iterator<Item = &String>| keys.map(String::len).max().unwrap_or(0);
+        index.longest_exact = longest(&mut index.exact.values().flat_map(|m| m.keys()));
+        index.longest_dotted = longest(&mut index.dotted.keys());
         index
     }
 
@@ -89,7 +97,7 @@ impl RuleIndex {
                     .filter(move |_| qualified),
             )
         };
-        for candidate in suffixes() {
+        for candidate in suffixes().filter(|c| c.len() <= self.longest_exact) {
             if let Some(found) = exact
                 .and_then(|names| names.get(candidate))
                 .and_then(|c| c.iter().find(accepts))
@@ -98,7 +106,7 @@ impl RuleIndex {
             }
         }
         if selector == Selector::Name {
-            for prefix in dotted_prefixes(key) {
+            for prefix in dotted_prefixes(key).filter(|p| p.len() <= self.longest_dotted) {
                 if let Some(found) = self.dotted.get(prefix).and_then(|c| c.iter().find(accepts)) {
                     return Some(Verdict::Rule(*found));
                 }
