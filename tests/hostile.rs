@@ -385,3 +385,28 @@ fn long_chains_and_glued_statements_scan_in_linear_time() {
     // `Stream` glues onto the next `from` (`Streamfrom`): one import each.
     assert_eq!(all.len(), 2 + 30_000);
 }
+
+#[test]
+fn long_qualified_names_and_notebook_lines_scan_in_linear_time() {
+    let cuda = format!(
+        "void f() {{ x = {}b; cudaMalloc(0, 0); }}\n",
+        "a::".repeat(200_000)
+    );
+    let notebook = format!(
+        "{{\"cells\": [{{\"cell_type\": \"code\", \"source\": [\"import torch\\n\", \"{}\"]}}]}}",
+        "x.cuda(); ".repeat(50_000)
+    );
+    let dir = repo(&[("gen.cu", &cuda), ("gen.ipynb", &notebook)]);
+    let report = json_in(dir.path(), &["--target", "ascend", "."]);
+    let all = findings(&report);
+    assert_eq!(all[0], format!("gen.cu:1:{} ascend/cuda-malloc", 19 + 3 * 200_000));
+    let cells: Vec<&String> = all.iter().filter(|f| f.starts_with("gen.ipynb")).collect();
+    assert_eq!(cells.len(), 50_000);
+    // The method name of the last `.cuda()` on the cell line.
+    let line = notebook.lines().next().unwrap();
+    let column = line.rfind("cuda()").unwrap() + 1;
+    assert_eq!(
+        *cells.last().unwrap(),
+        &format!("gen.ipynb:1:{column} ascend/tensor-cuda-method")
+    );
+}

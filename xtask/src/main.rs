@@ -60,7 +60,8 @@ fn main() -> ExitCode {
                     .and_then(|i| args.get(i + 1))
             };
             let number = |flag: &str| value(flag).and_then(|n| n.parse::<u64>().ok());
-            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+            let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            let root = manifest.parent().unwrap_or(&manifest).to_path_buf();
             let options = fuzz::FuzzOptions {
                 seconds: number("--seconds").or(Some(60)),
                 runs: number("--runs").map(|n| n as usize),
