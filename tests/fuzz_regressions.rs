@@ -20,7 +20,11 @@ fn saved_fuzz_reproducers_scan_cleanly() {
         let case = case.to_str().unwrap();
         for format in ["json", "sarif"] {
             let out = migscan_bounded(&root(), &["--format", format, case]);
-            assert!(out.status.success(), "{case}: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{case}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             serde_json::from_slice::<serde_json::Value>(&out.stdout)
                 .unwrap_or_else(|e| panic!("{case}: {format} does not parse: {e}"));
         }
@@ -28,7 +32,9 @@ fn saved_fuzz_reproducers_scan_cleanly() {
         assert!(out.status.success(), "{case}");
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(
-            !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+            !text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
             "{case}: {text}"
         );
     }

@@ -45,7 +45,13 @@ fn skipped(report: &Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| format!("{}: {}", s["path"].as_str().unwrap(), s["reason"].as_str().unwrap()))
+        .map(|s| {
+            format!(
+                "{}: {}",
+                s["path"].as_str().unwrap(),
+                s["reason"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
@@ -53,8 +59,14 @@ fn skipped(report: &Value) -> Vec<String> {
 fn an_indented_first_statement_and_keyword_continuations_do_not_crash() {
     let dir = repo(&[
         ("snippet.py", " import torch\n torch.cuda.synchronize()\n"),
-        ("Dockerfile", "FROM ubuntu\nRUN\\\n nvidia-smi\nENV\\\n NCCL_DEBUG=INFO\n"),
-        ("docker/Dockerfile.base", "FROM\\\n nvidia/cuda:12.1.0-devel-ubuntu22.04\n"),
+        (
+            "Dockerfile",
+            "FROM ubuntu\nRUN\\\n nvidia-smi\nENV\\\n NCCL_DEBUG=INFO\n",
+        ),
+        (
+            "docker/Dockerfile.base",
+            "FROM\\\n nvidia/cuda:12.1.0-devel-ubuntu22.04\n",
+        ),
     ]);
     let report = json_in(dir.path(), &["--target", "ascend"]);
     assert_eq!(
@@ -89,9 +101,15 @@ fn named_pipes_are_skipped_in_the_tree_on_the_command_line_and_in_rule_packs() {
             "x.py: not a regular file (a named pipe)",
         ]
     );
-    assert_eq!(findings(&report), ["ok.py:2:1 ascend/torch-cuda-synchronize"]);
+    assert_eq!(
+        findings(&report),
+        ["ok.py:2:1 ascend/torch-cuda-synchronize"]
+    );
     let report = json_in(dir.path(), &["--target", "ascend", "x.py", "ok.py"]);
-    assert_eq!(skipped(&report), ["x.py: not a regular file (a named pipe)"]);
+    assert_eq!(
+        skipped(&report),
+        ["x.py: not a regular file (a named pipe)"]
+    );
     let out = migscan_bounded(dir.path(), &["--rules", "rules", "."]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a regular file"));
@@ -139,7 +157,10 @@ fn a_sarif_log_of_a_huge_generated_file_is_complete_and_valid() {
     let sarif: Value = serde_json::from_slice(&out.stdout).expect("valid SARIF JSON");
     // Ascend, Cambricon and Enflame report each `.cuda()`; PyTorch on ROCm
     // (Hygon) keeps the name.
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 60_000);
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        60_000
+    );
 }
 
 #[test]
@@ -149,7 +170,10 @@ fn the_worker_count_is_bounded() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("1..=256"));
     let report = json_in(dir.path(), &["--jobs", "256", "--target", "ascend", "."]);
-    assert_eq!(findings(&report), ["a.py:2:1 ascend/torch-cuda-synchronize"]);
+    assert_eq!(
+        findings(&report),
+        ["a.py:2:1 ascend/torch-cuda-synchronize"]
+    );
 }
 
 #[test]
@@ -163,7 +187,11 @@ fn checking_a_pack_of_ten_thousand_rules_finishes() {
         .collect();
     let dir = repo(&[("pack/ascend/big.toml", &rules)]);
     let out = migscan_bounded(dir.path(), &["rules", "check", "pack"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout)
         .starts_with("pack: 10000 rules valid, 10000 examples passed, 0 failed"));
 }
@@ -176,13 +204,22 @@ fn deep_trees_and_huge_gitignores_are_walked() {
         deep.push("d");
     }
     std::fs::create_dir_all(&deep).unwrap();
-    std::fs::write(deep.join("a.py"), "import torch\ntorch.cuda.synchronize()\n").unwrap();
-    let globs: String = (0..20_000).map(|i| format!("**/x{i}*/*.tmp{i}\n")).collect();
+    std::fs::write(
+        deep.join("a.py"),
+        "import torch\ntorch.cuda.synchronize()\n",
+    )
+    .unwrap();
+    let globs: String = (0..20_000)
+        .map(|i| format!("**/x{i}*/*.tmp{i}\n"))
+        .collect();
     std::fs::write(dir.path().join(".gitignore"), globs).unwrap();
     let report = json_in(dir.path(), &["--target", "ascend", "."]);
     assert_eq!(
         findings(&report),
-        [format!("{}a.py:2:1 ascend/torch-cuda-synchronize", "d/".repeat(1500))]
+        [format!(
+            "{}a.py:2:1 ascend/torch-cuda-synchronize",
+            "d/".repeat(1500)
+        )]
     );
     assert_eq!(
         skipped(&report),
@@ -217,7 +254,11 @@ fn odd_file_names_are_scanned_and_shown_safely() {
         &["--target", "ascend", "--format", "concise", "."],
     );
     let concise = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(concise.lines().count(), 4, "one line per finding:\n{concise}");
+    assert_eq!(
+        concise.lines().count(),
+        4,
+        "one line per finding:\n{concise}"
+    );
     assert!(concise
         .lines()
         .all(|l| l.contains(": ascend/torch-cuda-synchronize [auto]")));
@@ -237,7 +278,11 @@ fn a_non_utf8_name_given_on_the_command_line_is_scanned() {
     use std::os::unix::ffi::OsStrExt;
     let dir = repo(&[]);
     let odd = std::ffi::OsStr::from_bytes(b"bad\xff.py");
-    std::fs::write(dir.path().join(odd), "import torch\ntorch.cuda.synchronize()\n").unwrap();
+    std::fs::write(
+        dir.path().join(odd),
+        "import torch\ntorch.cuda.synchronize()\n",
+    )
+    .unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_migscan"))
         .args(["--target", "ascend", "--format", "json"])
         .arg(odd)
@@ -266,7 +311,10 @@ fn overlapping_paths_report_each_finding_once() {
             "d/sub/a.py:2:1 ascend/torch-cuda-synchronize",
         ]
     );
-    assert_eq!(report["plans"][0]["readiness"]["sites_by_status"]["auto"], 2);
+    assert_eq!(
+        report["plans"][0]["readiness"]["sites_by_status"]["auto"],
+        2
+    );
 }
 
 #[test]
@@ -297,7 +345,10 @@ fn only_comments_suppress_and_malformed_markers_are_reported() {
 fn carriage_return_line_endings_count_as_lines() {
     let dir = repo(&[("mac.py", "import torch\rtorch.cuda.synchronize()\rx = 1\r")]);
     let report = json_in(dir.path(), &["--target", "ascend", "."]);
-    assert_eq!(findings(&report), ["mac.py:2:1 ascend/torch-cuda-synchronize"]);
+    assert_eq!(
+        findings(&report),
+        ["mac.py:2:1 ascend/torch-cuda-synchronize"]
+    );
     assert_eq!(report["summary"]["files_with_syntax_errors"], 0);
     let out = migscan_bounded(dir.path(), &["--target", "ascend", "."]);
     assert!(!out.stdout.contains(&b'\r'));
@@ -312,13 +363,23 @@ fn control_characters_in_scanned_text_never_reach_the_output() {
     for format in ["terminal", "concise", "markdown", "csv", "github", "html"] {
         let out = migscan_bounded(
             dir.path(),
-            &["--target", "ascend", "--format", format, "--snippets", "5", "."],
+            &[
+                "--target",
+                "ascend",
+                "--format",
+                format,
+                "--snippets",
+                "5",
+                ".",
+            ],
         );
         assert!(out.status.success());
         // CSV rows end in `\r\n`, as RFC 4180 has them.
         let text = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
         assert!(
-            !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+            !text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
             "{format}: {text}"
         );
     }
@@ -370,13 +431,23 @@ fn python_files_are_read_in_the_encoding_their_cookie_declares() {
 fn long_chains_and_glued_statements_scan_in_linear_time() {
     // Each of these took minutes before (a walk per link of a chain, an
     // import list read to the end of the line per glued import).
-    let chain = format!("import torch\nx = {}b\ny = torch.cuda.synchronize()\n", "a.".repeat(200_000));
+    let chain = format!(
+        "import torch\nx = {}b\ny = torch.cuda.synchronize()\n",
+        "a.".repeat(200_000)
+    );
     let glued = format!(
         "import torch\n{}\n",
         "from torch.cuda import synchronize as s, Stream".repeat(30_000)
     );
-    let colons = format!("import torch\n{}\ntorch.cuda.synchronize()\n", "a:".repeat(200_000));
-    let dir = repo(&[("chain.py", &chain), ("glued.py", &glued), ("colons.py", &colons)]);
+    let colons = format!(
+        "import torch\n{}\ntorch.cuda.synchronize()\n",
+        "a:".repeat(200_000)
+    );
+    let dir = repo(&[
+        ("chain.py", &chain),
+        ("glued.py", &glued),
+        ("colons.py", &colons),
+    ]);
     let report = json_in(dir.path(), &["--target", "ascend", "."]);
     let all = findings(&report);
     assert_eq!(all[0], "chain.py:3:5 ascend/torch-cuda-synchronize");
@@ -399,7 +470,10 @@ fn long_qualified_names_and_notebook_lines_scan_in_linear_time() {
     let dir = repo(&[("gen.cu", &cuda), ("gen.ipynb", &notebook)]);
     let report = json_in(dir.path(), &["--target", "ascend", "."]);
     let all = findings(&report);
-    assert_eq!(all[0], format!("gen.cu:1:{} ascend/cuda-malloc", 19 + 3 * 200_000));
+    assert_eq!(
+        all[0],
+        format!("gen.cu:1:{} ascend/cuda-malloc", 19 + 3 * 200_000)
+    );
     let cells: Vec<&String> = all.iter().filter(|f| f.starts_with("gen.ipynb")).collect();
     assert_eq!(cells.len(), 50_000);
     // The method name of the last `.cuda()` on the cell line.

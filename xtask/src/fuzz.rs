@@ -125,17 +125,79 @@ struct Seed {
 /// Fragments the mutator inserts: what breaks lexers, parsers, line
 /// arithmetic and reports.
 const FRAGMENTS: &[&str] = &[
-    "(", ")", "[", "]", "{", "}", "\"", "'", "\"\"\"", "'''", "`", "\\\n", "\\", "\r", "\r\n",
-    "\n", "\t", "    ", "\u{feff}", "é", "\u{202e}", "\u{1F600}", "\x1b[2J", "\x1b]0;t\x07", "<<<",
-    ">>>", "<<<grid, block>>>", "__global__ void k() {", "__device__", "asm volatile(\"mov.u32 %0, %%laneid;\");",
-    "# migscan: ignore", "# migscan: ignore[", "// migscan: ignore[]", "/*", "*/", "#ifdef X\n",
-    "#else\n", "#endif\n", "#define WARP_SIZE 32\n", "torch.cuda.synchronize()", "\"cuda:0\"",
-    ".cuda()", "import torch\n", "import torch.cuda as tc\n", "f\"{", "f'{x!r:>{w}}'", ":", "=",
-    "@", "lambda", "class C:\n", "def f(", "async ", "RUN\\", "FROM\\", "ENV\\", "- name: x\n",
-    "resources: {limits: {nvidia.com/gpu: 1}}", "#SBATCH --gres=gpu:8\n", "export CUDA_VISIBLE_DEVICES=0\n",
-    "torch==2.1.0+cu121\n", "--extra-index-url https://download.pytorch.org/whl/cu121\n",
-    "find_package(CUDA)\n", "${", "$(", "\"cells\": [", "\"source\": [\"", "\\u0000", "\\ud800",
-    "cudaMalloc(&p, n);", "__shfl_down_sync(0xffffffff, v, 16)", "\0", "\u{ff}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "\"",
+    "'",
+    "\"\"\"",
+    "'''",
+    "`",
+    "\\\n",
+    "\\",
+    "\r",
+    "\r\n",
+    "\n",
+    "\t",
+    "    ",
+    "\u{feff}",
+    "é",
+    "\u{202e}",
+    "\u{1F600}",
+    "\x1b[2J",
+    "\x1b]0;t\x07",
+    "<<<",
+    ">>>",
+    "<<<grid, block>>>",
+    "__global__ void k() {",
+    "__device__",
+    "asm volatile(\"mov.u32 %0, %%laneid;\");",
+    "# migscan: ignore",
+    "# migscan: ignore[",
+    "// migscan: ignore[]",
+    "/*",
+    "*/",
+    "#ifdef X\n",
+    "#else\n",
+    "#endif\n",
+    "#define WARP_SIZE 32\n",
+    "torch.cuda.synchronize()",
+    "\"cuda:0\"",
+    ".cuda()",
+    "import torch\n",
+    "import torch.cuda as tc\n",
+    "f\"{",
+    "f'{x!r:>{w}}'",
+    ":",
+    "=",
+    "@",
+    "lambda",
+    "class C:\n",
+    "def f(",
+    "async ",
+    "RUN\\",
+    "FROM\\",
+    "ENV\\",
+    "- name: x\n",
+    "resources: {limits: {nvidia.com/gpu: 1}}",
+    "#SBATCH --gres=gpu:8\n",
+    "export CUDA_VISIBLE_DEVICES=0\n",
+    "torch==2.1.0+cu121\n",
+    "--extra-index-url https://download.pytorch.org/whl/cu121\n",
+    "find_package(CUDA)\n",
+    "${",
+    "$(",
+    "\"cells\": [",
+    "\"source\": [\"",
+    "\\u0000",
+    "\\ud800",
+    "cudaMalloc(&p, n);",
+    "__shfl_down_sync(0xffffffff, v, 16)",
+    "\0",
+    "\u{ff}",
 ];
 
 /// One random change to `bytes`.
@@ -144,7 +206,7 @@ fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>, seeds: &[Seed]) {
     let at = rng.below(len + 1);
     match rng.below(11) {
         0 => bytes.truncate(at),
-        1 | 2 | 3 => {
+        1..=3 => {
             let fragment = FRAGMENTS[rng.below(FRAGMENTS.len())].as_bytes();
             bytes.splice(at..at, fragment.iter().copied());
         }
@@ -270,7 +332,10 @@ fn check(dir: &Path, catalog: &RuleCatalog, len: usize) -> Verdict {
         Err(e) => return Some(("scan-error", e.to_string())),
     };
     if let Some(f) = report.findings.iter().find(|f| f.usage.span.end > len) {
-        return Some(("span", format!("{:?} past the end ({len} bytes)", f.usage.span)));
+        return Some((
+            "span",
+            format!("{:?} past the end ({len} bytes)", f.usage.span),
+        ));
     }
     // The prefilter only saves work: without it the findings are the same.
     options.prefilter = false;
@@ -309,7 +374,10 @@ fn check(dir: &Path, catalog: &RuleCatalog, len: usize) -> Verdict {
     let mut csv = Vec::new();
     let _ = write_csv(&report, catalog, &mut csv);
     let texts = [
-        ("terminal", render_terminal(&report, catalog, TerminalOptions::default())),
+        (
+            "terminal",
+            render_terminal(&report, catalog, TerminalOptions::default()),
+        ),
         ("concise", render_concise(&report, catalog, true)),
         ("markdown", render_markdown(&report, catalog)),
         ("csv", String::from_utf8_lossy(&csv).into_owned()),
@@ -374,10 +442,8 @@ impl Runner {
         let worker = std::thread::Builder::new()
             .stack_size(16 << 20)
             .spawn(move || {
-                let verdict =
-                    std::panic::catch_unwind(|| check(&dir, &catalog, len)).unwrap_or_else(|_| {
-                        Some(("panic", String::new()))
-                    });
+                let verdict = std::panic::catch_unwind(|| check(&dir, &catalog, len))
+                    .unwrap_or_else(|_| Some(("panic", String::new())));
                 let _ = send.send(verdict);
             });
         if worker.is_err() {
@@ -551,7 +617,7 @@ mod tests {
                 seconds: None,
                 runs: Some(300),
                 corpus: None,
-                seed: 0x6d69_6773_6361_6e,
+                seed: 0x006d_6967_7363_616e,
                 limit: Duration::from_secs(120),
                 save: None,
             },

@@ -143,11 +143,19 @@ mod tests {
     fn python_files_are_decoded_as_their_coding_cookie_says() {
         let latin = b"# -*- coding: latin-1 -*-\ns = 'caf\xe9'\n";
         assert_eq!(coding_cookie(latin), Some("latin-1"));
-        assert_eq!(decode(latin, "latin-1").unwrap(), "# -*- coding: latin-1 -*-\ns = 'caf\u{e9}'\n");
+        assert_eq!(
+            decode(latin, "latin-1").unwrap(),
+            "# -*- coding: latin-1 -*-\ns = 'caf\u{e9}'\n"
+        );
         let gbk = b"#!/usr/bin/env python\n# vim: set fileencoding=gbk :\nx = '\xc4\xe3'\n";
         assert_eq!(coding_cookie(gbk), Some("gbk"));
-        assert_eq!(decode(gbk, "gbk").unwrap().lines().last(), Some("x = '\u{4f60}'"));
+        assert_eq!(
+            decode(gbk, "gbk").unwrap().lines().last(),
+            Some("x = '\u{4f60}'")
+        );
         assert_eq!(coding_cookie(b"import os\n# coding: latin-1\n"), None);
-        assert!(decode(b"x", "klingon").unwrap_err().contains("unknown encoding"));
+        assert!(decode(b"x", "klingon")
+            .unwrap_err()
+            .contains("unknown encoding"));
     }
 }

@@ -59,7 +59,13 @@ mod tests {
     #[test]
     fn controls_and_overrides_are_escaped_and_plain_text_is_borrowed() {
         assert!(matches!(visible("a/b.py"), Cow::Borrowed(_)));
-        assert_eq!(visible("a\nb\x1b[2J\u{202e}.py"), "a\\x0ab\\x1b[2J\\u{202e}.py");
-        assert_eq!(visible_lines("x\t\"\x1b]0;t\x07\"\r\ny"), "x\t\"\\x1b]0;t\\x07\"\r\ny");
+        assert_eq!(
+            visible("a\nb\x1b[2J\u{202e}.py"),
+            "a\\x0ab\\x1b[2J\\u{202e}.py"
+        );
+        assert_eq!(
+            visible_lines("x\t\"\x1b]0;t\x07\"\r\ny"),
+            "x\t\"\\x1b]0;t\\x07\"\r\ny"
+        );
     }
 }

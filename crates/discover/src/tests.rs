@@ -106,7 +106,12 @@ fn includes_keep_only_matching_files() {
 fn overlapping_roots_scan_each_file_once_under_its_first_name() {
     let dir = tree(&[("d/sub/a.py", ""), ("d/b.py", "")]);
     let d = dir.path().join("d");
-    let roots = [d.clone(), d.join("sub"), d.join("sub/a.py"), d.join("./sub")];
+    let roots = [
+        d.clone(),
+        d.join("sub"),
+        d.join("sub/a.py"),
+        d.join("./sub"),
+    ];
     let discovery = discover(&roots, &DiscoverOptions::default());
     let files: Vec<_> = discovery.files.iter().map(|f| f.path.clone()).collect();
     assert_eq!(files, [d.join("b.py"), d.join("sub/a.py")]);

@@ -9,8 +9,8 @@ mod first_party;
 mod prefilter;
 mod timing;
 
-pub use migscan_discover::{Language, Skipped};
 pub use migscan_core::MAX_FILE_BYTES;
+pub use migscan_discover::{Language, Skipped};
 
 use migscan_core::{line_hash, visible, Finding, LineIndex, Status, Target, UsageKind};
 use migscan_core::{read_source, Extraction, ParseFailure, TextEncoding};

@@ -85,7 +85,11 @@ fn python(text: &str) -> Vec<Comment<'_>> {
                 if b == b'\\' {
                     // Skips the escaped byte, but never a line break: the
                     // line count must stay right.
-                    i += if bytes.get(i + 1) == Some(&b'\n') { 1 } else { 2 };
+                    i += if bytes.get(i + 1) == Some(&b'\n') {
+                        1
+                    } else {
+                        2
+                    };
                     continue;
                 }
                 if b == quote {
@@ -191,7 +195,11 @@ fn memchr_newline(bytes: &[u8], i: usize) -> usize {
 fn hash_comment(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     let starts_word = |i: usize| {
-        i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'=' | b':' | b'(' | b'[' | b',')
+        i == 0
+            || matches!(
+                bytes[i - 1],
+                b' ' | b'\t' | b'=' | b':' | b'(' | b'[' | b','
+            )
     };
     let mut i = 0;
     while i < bytes.len() {

@@ -153,7 +153,10 @@ mod tests {
         let text = "s = \"# migscan: ignore\"; x.cuda()\na.cuda()  # migscan: ignore[\nb.cuda()  # migscan: ignore[]\nc.cuda()  # migscan: ignored\nd.cuda()  # migscan: ignore because of tests\n";
         let mut s = Suppressions::parse(text, CommentSyntax::Python);
         for line in 1..=4 {
-            assert!(!s.suppresses(line, "ascend/tensor-cuda-method"), "line {line}");
+            assert!(
+                !s.suppresses(line, "ascend/tensor-cuda-method"),
+                "line {line}"
+            );
         }
         assert!(s.suppresses(5, "ascend/tensor-cuda-method"));
         let bad: Vec<(u32, u32)> = s.malformed().map(|m| (m.line, m.column)).collect();

@@ -316,7 +316,8 @@ impl<'s> Outline<'s> {
             // Names follow the keyword or a comma (and a `(` may open the
             // list); anything else ends the statement, so a line of glued
             // statements is not read as one endless import list.
-            let list_goes_on = i == at + 1 || self.tokens.get(i).map(|t| t.kind) == Some(TokenKind::Op(b','));
+            let list_goes_on =
+                i == at + 1 || self.tokens.get(i).map(|t| t.kind) == Some(TokenKind::Op(b','));
             if !list_goes_on {
                 break;
             }

@@ -89,7 +89,10 @@ impl Results<'_> {
             .replacement_for(&f.usage.name)
             .map(|r| format!(" Replacement: {r}."))
             .unwrap_or_default();
-        let mut message = format!("[{}] {}: {}.{replacement}", f.target, f.usage.name, rule.message);
+        let mut message = format!(
+            "[{}] {}: {}.{replacement}",
+            f.target, f.usage.name, rule.message
+        );
         if let Some(cell) = f.usage.cell {
             message.push_str(&format!(" (notebook cell {cell})"));
         }

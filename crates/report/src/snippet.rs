@@ -146,13 +146,21 @@ mod tests {
 
     #[test]
     fn long_lines_are_cropped_around_the_finding() {
-        let text = format!("{}\n{}cuda(){}\nx\n", "é".repeat(300), "a".repeat(5000), "b".repeat(5000));
+        let text = format!(
+            "{}\n{}cuda(){}\nx\n",
+            "é".repeat(300),
+            "a".repeat(5000),
+            "b".repeat(5000)
+        );
         let at = text.find("cuda").unwrap();
         let (source, hit) = shown(&text, at, at + 4);
         assert_eq!(hit, "cuda");
         let lines: Vec<&str> = source.lines().collect();
         assert_eq!(lines[0], format!("{}…", "é".repeat(200)));
-        assert_eq!(lines[1], format!("…{}cuda(){}…", "a".repeat(120), "b".repeat(118)));
+        assert_eq!(
+            lines[1],
+            format!("…{}cuda(){}…", "a".repeat(120), "b".repeat(118))
+        );
         assert_eq!(lines[2], "x");
     }
 }

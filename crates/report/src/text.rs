@@ -26,11 +26,7 @@ pub fn md_cell(text: &str) -> String {
 /// A Markdown code span that survives backticks and HTML in the text: its
 /// fence is one backtick longer than the longest run inside.
 pub fn md_code(text: &str) -> String {
-    let longest = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let ticks = "`".repeat(longest + 1);
     let text = text.replace('|', "\\|").replace(['\n', '\r'], " ");
     // A space keeps a backtick at either end off the fence.
@@ -47,7 +43,10 @@ pub fn md_code(text: &str) -> String {
 pub fn md_link_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in md_cell(text).chars() {
-        if matches!(c, '\\' | '[' | ']' | '(' | ')' | '`' | '*' | '!' | '<' | '>') {
+        if matches!(
+            c,
+            '\\' | '[' | ']' | '(' | ')' | '`' | '*' | '!' | '<' | '>'
+        ) {
             out.push('\\');
         }
         out.push(c);

@@ -55,7 +55,8 @@ impl RuleIndex {
         for list in index.prefixes.values_mut() {
             list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
         }
-        let longest = |keys: &mut dyn Iterator<Item = &String>| keys.map(String::len).max().unwrap_or(0);
+        let longest =
+            |keys: &mut dyn Iterator<Item = &String>| keys.map(String::len).max().unwrap_or(0);
         index.longest_exact = longest(&mut index.exact.values().flat_map(|m| m.keys()));
         index.longest_dotted = longest(&mut index.dotted.keys());
         index

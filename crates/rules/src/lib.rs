@@ -92,7 +92,10 @@ impl RuleCatalog {
                 if !path.is_file() {
                     return Err(PackErrors::new(vec![PackError::whole_file(
                         path.display().to_string(),
-                        format!("cannot read rule file {}: not a regular file", path.display()),
+                        format!(
+                            "cannot read rule file {}: not a regular file",
+                            path.display()
+                        ),
                     )]));
                 }
                 let text = std::fs::read_to_string(&path).map_err(|e| {
