@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fixture, migscan, migscan_in, repo, stdout_ok, FIXTURES};
+use common::{fixture, migscan, migscan_in, repo, skipped, stdout_ok, FIXTURES};
 use std::fs;
 
 #[test]
@@ -42,20 +42,8 @@ fn bad_files_are_skipped_with_a_reason_and_the_scan_goes_on() {
         ],
     ));
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let skipped: Vec<String> = report["skipped"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            format!(
-                "{}: {}",
-                s["path"].as_str().unwrap(),
-                s["reason"].as_str().unwrap()
-            )
-        })
-        .collect();
     assert_eq!(
-        skipped,
+        skipped(&report),
         [
             "blob.py: binary file",
             "huge.py: larger than the 1 KiB limit (3 KiB)",

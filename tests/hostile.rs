@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{migscan_bounded, repo};
+use common::{migscan_bounded, repo, skipped};
 use serde_json::Value;
 use std::path::Path;
 
@@ -34,22 +34,6 @@ fn findings(report: &Value) -> Vec<String> {
                 f["line"],
                 f["column"],
                 f["rule_id"].as_str().unwrap()
-            )
-        })
-        .collect()
-}
-
-/// `path: reason` of every skipped file.
-fn skipped(report: &Value) -> Vec<String> {
-    report["skipped"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            format!(
-                "{}: {}",
-                s["path"].as_str().unwrap(),
-                s["reason"].as_str().unwrap()
             )
         })
         .collect()

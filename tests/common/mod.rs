@@ -135,3 +135,19 @@ pub fn migscan_bounded(dir: &Path, args: &[&str]) -> Output {
         stderr: err.join().unwrap(),
     }
 }
+
+/// `path: reason` of every skipped file of a JSON report.
+pub fn skipped(report: &serde_json::Value) -> Vec<String> {
+    report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{}: {}",
+                s["path"].as_str().unwrap(),
+                s["reason"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
