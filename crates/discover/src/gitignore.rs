@@ -20,10 +20,7 @@ impl Stack {
     /// Whether the entry at `path`, `depth` levels below the root, is
     /// ignored. Deeper `.gitignore` files override shallower ones, as in git.
     pub fn ignored(&mut self, path: &Path, depth: usize, is_dir: bool) -> bool {
-        // Directories at this depth or deeper are not above this entry.
-        while self.matchers.last().is_some_and(|(d, _)| *d >= depth) {
-            self.matchers.pop();
-        }
+        self.leave(depth);
         let mut verdict = false;
         for (_, matcher) in &self.matchers {
             match matcher.matched(path, is_dir) {
@@ -35,12 +32,18 @@ impl Stack {
         verdict
     }
 
-    /// Enters the directory `dir` at `depth`: its `.gitignore`, if any,
-    /// applies to the entries below it.
-    pub fn enter(&mut self, dir: &Path, depth: usize) {
+    /// Drops the matchers of directories at `depth` or deeper: they are not
+    /// above the next entry, which is at `depth`.
+    fn leave(&mut self, depth: usize) {
         while self.matchers.last().is_some_and(|(d, _)| *d >= depth) {
             self.matchers.pop();
         }
+    }
+
+    /// Enters the directory `dir` at `depth`: its `.gitignore`, if any,
+    /// applies to the entries below it.
+    pub fn enter(&mut self, dir: &Path, depth: usize) {
+        self.leave(depth);
         match load(dir) {
             Ok(Some(matcher)) => self.matchers.push((depth, matcher)),
             Ok(None) => {}
