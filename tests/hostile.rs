@@ -468,3 +468,28 @@ fn long_qualified_names_and_notebook_lines_scan_in_linear_time() {
         &format!("gen.ipynb:1:{column} ascend/tensor-cuda-method")
     );
 }
+
+#[test]
+fn a_parse_stuck_in_error_recovery_is_stopped_and_listed_as_skipped() {
+    // A licence banner that lost its `*/` leaves lines of `*` and `/` in
+    // code: tree-sitter-cuda's error recovery on 40 such lines needs
+    // minutes (found by `cargo xtask fuzz`), so the parse budget ends it.
+    let stars = format!("{}\n", format!(" {}/", "*".repeat(98)).repeat(104));
+    let header = format!(
+        "/* banner */\n{}#include <cuda_runtime.h>\n",
+        stars.repeat(40)
+    );
+    let dir = repo(&[
+        ("broken.cuh", &header),
+        ("ok.cu", "#include <cuda_runtime.h>\n"),
+    ]);
+    let report = json_in(dir.path(), &["--target", "hygon", "."]);
+    assert_eq!(
+        skipped(&report),
+        [
+            "broken.cuh: the C++/CUDA parser was still recovering from syntax errors \
+          after 10 s; the file is too broken to scan"
+        ]
+    );
+    assert_eq!(findings(&report), ["ok.cu:1:10 hygon/cuda-runtime-h"]);
+}

@@ -18,6 +18,7 @@ use migscan_report::{
     TerminalOptions,
 };
 use migscan_rules::RuleCatalog;
+use migscan_syntax::OVER_BUDGET;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -48,6 +49,9 @@ pub struct FuzzSummary {
     pub seeds: usize,
     /// Failures by kind: `panic`, `timeout`, `invalid-json`, ...
     pub failures: Vec<Failure>,
+    /// Inputs whose parse the time budget stopped (listed as skipped, as
+    /// designed): not failures, but a count worth watching.
+    pub over_budget: usize,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -71,13 +75,15 @@ impl std::fmt::Display for FuzzSummary {
         let count = |kind: &str| self.failures.iter().filter(|x| x.kind == kind).count();
         writeln!(
             f,
-            "fuzz: {} inputs from {} seeds in {:.1} s: {} crashes, {} timeouts, {} other failures",
+            "fuzz: {} inputs from {} seeds in {:.1} s: {} crashes, {} timeouts, {} other failures, \
+             {} parses stopped by the time budget",
             self.runs,
             self.seeds,
             self.elapsed.as_secs_f64(),
             count("panic"),
             count("timeout"),
             self.failures.len() - count("panic") - count("timeout"),
+            self.over_budget,
         )?;
         for failure in &self.failures {
             writeln!(
@@ -331,6 +337,15 @@ fn check(dir: &Path, catalog: &RuleCatalog, len: usize) -> Verdict {
         Ok(report) => report,
         Err(e) => return Some(("scan-error", e.to_string())),
     };
+    if report
+        .skipped
+        .iter()
+        .any(|s| s.reason.contains(OVER_BUDGET))
+    {
+        // Listed as skipped, as it should be; a second scan would only
+        // spend the budget again.
+        return Some(("over-budget", String::new()));
+    }
     if let Some(f) = report.findings.iter().find(|f| f.usage.span.end > len) {
         return Some((
             "span",
@@ -569,6 +584,10 @@ pub fn run(root: &Path, options: FuzzOptions) -> Result<FuzzSummary, String> {
         let Some((kind, detail)) = runner.run(&name, &bytes) else {
             continue;
         };
+        if kind == "over-budget" {
+            summary.over_budget += 1;
+            continue;
+        }
         let saved = match &options.save {
             Some(dir) => {
                 // A hang is saved as it is: shrinking it would take a

@@ -71,7 +71,8 @@ fn main() -> ExitCode {
                         .duration_since(std::time::UNIX_EPOCH)
                         .map_or(1, |d| d.as_nanos() as u64)
                 }),
-                limit: std::time::Duration::from_secs(number("--limit").unwrap_or(10)),
+                // Above the parse budget, which lists a stuck file as skipped.
+                limit: std::time::Duration::from_secs(number("--limit").unwrap_or(30)),
                 save: Some(root.join("tests/data/fuzz")),
             };
             let seed = options.seed;

@@ -15,7 +15,11 @@ mod extract;
 
 use migscan_core::Keep;
 pub use migscan_core::{Extraction, ParseFailure};
+use migscan_syntax::{parse_within, PARSE_BUDGET};
 use tree_sitter::Parser;
+
+/// How failures name this frontend's parser.
+const LANGUAGE: &str = "C++/CUDA";
 
 /// A reusable CUDA/C++ parser plus the extraction logic. Create one per thread.
 pub struct CudaFrontend {
@@ -35,9 +39,8 @@ impl CudaFrontend {
     /// Parses `source` and drops the tree (benchmarks measure the parser's
     /// floor with it); whether the tree has errors.
     pub fn parse_only(&mut self, source: &str) -> bool {
-        self.parser
-            .parse(source, None)
-            .is_none_or(|tree| tree.root_node().has_error())
+        parse_within(&mut self.parser, source, PARSE_BUDGET, LANGUAGE)
+            .map_or(true, |tree| tree.root_node().has_error())
     }
 
     /// Extracts every usage from `source`.
@@ -49,10 +52,7 @@ impl CudaFrontend {
     /// name: a scan asks its rule packs first and so never builds the
     /// thousands of usages of plain identifiers no rule looks at.
     pub fn extract_kept(&mut self, source: &str, keep: Keep) -> Result<Extraction, ParseFailure> {
-        let tree = self
-            .parser
-            .parse(source, None)
-            .ok_or_else(|| ParseFailure("the C++/CUDA parser gave up on this file".into()))?;
+        let tree = parse_within(&mut self.parser, source, PARSE_BUDGET, LANGUAGE)?;
         let root = tree.root_node();
         let usages = extract::usages(root, source, keep);
         Ok(Extraction::normalized(usages, root.has_error()))

@@ -19,8 +19,12 @@ mod strings;
 
 use migscan_core::LineIndex;
 pub use migscan_core::{Extraction, ParseFailure};
+use migscan_syntax::{parse_within, PARSE_BUDGET};
 pub use outline::{Anchors, Outline, Selection};
 use tree_sitter::Parser;
+
+/// How failures name this frontend's parser.
+const LANGUAGE: &str = "Python";
 
 /// A reusable Python parser plus the extraction logic. Create one per thread.
 pub struct PythonFrontend {
@@ -39,10 +43,7 @@ impl PythonFrontend {
 
     /// Extracts every usage from `source`.
     pub fn extract(&mut self, source: &str) -> Result<Extraction, ParseFailure> {
-        let tree = self
-            .parser
-            .parse(source, None)
-            .ok_or_else(|| ParseFailure("the Python parser gave up on this file".into()))?;
+        let tree = parse_within(&mut self.parser, source, PARSE_BUDGET, LANGUAGE)?;
         let root = tree.root_node();
         let usages = usages_under(root, source, LineIndex::new(source));
         Ok(Extraction::normalized(usages, root.has_error()))
@@ -68,16 +69,23 @@ impl PythonFrontend {
             })
             .collect();
         let parsed = match self.parser.set_included_ranges(&included) {
-            Ok(()) => self.parser.parse(source, None),
+            Ok(()) => Some(parse_within(
+                &mut self.parser,
+                source,
+                PARSE_BUDGET,
+                LANGUAGE,
+            )),
             Err(_) => None,
         };
         // Back to whole documents for the next file.
         let _ = self.parser.set_included_ranges(&[]);
         match parsed {
-            Some(tree) if !tree.root_node().has_error() => {
+            Some(Ok(tree)) if !tree.root_node().has_error() => {
                 let usages = usages_under(tree.root_node(), source, lines);
                 Ok(Extraction::normalized(usages, false))
             }
+            // The whole file would only run out of time again.
+            Some(Err(over_budget)) => Err(over_budget),
             _ => self.extract(source),
         }
     }
@@ -85,9 +93,8 @@ impl PythonFrontend {
     /// Parses `source` and drops the tree (benchmarks measure the parser's
     /// floor with it); whether the tree has errors.
     pub fn parse_only(&mut self, source: &str) -> bool {
-        self.parser
-            .parse(source, None)
-            .is_none_or(|tree| tree.root_node().has_error())
+        parse_within(&mut self.parser, source, PARSE_BUDGET, LANGUAGE)
+            .map_or(true, |tree| tree.root_node().has_error())
     }
 
     /// Extracts the usages of a Jupyter notebook's code cells, with spans

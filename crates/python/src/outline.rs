@@ -74,11 +74,12 @@ pub struct Outline<'s> {
 }
 
 impl<'s> Outline<'s> {
-    /// Outlines `source`; `None` when the lexer cannot follow it.
+    /// Outlines `source`; `None` when the lexer cannot follow it or the
+    /// text is broken in a way the parser repairs across statements.
     pub fn new(source: &'s str) -> Option<Self> {
         let mut lexer = Lexer::new(source);
         let tokens: Vec<Token> = lexer.by_ref().collect();
-        if lexer.lost() {
+        if lexer.lost() || dangling_dot(source, &tokens) {
             return None;
         }
         let mut outline = Outline {
@@ -555,6 +556,18 @@ impl<'s> Outline<'s> {
     }
 }
 
+/// Whether a line ends in the middle of a dotted name (`from vllm.`):
+/// tree-sitter joins it with the next line (`vllm.from.b`), which no
+/// outline of whole statements can foresee. (`1.` and `...` are whole.)
+fn dangling_dot(source: &str, tokens: &[Token]) -> bool {
+    tokens.windows(3).any(|w| {
+        w[0].kind == TokenKind::Name
+            && !source[w[0].start..].starts_with(|c: char| c.is_ascii_digit())
+            && w[1].kind == TokenKind::Op(b'.')
+            && w[2].kind == TokenKind::Newline
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -694,6 +707,8 @@ def unrelated():
         assert_eq!(selected("# only a comment\n"), Selection::Nothing);
         assert_eq!(selected("x = '''never closed\n"), Selection::Whole);
         assert_eq!(selected("import torch.cuda\n"), Selection::Whole);
+        assert_eq!(selected("from vllm.\nfrom.b import _\n"), Selection::Whole);
+        assert_eq!(selected("x = 1.\ny = ...\n"), Selection::Nothing);
     }
 
     #[test]
