@@ -493,3 +493,16 @@ fn a_parse_stuck_in_error_recovery_is_stopped_and_listed_as_skipped() {
     );
     assert_eq!(findings(&report), ["ok.cu:1:10 hygon/cuda-runtime-h"]);
 }
+
+#[test]
+fn long_operator_chains_in_cuda_scan_in_linear_time() {
+    // The left side of each link of `a / 32 / 32 ...` is the whole chain
+    // before it; reading it for a lane index at every link took minutes.
+    let chain = format!(
+        "__device__ int lane_of(int lane) {{ return lane % 32; }}\nint y = a{};\n",
+        " / 32".repeat(200_000)
+    );
+    let dir = repo(&[("k.cu", &chain)]);
+    let report = json_in(dir.path(), &["--target", "hygon", "."]);
+    assert_eq!(findings(&report), ["k.cu:1:50 hygon/hardcoded-warp-size"]);
+}

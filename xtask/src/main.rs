@@ -11,6 +11,9 @@
 //! - `fuzz [--seconds N] [--runs N] [--corpus DIR] [--seed N] [--limit SECONDS]`:
 //!   mutation fuzzing through the library; see `fuzz.rs`. Reproducers go
 //!   to `tests/data/fuzz/`.
+//! - `recall [--corpus DIR] [--mirrors DIR] [--verbose]`: scores the
+//!   release binary against `tests/accuracy/labels/`; see `recall.rs` and
+//!   `docs/accuracy.md`.
 //! - `precommit-check`: installs `pre-commit` from the Python registry into
 //!   a throwaway virtualenv, makes a throwaway git repository that uses this
 //!   repository's committed `HEAD` as a hook source, and checks that a
@@ -18,6 +21,7 @@
 
 mod bench;
 mod fuzz;
+mod recall;
 
 use migscan_core::Target;
 use migscan_report::render_rules_doc;
@@ -31,11 +35,7 @@ fn main() -> ExitCode {
         Some("rules-doc") => rules_doc(args.iter().any(|a| a == "--check")),
         Some("html-check") => html_check(args.get(1).map_or("cuda-extension", String::as_str)),
         Some("bench") => {
-            let value = |flag: &str| {
-                args.iter()
-                    .position(|a| a == flag)
-                    .and_then(|i| args.get(i + 1))
-            };
+            let value = |flag: &str| flag_value(&args, flag);
             let options = bench::BenchOptions {
                 corpus: value("--corpus").map(PathBuf::from),
                 runs: value("--runs").and_then(|n| n.parse().ok()).unwrap_or(3),
@@ -54,11 +54,7 @@ fn main() -> ExitCode {
             }
         }
         Some("fuzz") => {
-            let value = |flag: &str| {
-                args.iter()
-                    .position(|a| a == flag)
-                    .and_then(|i| args.get(i + 1))
-            };
+            let value = |flag: &str| flag_value(&args, flag);
             let number = |flag: &str| value(flag).and_then(|n| n.parse::<u64>().ok());
             let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
             let root = manifest.parent().unwrap_or(&manifest).to_path_buf();
@@ -92,6 +88,27 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("recall") => {
+            let value = |flag: &str| flag_value(&args, flag);
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+            let options = recall::RecallOptions {
+                corpus: value("--corpus")
+                    .map_or_else(|| PathBuf::from("/tmp/corpus"), PathBuf::from),
+                mirrors: value("--mirrors")
+                    .map_or_else(|| PathBuf::from("/work/.mirror"), PathBuf::from),
+                verbose: args.iter().any(|a| a == "--verbose"),
+            };
+            match recall::run(&root, options) {
+                Ok(table) => {
+                    print!("{table}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("recall: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some("precommit-check") => match precommit_check() {
             Ok(summary) => {
                 println!("{summary}");
@@ -104,11 +121,18 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-                "usage: cargo xtask rules-doc [--check] | html-check [FIXTURE] | bench [...] | fuzz [--seconds N] [--runs N] [--corpus DIR] [--seed N] [--limit S] | precommit-check"
+                "usage: cargo xtask rules-doc [--check] | html-check [FIXTURE] | bench [...] | fuzz [--seconds N] [--runs N] [--corpus DIR] [--seed N] [--limit S] | recall [--corpus DIR] [--mirrors DIR] [--verbose] | precommit-check"
             );
             ExitCode::from(2)
         }
     }
+}
+
+/// The word after `flag` on the command line.
+fn flag_value<'a>(args: &'a [String], flag: &str) -> Option<&'a String> {
+    args.iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1))
 }
 
 fn rules_doc(check: bool) -> ExitCode {

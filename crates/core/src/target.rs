@@ -40,6 +40,12 @@ impl Target {
         Target::Enflame,
     ];
 
+    /// Whether the target's PyTorch build hipifies CUDA extension sources
+    /// when `torch.utils.cpp_extension` builds them (PyTorch for ROCm).
+    pub fn hipifies_extensions_at_build(self) -> bool {
+        self == Target::Hygon
+    }
+
     /// The canonical id, also the rule-pack directory and rule-id prefix.
     pub fn id(self) -> &'static str {
         match self {

@@ -1,8 +1,8 @@
 //! The walk over a C++/CUDA syntax tree.
 
 use crate::constructs::{
-    is_full_warp_mask, is_hardcoded_warp_size, is_tensor_core_asm, FULL_WARP_MASK,
-    HARDCODED_WARP_SIZE, INLINE_ASM, PTX_MMA,
+    is_full_warp_mask, is_hardcoded_warp_size, is_tensor_core_asm, is_thirty_two,
+    is_warp_size_name, DEVICE_FUNCTION, FULL_WARP_MASK, HARDCODED_WARP_SIZE, INLINE_ASM, PTX_MMA,
 };
 use migscan_core::{Keep, LineIndex, Usage, UsageKind};
 use tree_sitter::Node;
@@ -14,6 +14,7 @@ pub fn usages(root: Node, source: &str, keep: Keep) -> Vec<Usage> {
         lines: LineIndex::new(source),
         usages: Vec::new(),
         keep,
+        aliases: namespace_aliases(source),
     };
     extractor.walk(root);
     extractor.usages
@@ -24,6 +25,8 @@ struct Extractor<'s, 'k> {
     lines: LineIndex<'s>,
     usages: Vec<Usage>,
     keep: Keep<'k>,
+    /// `namespace cg = cooperative_groups;`: (`cg`, `cooperative_groups`).
+    aliases: Vec<(&'s str, &'s str)>,
 }
 
 /// Nodes that are text, not code.
@@ -79,6 +82,7 @@ impl<'s> Extractor<'s, '_> {
                 "preproc_include" => self.include(node),
                 "preproc_def" | "preproc_function_def" => {
                     if let Some(value) = node.child_by_field_name("value") {
+                        self.warp_size_definition(node.child_by_field_name("name"), value);
                         self.macro_body(value);
                     }
                 }
@@ -86,6 +90,11 @@ impl<'s> Extractor<'s, '_> {
                     self.kernel_definition(node);
                     push(&mut stack, "type");
                     if let Some(declarator) = node.child_by_field_name("declarator") {
+                        if declarator.has_error() {
+                            // `DS_D_INLINE __half f()`: the macro took the
+                            // type's place and the return type landed here.
+                            self.tokens(declarator.start_byte(), self.text(declarator));
+                        }
                         stack.extend(parameters_of(declarator));
                     }
                     push(&mut stack, "body");
@@ -103,6 +112,7 @@ impl<'s> Extractor<'s, '_> {
                     for declarator in node.children_by_field_name("declarator", &mut c) {
                         if declarator.kind() == "init_declarator" {
                             if let Some(value) = declarator.child_by_field_name("value") {
+                                self.warp_size_definition(declared_name(declarator), value);
                                 stack.push(value);
                             }
                         } else if declarator.kind() == "function_declarator" {
@@ -113,19 +123,35 @@ impl<'s> Extractor<'s, '_> {
                 "call_expression" => self.call(node, &mut stack),
                 "qualified_identifier" => {
                     let (name, rest) = self.qualified(node);
+                    let name = self.unaliased(name);
                     self.emit_node(UsageKind::Symbol, &name, node);
+                    self.warp_tile(&name, &rest);
                     stack.extend(rest);
                 }
                 "template_type" | "template_function" => {
                     if let Some(name) = node.child_by_field_name("name") {
                         let text = self.text(name);
                         self.emit_node(UsageKind::Symbol, text, name);
+                        let arguments: Vec<Node> =
+                            node.child_by_field_name("arguments").into_iter().collect();
+                        self.warp_tile(text, &arguments);
                     }
                     push(&mut stack, "arguments");
                 }
                 "identifier" | "type_identifier" => {
                     let text = self.text(node);
-                    self.emit_node(UsageKind::Symbol, text, node);
+                    self.symbol(text, node.start_byte(), node.end_byte());
+                }
+                // Text the grammar could not place (a qualifier macro before
+                // a declaration, a prototype split by `#if`): its names are
+                // read token by token so no CUDA name is lost.
+                "ERROR" => {
+                    self.tokens(node.start_byte(), self.text(node));
+                    stack.extend(node.named_children(&mut cursor));
+                }
+                "for_statement" => {
+                    self.shuffle_loop(node);
+                    stack.extend(node.named_children(&mut cursor));
                 }
                 "field_expression" => {
                     // `a.b` reads a field; calls of methods are handled in `call`.
@@ -175,10 +201,23 @@ impl<'s> Extractor<'s, '_> {
             let (name, start) = launched_kernel(&text[..at]);
             self.emit(UsageKind::KernelLaunch, &name, base + start, base + at + 3);
         }
+        self.tokens(base, text);
+    }
+
+    /// The identifiers of unparsed `text` starting at byte `base`, as
+    /// symbols (`a::b` kept whole); strings and comments are skipped.
+    fn tokens(&mut self, base: usize, text: &'s str) {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
             let c = bytes[i];
+            if c == b'/' && matches!(bytes.get(i + 1), Some(b'/' | b'*')) {
+                let close = if bytes[i + 1] == b'/' { "\n" } else { "*/" };
+                i = text[i + 2..]
+                    .find(close)
+                    .map_or(bytes.len(), |at| i + 2 + at + close.len());
+                continue;
+            }
             if c == b'"' {
                 // Skip string literals in the macro.
                 i += 1;
@@ -198,12 +237,8 @@ impl<'s> Extractor<'s, '_> {
                     i += if bytes[i] == b':' { 2 } else { 1 };
                 }
                 let word = text[start..i].trim_end_matches(':');
-                self.emit(
-                    UsageKind::Symbol,
-                    word,
-                    base + start,
-                    base + start + word.len(),
-                );
+                let name = self.unaliased(word.to_string());
+                self.symbol(&name, base + start, base + start + word.len());
                 continue;
             }
             if c.is_ascii_digit() {
@@ -216,16 +251,20 @@ impl<'s> Extractor<'s, '_> {
         }
     }
 
-    /// A `__global__` function: a kernel, sized by its lines.
+    /// A `__global__` function (a kernel) or a `__device__` function
+    /// (device code a kernel calls), sized by its lines.
     fn kernel_definition(&mut self, node: Node) {
         let mut c = node.walk();
-        let is_kernel = node
+        let mut qualifiers = node
             .children(&mut c)
             .take_while(|child| child.kind() != "compound_statement")
-            .any(|child| self.text(child) == "__global__");
-        if !is_kernel {
-            return;
-        }
+            .map(|child| self.text(child));
+        let (kind, construct) = match qualifiers.find(|q| matches!(*q, "__global__" | "__device__"))
+        {
+            Some("__global__") => (UsageKind::KernelDef, None),
+            Some(_) => (UsageKind::Construct, Some(DEVICE_FUNCTION)),
+            None => return,
+        };
         let Some(name) = node
             .child_by_field_name("declarator")
             .and_then(declared_name)
@@ -233,15 +272,76 @@ impl<'s> Extractor<'s, '_> {
             return;
         };
         let lines = node.end_position().row - node.start_position().row + 1;
-        let text = self.text(name);
-        let usage = self.emit(
-            UsageKind::KernelDef,
-            text,
-            name.start_byte(),
-            name.end_byte(),
-        );
+        let text = construct.unwrap_or(self.text(name));
+        let usage = self.emit(kind, text, name.start_byte(), name.end_byte());
         if let Some(usage) = usage {
             usage.weight = u32::try_from(lines).unwrap_or(u32::MAX);
+        }
+    }
+
+    /// `cg::thread_block` → `cooperative_groups::thread_block` when the
+    /// file declares `namespace cg = cooperative_groups;`.
+    fn unaliased(&self, name: String) -> String {
+        for (alias, target) in &self.aliases {
+            if let Some(rest) = name.strip_prefix(alias).and_then(|r| r.strip_prefix("::")) {
+                return format!("{target}::{rest}");
+            }
+        }
+        name
+    }
+
+    /// An identifier: a symbol, and a warp-size assumption when it names a
+    /// warp-size constant.
+    fn symbol(&mut self, name: &str, start: usize, end: usize) {
+        self.emit(UsageKind::Symbol, name, start, end);
+        if is_warp_size_name(name) {
+            self.emit(UsageKind::Construct, HARDCODED_WARP_SIZE, start, end);
+        }
+    }
+
+    /// `#define WARP_SIZE 32`, `constexpr int kWarpSize = 32;`: the value.
+    fn warp_size_definition(&mut self, name: Option<Node>, value: Node) {
+        let named = name.is_some_and(|n| is_warp_size_name(self.text(n)));
+        if named && is_thirty_two(self.text(value)) {
+            self.emit_node(UsageKind::Construct, HARDCODED_WARP_SIZE, value);
+        }
+    }
+
+    /// A butterfly or tree reduction over a warp, `for (int o = 16; o > 0;
+    /// o /= 2)`: its start is half of a 32-lane warp.
+    fn shuffle_loop(&mut self, node: Node) {
+        let Some(start) = node.child_by_field_name("initializer").and_then(|init| {
+            let mut c = init.walk();
+            let declarators: Vec<Node> =
+                init.children_by_field_name("declarator", &mut c).collect();
+            declarators
+                .into_iter()
+                .find_map(|d| d.child_by_field_name("value"))
+                .or_else(|| init.child_by_field_name("right"))
+        }) else {
+            return;
+        };
+        let halves = node.child_by_field_name("update").is_some_and(|update| {
+            let text: String = self.text(update).split_whitespace().collect();
+            ["/=2", ">>=1", "/2", ">>1"]
+                .iter()
+                .any(|h| text.ends_with(h))
+        });
+        if halves && self.text(start).trim() == "16" {
+            self.emit_node(UsageKind::Construct, HARDCODED_WARP_SIZE, start);
+        }
+    }
+
+    /// `cg::tiled_partition<32>(block)`: a tile of one 32-lane warp.
+    fn warp_tile(&mut self, name: &str, arguments: &[Node]) {
+        if !name.ends_with("tiled_partition") {
+            return;
+        }
+        for &arguments in arguments {
+            let text = self.text(arguments);
+            if is_thirty_two(text.trim_start_matches('<').trim_end_matches('>')) {
+                self.emit_node(UsageKind::Construct, HARDCODED_WARP_SIZE, arguments);
+            }
         }
     }
 
@@ -378,6 +478,26 @@ fn launched_kernel(before: &str) -> (String, usize) {
         "" => ("macro".to_string(), end),
         name => (name.to_string(), start),
     }
+}
+
+/// The namespace aliases of a file (`namespace cg = cooperative_groups;`),
+/// read from the text before the walk: the walk meets uses in any order.
+fn namespace_aliases(source: &str) -> Vec<(&str, &str)> {
+    let identifier = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':')
+    };
+    source
+        .match_indices("namespace ")
+        .filter_map(|(at, _)| {
+            let rest = &source[at + "namespace ".len()..];
+            let statement = &rest[..rest.find([';', '{', '\n'])?];
+            let (alias, target) = statement.split_once('=')?;
+            let (alias, target) = (alias.trim(), target.trim().trim_start_matches("::"));
+            (identifier(alias) && identifier(target)).then_some((alias, target))
+        })
+        .collect()
 }
 
 /// The parameter list of a (possibly nested) function declarator.

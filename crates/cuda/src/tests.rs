@@ -135,3 +135,61 @@ fn launches_inside_macros_are_found() {
         ]
     );
 }
+
+#[test]
+fn device_functions_and_warp_size_however_spelled() {
+    let source = r#"#define WARP_SIZE 32
+constexpr int kWarpSize = 32;
+__device__ __forceinline__ float warp_sum(float v) {
+  for (int o = 16; o > 0; o /= 2) v += __shfl_xor_sync(0xffffffffu, v, o);
+  return v;
+}
+__host__ __device__ int lane_of(int tid) { return tid >> 5; }
+__global__ void k(float* x) {
+  auto tile = cg::tiled_partition<32>(cg::this_thread_block());
+  int warps = blockDim.x / WARP_SIZE;
+  for (int s = 16; s > 0; s--) {}
+  int n = warpSize;
+}
+"#;
+    assert_eq!(
+        usages(source, &[UsageKind::KernelDef, UsageKind::Construct]),
+        [
+            "construct hardcoded-warp-size @1:19",
+            "construct hardcoded-warp-size @2:27",
+            "construct device-function @3:34",
+            "construct hardcoded-warp-size @4:16",
+            "construct full-warp-mask @4:56",
+            "construct device-function @7:25",
+            "construct hardcoded-warp-size @7:58",
+            "kernel-def k @8:17",
+            "construct hardcoded-warp-size @9:34",
+            "construct hardcoded-warp-size @10:28",
+        ]
+    );
+    let extraction = CudaFrontend::new().extract(source).unwrap();
+    let weights: Vec<u32> = extraction
+        .usages
+        .iter()
+        .filter(|u| u.name == "device-function")
+        .map(|u| u.weight)
+        .collect();
+    assert_eq!(weights, [4, 1]);
+}
+
+#[test]
+fn namespace_aliases_and_declarations_the_grammar_loses() {
+    let source = "namespace cg = cooperative_groups;\ntemplate <>\nDS_D_INLINE __half init<Op::Add>()\n{\n    cg::thread_block tb = cg::this_thread_block();\n    return __half(0); // __nv_bfloat16 in a comment\n}\n";
+    assert_eq!(
+        usages(source, &[UsageKind::Symbol])
+            .into_iter()
+            .filter(|u| u.contains("__") || u.contains("cooperative_groups"))
+            .collect::<Vec<_>>(),
+        [
+            "symbol __half @3:13",
+            "symbol cooperative_groups::thread_block @5:5",
+            "symbol cooperative_groups::this_thread_block @5:27",
+            "symbol __half @6:12",
+        ]
+    );
+}

@@ -25,12 +25,14 @@ pub enum Language {
     Dockerfile,
     /// Shell and Slurm scripts.
     Shell,
+    /// `Makefile`, `GNUmakefile`, `makefile`, `*.mk`.
+    Makefile,
     /// Other YAML: Kubernetes manifests, Compose files, CI workflows.
     Yaml,
 }
 
 /// Every language.
-const ALL: [Language; 12] = [
+const ALL: [Language; 13] = [
     Language::Python,
     Language::Notebook,
     Language::Cpp,
@@ -42,6 +44,7 @@ const ALL: [Language; 12] = [
     Language::CMake,
     Language::Dockerfile,
     Language::Shell,
+    Language::Makefile,
     Language::Yaml,
 ];
 
@@ -86,6 +89,7 @@ impl Language {
             }
             (_, Some("dockerfile")) => Language::Dockerfile,
             (_, Some("sh" | "bash" | "zsh" | "slurm" | "sbatch")) => Language::Shell,
+            ("makefile" | "gnumakefile", _) | (_, Some("mk")) => Language::Makefile,
             (_, Some(e)) if CPP_EXTENSIONS.contains(&e) => Language::Cpp,
             _ => return None,
         };
@@ -114,6 +118,7 @@ impl Language {
             Language::CMake => "cmake",
             Language::Dockerfile => "dockerfile",
             Language::Shell => "shell",
+            Language::Makefile => "makefile",
             Language::Yaml => "yaml",
         }
     }
@@ -144,6 +149,9 @@ mod tests {
             ("docker/Dockerfile.cuda", Some(Language::Dockerfile)),
             ("train.slurm", Some(Language::Shell)),
             ("launch.sh", Some(Language::Shell)),
+            ("Makefile", Some(Language::Makefile)),
+            ("GNUmakefile", Some(Language::Makefile)),
+            ("build/cuda.mk", Some(Language::Makefile)),
             ("k8s/job.yaml", Some(Language::Yaml)),
             ("README.md", None),
         ];

@@ -5,6 +5,7 @@
 //! Output order never depends on thread scheduling: files keep discovery
 //! order and findings are sorted by file, position, target and rule.
 
+mod extension;
 mod first_party;
 mod prefilter;
 mod timing;
@@ -160,6 +161,8 @@ struct FileOutcome {
     supported: Vec<usize>,
     skipped: Option<String>,
     syntax_errors: bool,
+    /// Whether the file builds a CUDA extension with PyTorch's builder.
+    builds_extension: bool,
 }
 
 /// Runs the pipeline.
@@ -242,6 +245,7 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     let mut unused_suppressions = Vec::new();
     let mut malformed_suppressions = Vec::new();
     let mut prefiltered = 0;
+    let mut builds_extension = false;
     // Skipped files leave the file list, so findings are renumbered.
     for (file, outcome) in discovery.files.into_iter().zip(outcomes) {
         if let Some(reason) = outcome.skipped {
@@ -260,6 +264,7 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
             *total += n;
         }
         observations.merge(outcome.observations);
+        builds_extension |= outcome.builds_extension;
         suppressed += outcome.suppressed;
         prefiltered += usize::from(outcome.prefiltered);
         timings.add(&outcome.timings);
@@ -275,6 +280,16 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
             language: file.language,
             syntax_errors: outcome.syntax_errors,
         });
+    }
+    if builds_extension {
+        extension::credit_build_hipify(
+            &mut findings,
+            &files,
+            &options.roots,
+            catalog.rules(),
+            &options.targets,
+            &mut supported,
+        );
     }
     findings.sort_by(|a, b| {
         (a.file, a.usage.span, a.target, a.rule).cmp(&(b.file, b.usage.span, b.target, b.rule))
@@ -354,6 +369,7 @@ impl Frontends {
             Language::CMake => OpsFile::CMake.extract(text),
             Language::Dockerfile => OpsFile::Dockerfile.extract(text),
             Language::Shell => OpsFile::Shell.extract(text),
+            Language::Makefile => OpsFile::Makefile.extract(text),
             Language::Yaml => OpsFile::Yaml.extract(text),
         }
     }
@@ -396,6 +412,7 @@ fn comment_syntax(language: Language) -> CommentSyntax {
         | Language::CMake
         | Language::Dockerfile
         | Language::Shell
+        | Language::Makefile
         | Language::Yaml => CommentSyntax::Hash,
     }
 }
@@ -506,6 +523,7 @@ fn scan_file(
             usage.name = shown;
         }
         outcome.observations.add(&usage);
+        outcome.builds_extension |= extension::is_builder(&usage.name);
         if usage.kind == UsageKind::ModelRef {
             continue;
         }

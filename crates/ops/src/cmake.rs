@@ -1,31 +1,12 @@
 //! CMake: the CUDA language, CUDA packages and targets, `CMAKE_CUDA_*` and
 //! `CUDA_*` variables, nvcc flags and the legacy `cuda_add_*` commands.
 
-use crate::lines::Sink;
+use crate::lines::{Sink, NVCC_FLAGS};
 use migscan_core::{Usage, UsageKind};
 
 /// The CUDA language enabled (`project(... LANGUAGES CUDA)`,
 /// `enable_language(CUDA)`, `LANGUAGE CUDA` source properties).
 pub const CUDA_LANGUAGE: &str = "cmake:language=CUDA";
-
-/// nvcc flags worth a rule; others pass.
-const NVCC_FLAGS: &[&str] = &[
-    "-gencode",
-    "--generate-code",
-    "-arch",
-    "--gpu-architecture",
-    "-code",
-    "--expt-relaxed-constexpr",
-    "--expt-extended-lambda",
-    "--extended-lambda",
-    "--use_fast_math",
-    "-Xptxas",
-    "--ptxas-options",
-    "-rdc",
-    "--relocatable-device-code",
-    "--maxrregcount",
-    "-maxrregcount",
-];
 
 pub fn usages(source: &str) -> Vec<Usage> {
     let mut sink = Sink::new(source);

@@ -11,11 +11,13 @@
 //! | `CMakeLists.txt`, `*.cmake` | [`cmake`] | CUDA language, packages, variables, targets, flags |
 //! | `Dockerfile*`, `*.dockerfile` | [`dockerfile`] | base images, variables, commands |
 //! | `*.sh`, `*.bash`, `*.slurm`, `*.sbatch` | [`shell`] | variables, commands, Slurm GPU requests |
+//! | `Makefile`, `GNUmakefile`, `*.mk` | [`makefile`] | variables, recipe commands, nvcc flags, CUDA libraries |
 //! | Kubernetes and CI `*.yaml`/`*.yml` | [`yaml`] | resources, node selectors, images, variables |
 
 pub mod cmake;
 pub mod conda;
 pub mod dockerfile;
+pub mod makefile;
 pub mod pyproject;
 pub mod requirements;
 pub mod shell;
@@ -40,6 +42,8 @@ pub enum OpsFile {
     Dockerfile,
     /// Shell or Slurm batch script.
     Shell,
+    /// Makefile.
+    Makefile,
     /// Kubernetes manifest or CI workflow.
     Yaml,
 }
@@ -54,6 +58,7 @@ impl OpsFile {
             OpsFile::CMake => cmake::usages(source),
             OpsFile::Dockerfile => dockerfile::usages(source),
             OpsFile::Shell => shell::usages(source),
+            OpsFile::Makefile => makefile::usages(source),
             OpsFile::Yaml => yaml::usages(source),
         };
         Ok(Extraction::normalized(usages, false))

@@ -2,6 +2,25 @@
 
 use migscan_core::{LineIndex, Usage, UsageKind};
 
+/// nvcc flags worth a rule (CMake, Makefiles); others pass.
+pub const NVCC_FLAGS: &[&str] = &[
+    "-gencode",
+    "--generate-code",
+    "-arch",
+    "--gpu-architecture",
+    "-code",
+    "--expt-relaxed-constexpr",
+    "--expt-extended-lambda",
+    "--extended-lambda",
+    "--use_fast_math",
+    "-Xptxas",
+    "--ptxas-options",
+    "-rdc",
+    "--relocatable-device-code",
+    "--maxrregcount",
+    "-maxrregcount",
+];
+
 /// Collects usages with spans computed from byte offsets.
 pub struct Sink<'s> {
     lines: LineIndex<'s>,

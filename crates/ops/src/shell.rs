@@ -145,7 +145,7 @@ fn variable_reads(sink: &mut Sink, line: &str, code: &str, line_start: usize) {
 }
 
 /// Environment-style names: upper case, digits and underscores, not a digit first.
-fn is_variable(name: &str) -> bool {
+pub fn is_variable(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with(|c: char| c.is_ascii_digit())
         && name

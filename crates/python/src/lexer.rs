@@ -172,6 +172,9 @@ impl Iterator for Lexer<'_> {
                 b' ' | b'\t' | b'\x0c' | b'\r' => self.pos += 1,
                 b'\\' if matches!(src.get(start + 1), Some(b'\n')) => self.pos += 2,
                 b'\\' if src.get(start + 1..start + 3) == Some(b"\r\n") => self.pos += 3,
+                // A backslash that does not join lines is a syntax error that
+                // tree-sitter repairs across statements: no outline follows it.
+                b'\\' => self.lost = true,
                 b'#' => {
                     self.pos = memchr_newline(src, start);
                 }

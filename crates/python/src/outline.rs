@@ -79,7 +79,7 @@ impl<'s> Outline<'s> {
     pub fn new(source: &'s str) -> Option<Self> {
         let mut lexer = Lexer::new(source);
         let tokens: Vec<Token> = lexer.by_ref().collect();
-        if lexer.lost() || dangling_dot(source, &tokens) {
+        if lexer.lost() || broken_statement(source, &tokens) {
             return None;
         }
         let mut outline = Outline {
@@ -556,16 +556,46 @@ impl<'s> Outline<'s> {
     }
 }
 
-/// Whether a line ends in the middle of a dotted name (`from vllm.`):
-/// tree-sitter joins it with the next line (`vllm.from.b`), which no
-/// outline of whole statements can foresee. (`1.` and `...` are whole.)
-fn dangling_dot(source: &str, tokens: &[Token]) -> bool {
-    tokens.windows(3).any(|w| {
-        w[0].kind == TokenKind::Name
-            && !source[w[0].start..].starts_with(|c: char| c.is_ascii_digit())
-            && w[1].kind == TokenKind::Op(b'.')
-            && w[2].kind == TokenKind::Newline
-    })
+/// Whether a statement is broken in a way tree-sitter repairs across
+/// lines, which no outline of whole statements can foresee: a dotted name
+/// cut at a line end (`from vllm.` joins the next line into `vllm.from.b`),
+/// a `from` without `import`, a `def` without its parameters. Such a file
+/// gets a whole parse, so the prefilter never changes its findings.
+/// (`1.` and `...` are whole.)
+fn broken_statement(source: &str, tokens: &[Token]) -> bool {
+    let name = |i: usize| {
+        tokens
+            .get(i)
+            .filter(|t| t.kind == TokenKind::Name)
+            .map(|t| &source[t.start..t.end])
+    };
+    let kind = |i: usize| tokens.get(i).map(|t| t.kind);
+    let mut statement_start = true;
+    for (i, token) in tokens.iter().enumerate() {
+        let starts = statement_start;
+        statement_start = matches!(token.kind, TokenKind::Newline | TokenKind::Op(b';'));
+        let dangling_dot = token.kind == TokenKind::Op(b'.')
+            && kind(i + 1) == Some(TokenKind::Newline)
+            && name(i.wrapping_sub(1))
+                .is_some_and(|n| !n.starts_with(|c: char| c.is_ascii_digit()));
+        if dangling_dot {
+            return true;
+        }
+        let broken = match name(i).filter(|_| starts) {
+            Some("from") => !tokens[i + 1..]
+                .iter()
+                .take_while(|t| !matches!(t.kind, TokenKind::Newline | TokenKind::Op(b';')))
+                .any(|t| &source[t.start..t.end] == "import"),
+            Some("def") => {
+                name(i + 1).is_none() || !matches!(kind(i + 2), Some(TokenKind::Op(b'(' | b'[')))
+            }
+            _ => false,
+        };
+        if broken {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -709,6 +739,14 @@ def unrelated():
         assert_eq!(selected("import torch.cuda\n"), Selection::Whole);
         assert_eq!(selected("from vllm.\nfrom.b import _\n"), Selection::Whole);
         assert_eq!(selected("x = 1.\ny = ...\n"), Selection::Nothing);
+        assert_eq!(
+            selected("from  #\nr\nfrom torch.cuda import(x)\n"),
+            Selection::Whole
+        );
+        assert_eq!(
+            selected("def f is None:\n    import torch\n"),
+            Selection::Whole
+        );
     }
 
     #[test]

@@ -1,0 +1,113 @@
+//! The classes of migration points found in real repositories, each
+//! through the binary on a small tree shaped like the real ones: exact
+//! lines, rules and statuses (see `docs/accuracy.md` for the labelled set
+//! these mechanisms are measured on).
+
+mod common;
+
+use common::{finding_lines, json_report, repo};
+
+const REDUCE_CU: &str = r#"#include <cuda_runtime.h>
+#define WARP_SIZE 32
+__device__ __forceinline__ float warp_sum(float v) {
+  for (int offset = 16; offset > 0; offset /= 2)
+    v += __shfl_xor_sync(0xffffffff, v, offset);
+  return v;
+}
+__global__ void reduce(const float* x, float* out) {
+  int lane = threadIdx.x % WARP_SIZE;
+  int warp = threadIdx.x >> 5;
+  float v = warp_sum(x[threadIdx.x]);
+  if (lane == 0) out[warp] = v;
+}
+"#;
+
+#[test]
+fn device_functions_and_warp_size_spellings_are_reported() {
+    let dir = repo(&[("kernels/reduce.cu", REDUCE_CU)]);
+    let report = json_report(&dir.path().join("kernels"), "hygon");
+    let warp: Vec<String> = finding_lines(&report)
+        .into_iter()
+        .filter(|f| f.contains("warp"))
+        .collect();
+    assert_eq!(
+        warp,
+        [
+            "reduce.cu:2:19 hygon/hardcoded-warp-size manual hardcoded-warp-size",
+            "reduce.cu:4:21 hygon/hardcoded-warp-size manual hardcoded-warp-size",
+            "reduce.cu:5:26 hygon/full-warp-mask manual full-warp-mask",
+            "reduce.cu:9:28 hygon/hardcoded-warp-size manual hardcoded-warp-size",
+            "reduce.cu:10:29 hygon/hardcoded-warp-size manual hardcoded-warp-size",
+        ]
+    );
+    let report = json_report(&dir.path().join("kernels"), "ascend");
+    let device: Vec<String> = finding_lines(&report)
+        .into_iter()
+        .filter(|f| f.contains("device-function") || f.contains("kernel-definition"))
+        .collect();
+    assert_eq!(
+        device,
+        [
+            "reduce.cu:3:34 ascend/device-function manual device-function",
+            "reduce.cu:8:17 ascend/kernel-definition manual reduce",
+        ]
+    );
+}
+
+const MAKEFILE: &str = "CUDA_HOME ?= /usr/local/cuda\nNVCC := $(CUDA_HOME)/bin/nvcc\nNVCC_FLAGS = -O3 -gencode arch=compute_80,code=sm_80\n\ntrain: train.cu\n\t$(NVCC) $(NVCC_FLAGS) $< -lcudart -lcublas -lnccl -o $@\n";
+
+#[test]
+fn makefiles_report_nvcc_flags_and_cuda_libraries() {
+    let dir = repo(&[("Makefile", MAKEFILE)]);
+    let report = json_report(dir.path(), "hygon");
+    assert_eq!(
+        finding_lines(&report),
+        [
+            "Makefile:1:1 hygon/unknown-cuda-ops unknown CUDA_HOME",
+            "Makefile:2:11 hygon/unknown-cuda-ops unknown CUDA_HOME",
+            "Makefile:2:26 hygon/command-nvcc manual nvcc",
+            "Makefile:3:18 hygon/build-gencode manual -gencode",
+            "Makefile:6:27 hygon/link-cudart auto -lcudart",
+            "Makefile:6:36 hygon/link-cublas auto -lcublas",
+            "Makefile:6:45 hygon/link-nccl auto -lnccl",
+        ]
+    );
+}
+
+const SETUP_PY: &str = "from setuptools import setup\nfrom torch.utils.cpp_extension import BuildExtension, CUDAExtension\n\nsetup(\n    name=\"ops\",\n    ext_modules=[CUDAExtension(\"ops._C\", [\"csrc/ops.cu\"])],\n    cmdclass={\"build_ext\": BuildExtension},\n)\n";
+
+const OPS_CU: &str = "#include <cuda_runtime.h>\nvoid copy(float* d, const float* h, size_t n, cudaStream_t s) {\n  cudaMemcpyAsync(d, h, n, cudaMemcpyHostToDevice, s);\n  asm volatile(\"membar.gl;\");\n}\n";
+
+#[test]
+fn hygon_leaves_what_the_extension_build_hipifies_to_the_build() {
+    let dir = repo(&[
+        ("setup.py", SETUP_PY),
+        ("csrc/ops.cu", OPS_CU),
+        // Built by nvcc directly: hipify is work here.
+        (
+            "bench/Makefile",
+            "bench: bench.cu\n\tnvcc -o bench bench.cu\n",
+        ),
+        ("bench/bench.cu", OPS_CU),
+    ]);
+    let lines = finding_lines(&json_report(dir.path(), "hygon"));
+    let in_file =
+        |file: &str| -> Vec<&String> { lines.iter().filter(|l| l.starts_with(file)).collect() };
+    // Only what hipify cannot convert stays in the extension's source.
+    assert_eq!(
+        in_file("csrc/ops.cu"),
+        ["csrc/ops.cu:4:3 hygon/inline-asm unsupported inline-asm"]
+    );
+    assert!(
+        in_file("bench/bench.cu")
+            .iter()
+            .any(|l| l.contains("cudaMemcpyAsync") && l.contains(" auto ")),
+        "{lines:?}"
+    );
+    // On ascend nothing is converted by the build.
+    let ascend = finding_lines(&json_report(dir.path(), "ascend"));
+    assert!(
+        ascend.iter().any(|l| l.starts_with("csrc/ops.cu:3:3")),
+        "{ascend:?}"
+    );
+}
