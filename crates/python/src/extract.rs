@@ -5,6 +5,7 @@ use crate::bindings::{dotted, text, Bindings, MODULE_SCOPE};
 use crate::positions::{
     is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_SOURCE, DEVICE_FIRST_ARG,
     DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON, ENV_FIRST_ARG, EXTENSION_BUILDERS,
+    NVCC_ONLY_FLAGS,
 };
 use crate::strings::{
     backend_names, device_type, env_name, is_sized_model_id, literal_prefix, string_leaves,
@@ -75,8 +76,12 @@ impl<'s> Extractor<'s, '_> {
             };
             match node.kind() {
                 "comment" => {}
-                // Only the code inside f-string interpolations is code.
-                "string" => push_all(&mut stack, node, scope),
+                // Only the code inside f-string interpolations is code; an
+                // nvcc-only flag is a build setting wherever it stands.
+                "string" => {
+                    self.nvcc_only_flag(node);
+                    push_all(&mut stack, node, scope);
+                }
                 "string_content" | "string_start" | "string_end" => {}
                 "import_statement" | "import_from_statement" => self.imports(node),
                 "function_definition" => {
@@ -498,6 +503,19 @@ impl<'s> Extractor<'s, '_> {
             if name.starts_with('-') {
                 self.emit(UsageKind::BuildSetting, name.to_string(), leaf);
             }
+        }
+    }
+
+    /// `"--use_fast_math"`, `"-gencode=arch=compute_80,code=sm_80"`,
+    /// `"-arch=sm_90"`: flags no compiler but nvcc takes.
+    fn nvcc_only_flag(&mut self, node: Node) {
+        let Some(flag) = literal_prefix(node, self.source).filter(|f| f.starts_with('-')) else {
+            return;
+        };
+        let (name, value) = flag.split_once('=').unwrap_or((flag, ""));
+        let arch = name == "-arch" && (value.starts_with("sm_") || value.starts_with("compute_"));
+        if arch || NVCC_ONLY_FLAGS.contains(&name) {
+            self.emit(UsageKind::BuildSetting, name.to_string(), node);
         }
     }
 

@@ -64,3 +64,30 @@ pub const EXTENSION_BUILDERS: &[&str] = &["CUDAExtension", "CppExtension", "Exte
 
 /// The construct a `.cu` source of an extension build is reported as.
 pub const CUDA_SOURCE: &str = "cuda-extension-source";
+
+/// Compiler flags only nvcc takes: a string holding one is part of a CUDA
+/// build wherever it stands (`flags.append("--use_fast_math")`, a list
+/// built up over a function), not only in `extra_compile_args`.
+pub const NVCC_ONLY_FLAGS: &[&str] = &[
+    "-gencode",
+    "--generate-code",
+    "--use_fast_math",
+    "-use_fast_math",
+    "--expt-relaxed-constexpr",
+    "--expt-extended-lambda",
+    "--extended-lambda",
+    "-Xptxas",
+    "--ptxas-options",
+    "-maxrregcount",
+    "--maxrregcount",
+    "--gpu-architecture",
+    "-allow-unsupported-compiler",
+    "-ccbin",
+    "-U__CUDA_NO_HALF_OPERATORS__",
+    "-U__CUDA_NO_HALF_CONVERSIONS__",
+    "-U__CUDA_NO_HALF2_OPERATORS__",
+    "-U__CUDA_NO_BFLOAT16_CONVERSIONS__",
+    "-U__CUDA_NO_BFLOAT16_OPERATORS__",
+    "-U__CUDA_NO_BFLOAT162_OPERATORS__",
+    "-U__CUDA_NO_BFLOAT162_CONVERSIONS__",
+];

@@ -406,3 +406,12 @@ fn a_selection_that_does_not_parse_falls_back_to_the_whole_file() {
     assert!(!whole.is_empty());
     assert_eq!(part.unwrap().usages, whole);
 }
+
+#[test]
+fn nvcc_only_flags_count_wherever_they_stand() {
+    let src = "def nvcc_args():\n    args = ['-O3', '--use_fast_math']\n    args.append('-gencode=arch=compute_80,code=sm_80')\n    args += ['-arch=sm_90', '-arch=native']\n    help = 'pass --use_fast_math to nvcc'\n    return args\n";
+    assert_eq!(
+        names_of(src, UsageKind::BuildSetting),
+        ["--use_fast_math", "-gencode", "-arch"]
+    );
+}
