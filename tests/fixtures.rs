@@ -196,7 +196,7 @@ fn cuda_extension_kernels_launches_warp_code_and_libraries() {
         "csrc/fused_softmax.cu:6:18 ascend/shfl-xor-sync manual __shfl_xor_sync",
         "csrc/fused_softmax.cu:6:34 ascend/full-warp-mask manual",
         "csrc/fused_softmax.cu:20:28 ascend/hardcoded-warp-size manual",
-        "csrc/fused_softmax.cu:35:3 ascend/kernel-launch manual softmax_kernel",
+        "csrc/fused_softmax.cu:35:17 ascend/kernel-launch manual softmax_kernel",
         "csrc/gemm.cu:2:10 ascend/wmma-header unsupported mma.h",
         "csrc/gemm.cu:8:17 ascend/kernel-definition manual wmma_gemm",
         "csrc/gemm.cu:9:3 ascend/wmma-wmma unsupported wmma::fragment",

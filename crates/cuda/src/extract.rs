@@ -88,6 +88,7 @@ impl<'s> Extractor<'s, '_> {
                 }
                 "function_definition" => {
                     self.kernel_definition(node);
+                    self.memory_spaces(node);
                     push(&mut stack, "type");
                     if let Some(declarator) = node.child_by_field_name("declarator") {
                         if declarator.has_error() {
@@ -107,6 +108,7 @@ impl<'s> Extractor<'s, '_> {
                     push(&mut stack, "default_value");
                 }
                 "declaration" => {
+                    self.memory_spaces(node);
                     push(&mut stack, "type");
                     let mut c = node.walk();
                     for declarator in node.children_by_field_name("declarator", &mut c) {
@@ -279,6 +281,29 @@ impl<'s> Extractor<'s, '_> {
         }
     }
 
+    /// CUDA's qualifiers among a declaration's children: memory spaces
+    /// (`__shared__`, `__constant__`, `__managed__`) and
+    /// `__launch_bounds__`, reported as symbols of their own name.
+    fn memory_spaces(&mut self, node: Node) {
+        let mut c = node.walk();
+        for child in node.children(&mut c) {
+            let name = match child.kind() {
+                "type_qualifier" | "storage_class_specifier" => self.text(child),
+                "launch_bounds" => "__launch_bounds__",
+                "compound_statement" => break,
+                _ => continue,
+            };
+            if name.starts_with("__") && name.ends_with("__") {
+                self.emit(
+                    UsageKind::Symbol,
+                    name,
+                    child.start_byte(),
+                    child.start_byte() + name.len(),
+                );
+            }
+        }
+    }
+
     /// `cg::thread_block` → `cooperative_groups::thread_block` when the
     /// file declares `namespace cg = cooperative_groups;`.
     fn unaliased(&self, name: String) -> String {
@@ -365,10 +390,12 @@ impl<'s> Extractor<'s, '_> {
                 _ => function,
             };
             let text: String = self.text(name).split_whitespace().collect();
+            // The span is the `<<<...>>>`: the CUDA syntax to change, on its
+            // own line when a long template name comes before it.
             self.emit(
                 UsageKind::KernelLaunch,
                 &text,
-                function.start_byte(),
+                config.start_byte(),
                 config.end_byte(),
             );
             if let Some(args) = function.child_by_field_name("arguments") {

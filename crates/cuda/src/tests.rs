@@ -54,7 +54,7 @@ fn includes_kernels_launches_and_constructs() {
             "construct inline-asm @10:3",
             "construct ptx-mma @10:3",
             "method is_cuda @14:17",
-            "kernel-launch add_kernel @17:3",
+            "kernel-launch add_kernel @17:20",
             "method data_ptr @17:60",
         ]
     );
@@ -190,6 +190,23 @@ fn namespace_aliases_and_declarations_the_grammar_loses() {
             "symbol cooperative_groups::thread_block @5:5",
             "symbol cooperative_groups::this_thread_block @5:27",
             "symbol __half @6:12",
+        ]
+    );
+}
+
+#[test]
+fn memory_spaces_and_launch_bounds_are_symbols() {
+    let source = "__shared__ float s[32];\n__global__ void __launch_bounds__(256) k() {\n  extern __shared__ char buf[];\n  __constant__ int c;\n}\n";
+    assert_eq!(
+        usages(source, &[UsageKind::Symbol])
+            .into_iter()
+            .filter(|u| u.contains("__"))
+            .collect::<Vec<_>>(),
+        [
+            "symbol __shared__ @1:1",
+            "symbol __launch_bounds__ @2:17",
+            "symbol __shared__ @3:10",
+            "symbol __constant__ @4:3",
         ]
     );
 }

@@ -90,13 +90,17 @@ fn variable_reads(sink: &mut Sink, line: &str, code: &str, line_start: usize) {
     }
 }
 
-/// nvcc run through a variable (`NVCC = $(CUDA_HOME)/bin/nvcc`), an nvcc
-/// flag, a CUDA library linked.
+/// nvcc run through a variable (`NVCC = $(CUDA_HOME)/bin/nvcc`) or
+/// nvidia-smi through `$(shell ...)`, an nvcc flag, a CUDA library linked.
 fn word_usage(sink: &mut Sink, at: usize, word: &str) {
-    let word = word.trim_matches(['"', '\'']);
-    if word.rsplit('/').next() == Some("nvcc") {
-        let program = word.len() - "nvcc".len();
-        sink.add(UsageKind::Command, "nvcc", at + program, 4);
+    let quotes = ['"', '\'', '(', ')'];
+    let trimmed = word.trim_start_matches(quotes);
+    let at = at + (word.len() - trimmed.len());
+    let word = trimmed.trim_end_matches(quotes);
+    let program = word.rsplit('/').next().unwrap_or(word);
+    if matches!(program, "nvcc" | "nvidia-smi") {
+        let skipped = word.len() - program.len();
+        sink.add(UsageKind::Command, program, at + skipped, program.len());
         return;
     }
     let flag = word.split('=').next().unwrap_or(word);

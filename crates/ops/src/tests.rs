@@ -151,3 +151,16 @@ fn makefile_variables_recipes_flags_and_libraries() {
         ]
     );
 }
+
+#[test]
+fn compose_gpu_runtime_and_device_reservations() {
+    let src = "services:\n  train:\n    runtime: nvidia\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - driver: nvidia\n              count: all\n              capabilities: [gpu, utility]\n    environment:\n      - NVIDIA_VISIBLE_DEVICES=all\n";
+    assert_eq!(
+        usages(OpsFile::Yaml, src),
+        [
+            "resource compose:runtime=nvidia @3:14",
+            "resource compose:driver=nvidia @8:23",
+            "resource compose:capabilities=gpu @10:29",
+        ]
+    );
+}

@@ -8,6 +8,12 @@ use migscan_core::{Usage, UsageKind};
 
 /// A container runtime class (`runtimeClassName: nvidia`).
 pub const RUNTIME_CLASS: &str = "runtimeClassName";
+/// Compose's NVIDIA container runtime (`runtime: nvidia`).
+pub const COMPOSE_RUNTIME: &str = "compose:runtime=nvidia";
+/// A Compose device reservation through NVIDIA's driver (`driver: nvidia`).
+pub const COMPOSE_DRIVER: &str = "compose:driver=nvidia";
+/// A Compose device reservation with the GPU capability (`capabilities: [gpu]`).
+pub const COMPOSE_GPU: &str = "compose:capabilities=gpu";
 
 pub fn usages(source: &str) -> Vec<Usage> {
     let mut sink = Sink::new(source);
@@ -32,6 +38,8 @@ pub fn usages(source: &str) -> Vec<Usage> {
                 value_at(value),
                 value.len(),
             );
+        } else if let Some(resource) = compose_gpu(key_text, value) {
+            sink.add(UsageKind::Resource, resource, value_at(value), value.len());
         } else if key_text == "name" && is_variable(value) {
             sink.add(UsageKind::EnvVar, value, value_at(value), value.len());
         } else if is_variable(key_text) {
@@ -48,6 +56,24 @@ pub fn usages(source: &str) -> Vec<Usage> {
         }
     }
     sink.usages
+}
+
+/// The GPU keys of a Compose file: `runtime: nvidia`, a device reservation's
+/// `driver: nvidia` and `capabilities: [gpu]`.
+fn compose_gpu(key: &str, value: &str) -> Option<&'static str> {
+    match key {
+        "runtime" if value == "nvidia" => Some(COMPOSE_RUNTIME),
+        "driver" if value == "nvidia" => Some(COMPOSE_DRIVER),
+        "capabilities"
+            if value
+                .trim_matches(['[', ']'])
+                .split(',')
+                .any(|c| c.trim().trim_matches(['"', '\'']) == "gpu") =>
+        {
+            Some(COMPOSE_GPU)
+        }
+        _ => None,
+    }
 }
 
 /// `key: value` (the value may be empty); keys may be quoted.

@@ -5,7 +5,7 @@ use crate::bindings::{dotted, text, Bindings, MODULE_SCOPE};
 use crate::positions::{
     is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_SOURCE, DEVICE_FIRST_ARG,
     DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON, ENV_FIRST_ARG, EXTENSION_BUILDERS,
-    NVCC_ONLY_FLAGS,
+    NVCC_ONLY_FLAGS, NVIDIA_TOOLS,
 };
 use crate::strings::{
     backend_names, device_type, env_name, is_sized_model_id, literal_prefix, string_leaves,
@@ -77,9 +77,10 @@ impl<'s> Extractor<'s, '_> {
             match node.kind() {
                 "comment" => {}
                 // Only the code inside f-string interpolations is code; an
-                // nvcc-only flag is a build setting wherever it stands.
+                // nvcc-only flag or an NVIDIA program counts wherever it stands.
                 "string" => {
                     self.nvcc_only_flag(node);
+                    self.nvidia_tool(node);
                     push_all(&mut stack, node, scope);
                 }
                 "string_content" | "string_start" | "string_end" => {}
@@ -516,6 +517,26 @@ impl<'s> Extractor<'s, '_> {
         let arch = name == "-arch" && (value.starts_with("sm_") || value.starts_with("compute_"));
         if arch || NVCC_ONLY_FLAGS.contains(&name) {
             self.emit(UsageKind::BuildSetting, name.to_string(), node);
+        }
+    }
+
+    /// `"nvidia-smi --query-gpu=name"`, `r"C:\...\NVSMI\nvidia-smi.exe"`:
+    /// a program of NVIDIA's run or looked up.
+    fn nvidia_tool(&mut self, node: Node) {
+        let Some(text) = literal_prefix(node, self.source) else {
+            return;
+        };
+        let base = |path: &'s str| {
+            let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+            name.strip_suffix(".exe").unwrap_or(name)
+        };
+        // The command's first word, or a whole path with spaces in it.
+        let first = text.split_whitespace().next().unwrap_or_default();
+        let found = NVIDIA_TOOLS
+            .iter()
+            .find(|&&t| base(first) == t || base(text.trim()) == t);
+        if let Some(tool) = found {
+            self.emit(UsageKind::Command, (*tool).to_string(), node);
         }
     }
 

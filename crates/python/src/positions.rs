@@ -91,3 +91,7 @@ pub const NVCC_ONLY_FLAGS: &[&str] = &[
     "-U__CUDA_NO_BFLOAT162_OPERATORS__",
     "-U__CUDA_NO_BFLOAT162_CONVERSIONS__",
 ];
+
+/// NVIDIA's programs: a string that starts with one runs it
+/// (`subprocess.run(["nvidia-smi", ...])`, `shutil.which("nvcc")`).
+pub const NVIDIA_TOOLS: &[&str] = &["nvidia-smi", "nvcc"];

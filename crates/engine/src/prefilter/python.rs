@@ -35,8 +35,8 @@ const PRECISION_MARKERS: &[&str] = &[
     "allow_tf32",
 ];
 
-/// Strings in setup scripts that make nvcc flags and CUDA sources findings.
-const BUILD_MARKERS: &[&str] = &["nvcc", ".cu"];
+/// Strings that make nvcc flags, CUDA sources and NVIDIA programs findings.
+const BUILD_MARKERS: &[&str] = &["nvcc", ".cu", "nvidia-smi"];
 
 /// What the selected packs need in Python code.
 pub struct PythonAnchors<'a> {
