@@ -523,7 +523,12 @@ impl<'s> Extractor<'s, '_> {
     /// `"nvidia-smi --query-gpu=name"`, `r"C:\...\NVSMI\nvidia-smi.exe"`:
     /// a program of NVIDIA's run or looked up.
     fn nvidia_tool(&mut self, node: Node) {
-        let Some(text) = literal_prefix(node, self.source) else {
+        // `{"nvcc": [...]}` names the compiler's flags, it runs nothing.
+        let dict_key = node
+            .parent()
+            .and_then(|p| p.child_by_field_name("key"))
+            .is_some_and(|key| key.id() == node.id());
+        let Some(text) = literal_prefix(node, self.source).filter(|_| !dict_key) else {
             return;
         };
         let base = |path: &'s str| {
