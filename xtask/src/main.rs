@@ -11,7 +11,7 @@
 //! - `fuzz [--seconds N] [--runs N] [--corpus DIR] [--seed N] [--limit SECONDS]`:
 //!   mutation fuzzing through the library; see `fuzz.rs`. Reproducers go
 //!   to `tests/data/fuzz/`.
-//! - `recall [--corpus DIR] [--mirrors DIR] [--verbose]`: scores the
+//! - `recall [--corpus DIR] [--mirrors DIR] [--migscan BIN] [--verbose]`: scores the
 //!   release binary against `tests/accuracy/labels/`; see `recall.rs` and
 //!   `docs/accuracy.md`.
 //! - `precommit-check`: installs `pre-commit` from the Python registry into
@@ -97,6 +97,7 @@ fn main() -> ExitCode {
                 mirrors: value("--mirrors")
                     .map_or_else(|| PathBuf::from("/work/.mirror"), PathBuf::from),
                 verbose: args.iter().any(|a| a == "--verbose"),
+                migscan: value("--migscan").map(PathBuf::from),
             };
             match recall::run(&root, options) {
                 Ok(table) => {
@@ -121,7 +122,7 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-                "usage: cargo xtask rules-doc [--check] | html-check [FIXTURE] | bench [...] | fuzz [--seconds N] [--runs N] [--corpus DIR] [--seed N] [--limit S] | recall [--corpus DIR] [--mirrors DIR] [--verbose] | precommit-check"
+                "usage: cargo xtask rules-doc [--check] | html-check [FIXTURE] | bench [...] | fuzz [--seconds N] [--runs N] [--corpus DIR] [--seed N] [--limit S] | recall [--corpus DIR] [--mirrors DIR] [--migscan BIN] [--verbose] | precommit-check"
             );
             ExitCode::from(2)
         }

@@ -23,6 +23,9 @@ pub struct RecallOptions {
     pub mirrors: PathBuf,
     /// Print every missed and every false line.
     pub verbose: bool,
+    /// A `migscan` binary to score instead of this tree's release build
+    /// (an older build, for before/after figures).
+    pub migscan: Option<PathBuf>,
 }
 
 /// One labelled line.
@@ -268,15 +271,20 @@ impl Score {
 
 /// Scores every label file; the report as Markdown.
 pub fn run(root: &Path, options: RecallOptions) -> Result<String, String> {
-    let status = Command::new("cargo")
-        .args(["build", "--release", "--quiet", "--bin", "migscan"])
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err("cargo build --release failed".into());
-    }
-    let migscan = root.join("target/release/migscan");
+    let migscan = match &options.migscan {
+        Some(binary) => binary.clone(),
+        None => {
+            let status = Command::new("cargo")
+                .args(["build", "--release", "--quiet", "--bin", "migscan"])
+                .current_dir(root)
+                .status()
+                .map_err(|e| format!("cannot run cargo: {e}"))?;
+            if !status.success() {
+                return Err("cargo build --release failed".into());
+            }
+            root.join("target/release/migscan")
+        }
+    };
     let scratch = root.join("target/recall");
     let mut names: Vec<PathBuf> = std::fs::read_dir(root.join("tests/accuracy/labels"))
         .map_err(|e| format!("tests/accuracy/labels: {e}"))?

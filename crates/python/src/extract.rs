@@ -523,11 +523,13 @@ impl<'s> Extractor<'s, '_> {
     /// `"nvidia-smi --query-gpu=name"`, `r"C:\...\NVSMI\nvidia-smi.exe"`:
     /// a program of NVIDIA's run or looked up.
     fn nvidia_tool(&mut self, node: Node) {
-        // `{"nvcc": [...]}` names the compiler's flags, it runs nothing.
-        let dict_key = node
-            .parent()
-            .and_then(|p| p.child_by_field_name("key"))
-            .is_some_and(|key| key.id() == node.id());
+        // `{"nvcc": [...]}` and `args["nvcc"]` name the compiler's flags;
+        // they run nothing.
+        let dict_key = node.parent().is_some_and(|p| {
+            p.kind() == "subscript"
+                || p.child_by_field_name("key")
+                    .is_some_and(|key| key.id() == node.id())
+        });
         let Some(text) = literal_prefix(node, self.source).filter(|_| !dict_key) else {
             return;
         };

@@ -418,7 +418,7 @@ fn nvcc_only_flags_count_wherever_they_stand() {
 
 #[test]
 fn nvidia_programs_in_strings_are_commands() {
-    let src = "import shutil, subprocess\nsmi = shutil.which('nvidia-smi')\nout = subprocess.check_output(['nvidia-smi', '--query-gpu=name'])\nwin = r'C:\\\\Program Files\\\\NVIDIA Corporation\\\\NVSMI\\\\nvidia-smi.exe'\nnote = 'run nvidia-smi first'\nargs = {'nvcc': ['-O3']}\n";
+    let src = "import shutil, subprocess\nsmi = shutil.which('nvidia-smi')\nout = subprocess.check_output(['nvidia-smi', '--query-gpu=name'])\nwin = r'C:\\\\Program Files\\\\NVIDIA Corporation\\\\NVSMI\\\\nvidia-smi.exe'\nnote = 'run nvidia-smi first'\nargs = {'nvcc': ['-O3']}\nargs['nvcc'].append('-O2')\n";
     assert_eq!(
         names_of(src, UsageKind::Command),
         ["nvidia-smi", "nvidia-smi", "nvidia-smi"]
