@@ -67,6 +67,7 @@ fn makefiles_report_nvcc_flags_and_cuda_libraries() {
             "Makefile:2:11 hygon/unknown-cuda-ops unknown CUDA_HOME",
             "Makefile:2:26 hygon/command-nvcc manual nvcc",
             "Makefile:3:18 hygon/build-gencode manual -gencode",
+            "Makefile:6:2 hygon/command-nvcc manual nvcc",
             "Makefile:6:27 hygon/link-cudart auto -lcudart",
             "Makefile:6:36 hygon/link-cublas auto -lcublas",
             "Makefile:6:45 hygon/link-nccl auto -lnccl",

@@ -70,6 +70,7 @@ fn main() -> ExitCode {
                 // Above the parse budget, which lists a stuck file as skipped.
                 limit: std::time::Duration::from_secs(number("--limit").unwrap_or(30)),
                 save: Some(root.join("tests/data/fuzz")),
+                max_input: 1 << 20,
             };
             let seed = options.seed;
             match fuzz::run(&root, options) {

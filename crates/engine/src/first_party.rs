@@ -1,13 +1,33 @@
 //! The scanned project's own package, whose names are never vendor APIs.
 //!
 //! Scanning vLLM must not report vLLM's `from vllm.config import ...` as a
-//! use of the vLLM dependency, nor DeepSpeed's own `deepspeed.ops`.
+//! use of the vLLM dependency, nor DeepSpeed's own `deepspeed.ops`, nor
+//! Megatron-Core's `megatron.core` (a package inside the `megatron`
+//! namespace package, which has no `__init__.py`).
 
 use std::path::Path;
 
+/// How a file's own package is imported: `vllm`, or `core` and
+/// `megatron.core` for a package inside namespace directories.
+#[derive(Debug, PartialEq, Eq)]
+pub struct OwnPackage(Vec<String>);
+
+impl OwnPackage {
+    /// Whether a qualified name lives in the package.
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.iter().any(|package| {
+            name.strip_prefix(package.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
+    }
+}
+
 /// The top-level package a Python file belongs to: the outermost directory
-/// of the unbroken chain of `__init__.py` directories above it.
-pub fn own_package(path: &Path) -> Option<String> {
+/// of the unbroken chain of `__init__.py` directories above it, also under
+/// the names the directories above it give it when they are namespace
+/// packages (identifiers without `__init__.py`; an unpacked release's
+/// `megatron_core-0.16.1/` is not one).
+pub fn own_package(path: &Path) -> Option<OwnPackage> {
     let mut package = None;
     let mut dir = path.parent();
     while let Some(d) = dir {
@@ -17,11 +37,42 @@ pub fn own_package(path: &Path) -> Option<String> {
         package = d.file_name().map(|n| n.to_string_lossy().into_owned());
         dir = d.parent();
     }
-    package
+    let mut names = vec![package?];
+    // PEP 420 namespaces nest rarely more than twice (`google.cloud.x`).
+    for namespace in dir.into_iter().flat_map(Path::ancestors).take(2) {
+        let Some(name) = namespace.file_name().map(|n| n.to_string_lossy()) else {
+            break;
+        };
+        let identifier = !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if !identifier {
+            break;
+        }
+        let inner = names.last().cloned().unwrap_or_default();
+        names.push(format!("{name}.{inner}"));
+    }
+    Some(OwnPackage(names))
 }
 
-/// Whether a qualified name lives in `package`.
-pub fn is_within(name: &str, package: &str) -> bool {
-    name.strip_prefix(package)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_package_inside_a_namespace_package_is_known_by_both_names() {
+        let root = tempfile::tempdir().unwrap();
+        let core = root
+            .path()
+            .join("megatron_core-0.16.1/megatron/core/tensor_parallel");
+        std::fs::create_dir_all(&core).unwrap();
+        for dir in [core.as_path(), core.parent().unwrap()] {
+            std::fs::write(dir.join("__init__.py"), "").unwrap();
+        }
+        let own = own_package(&core.join("random.py")).unwrap();
+        assert!(own.contains("megatron.core.parallel_state"));
+        assert!(own.contains("core.utils"));
+        assert!(!own.contains("megatron.training"));
+        assert!(!own.contains("megatron_core"));
+    }
 }

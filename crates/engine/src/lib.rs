@@ -529,8 +529,8 @@ fn scan_file(
         }
         let first_party = usage.kind.is_qualified()
             && own_package
-                .as_deref()
-                .is_some_and(|package| first_party::is_within(&usage.name, package));
+                .as_ref()
+                .is_some_and(|package| package.contains(&usage.name));
         if first_party {
             continue;
         }

@@ -27,13 +27,16 @@ const CUDA_LIBRARIES: &[&str] = &[
 
 pub fn usages(source: &str) -> Vec<Usage> {
     let mut sink = Sink::new(source);
+    let own = own_variables(source);
+    let compilers = nvcc_variables(source);
     for (start, line) in with_offsets(source) {
         let code = strip_hash_comment(line);
         if code.trim().is_empty() {
             continue;
         }
-        variable_reads(&mut sink, line, code, start);
+        variable_reads(&mut sink, line, code, start, &own);
         if line.starts_with('\t') {
+            nvcc_through_variable(&mut sink, line, code, start, &compilers);
             // A recipe line is a shell command line.
             shell::command_line(
                 &mut sink,
@@ -41,8 +44,8 @@ pub fn usages(source: &str) -> Vec<Usage> {
                 code.trim_start_matches(['\t', '@', '-']),
                 start,
             );
-        } else if let Some(name) = assigned_variable(code) {
-            if shell::is_variable(name) {
+        } else if let Some((name, _)) = assignment(code) {
+            if shell::is_variable(name) && own.binary_search(&name).is_err() {
                 sink.add(
                     UsageKind::EnvVar,
                     name,
@@ -58,21 +61,84 @@ pub fn usages(source: &str) -> Vec<Usage> {
     sink.usages
 }
 
-/// The variable a line assigns (`NAME = v`, `NAME := v`, `NAME ?= v`,
-/// `NAME += v`, `export NAME = v`).
-fn assigned_variable(code: &str) -> Option<&str> {
+/// The variable a line assigns and the operator (`NAME = v`, `NAME := v`,
+/// `NAME ?= v`, `NAME += v`, `export NAME = v`).
+fn assignment(code: &str) -> Option<(&str, &'static str)> {
     let code = code.trim_start();
     let code = code.strip_prefix("export ").unwrap_or(code).trim_start();
     let end = code.find(['=', ':', '?', '+', '!', ' ', '\t'])?;
     let rest = code[end..].trim_start();
-    let assigns = ["=", ":=", "::=", "?=", "+=", "!="]
-        .iter()
-        .any(|op| rest.starts_with(op));
-    (end > 0 && assigns).then(|| &code[..end])
+    let operator = ["::=", ":=", "?=", "+=", "!=", "="]
+        .into_iter()
+        .find(|op| rest.starts_with(op))?;
+    (end > 0).then(|| (&code[..end], operator))
 }
 
-/// `$(CUDA_HOME)`, `${NVCC_FLAGS}`.
-fn variable_reads(sink: &mut Sink, line: &str, code: &str, line_start: usize) {
+/// The Makefile's own variables: assigned outright (`=`, `:=`, `+=`, ...)
+/// somewhere in it. Their names are the project's, not environment
+/// variables; one assigned only with `?=` takes the environment's value
+/// first (`CUDA_HOME ?= /usr/local/cuda`) and stays an environment variable.
+fn own_variables(source: &str) -> Vec<&str> {
+    let mut own: Vec<&str> = with_offsets(source)
+        .filter(|(_, line)| !line.starts_with('\t'))
+        .filter_map(|(_, line)| assignment(strip_hash_comment(line)))
+        .filter(|(_, operator)| *operator != "?=")
+        .map(|(name, _)| name)
+        .collect();
+    own.sort_unstable();
+    own.dedup();
+    own
+}
+
+/// Variables the Makefile sets to nvcc (`NVCC := $(shell which nvcc)`,
+/// `NVCC = $(CUDA_HOME)/bin/nvcc`): a recipe run through one runs nvcc.
+fn nvcc_variables(source: &str) -> Vec<&str> {
+    with_offsets(source)
+        .filter(|(_, line)| !line.starts_with('\t'))
+        .filter_map(|(_, line)| {
+            let code = strip_hash_comment(line);
+            let (name, _) = assignment(code)?;
+            let value = code.split_once('=')?.1;
+            value
+                .split(|c: char| c.is_whitespace() || c == ')')
+                .any(|word| word.rsplit('/').next() == Some("nvcc"))
+                .then_some(name)
+        })
+        .collect()
+}
+
+/// A recipe that starts with `$(NVCC)`: nvcc runs there.
+fn nvcc_through_variable(
+    sink: &mut Sink,
+    line: &str,
+    code: &str,
+    start: usize,
+    compilers: &[&str],
+) {
+    let Some(first) = code
+        .trim_start_matches(['\t', '@', '-', ' '])
+        .split_whitespace()
+        .next()
+    else {
+        return;
+    };
+    let name = first
+        .strip_prefix("$(")
+        .and_then(|r| r.strip_suffix(')'))
+        .or_else(|| first.strip_prefix("${").and_then(|r| r.strip_suffix('}')));
+    if name.is_some_and(|n| compilers.contains(&n)) {
+        sink.add(
+            UsageKind::Command,
+            "nvcc",
+            start + offset_in(line, first),
+            first.len(),
+        );
+    }
+}
+
+/// `$(CUDA_HOME)`, `${NVCC_FLAGS}`: reads of variables the Makefile does
+/// not set itself.
+fn variable_reads(sink: &mut Sink, line: &str, code: &str, line_start: usize, own: &[&str]) {
     let base = line_start + offset_in(line, code);
     for (at, _) in code.match_indices('$') {
         let rest = &code[at + 1..];
@@ -84,7 +150,7 @@ fn variable_reads(sink: &mut Sink, line: &str, code: &str, line_start: usize) {
             .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
             .count();
         let name = &rest[1..1 + len];
-        if shell::is_variable(name) {
+        if shell::is_variable(name) && own.binary_search(&name).is_err() {
             sink.add(UsageKind::EnvVar, name, base + at + 2, len);
         }
     }

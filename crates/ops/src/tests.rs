@@ -131,21 +131,18 @@ fn makefile_variables_recipes_flags_and_libraries() {
     let src = "# build with nvcc -lcudart (only a comment)\nCUDA_HOME ?= /usr/local/cuda\nNVCC := $(CUDA_HOME)/bin/nvcc\nNVCC_FLAGS = -O3 --use_fast_math -gencode arch=compute_80,code=sm_80\nLDLIBS += -lcudart -lcublas -lm\n\ntrain: train.cu\n\t$(NVCC) $(NVCC_FLAGS) -arch=sm_90 $< $(LDLIBS) -lnccl -o $@\n\t@nvidia-smi\n";
     assert_eq!(
         usages(OpsFile::Makefile, src),
+        // NVCC, NVCC_FLAGS and LDLIBS are the Makefile's own variables;
+        // CUDA_HOME (`?=`) comes from the environment.
         [
             "env-var CUDA_HOME @2:1",
-            "env-var NVCC @3:1",
             "env-var CUDA_HOME @3:11",
             "command nvcc @3:26",
-            "env-var NVCC_FLAGS @4:1",
             "build-setting --use_fast_math @4:18",
             "build-setting -gencode @4:34",
-            "env-var LDLIBS @5:1",
             "build-setting -lcudart @5:11",
             "build-setting -lcublas @5:20",
-            "env-var NVCC @8:4",
-            "env-var NVCC_FLAGS @8:12",
+            "command nvcc @8:2",
             "build-setting -arch @8:24",
-            "env-var LDLIBS @8:41",
             "build-setting -lnccl @8:49",
             "command nvidia-smi @9:3",
         ]
