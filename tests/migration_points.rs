@@ -112,3 +112,56 @@ fn hygon_leaves_what_the_extension_build_hipifies_to_the_build() {
         "{ascend:?}"
     );
 }
+
+const TRITON_UTILS: &str = "import triton\nimport triton.language as tl\n";
+const SSD_KERNEL: &str = r#"from pkg.triton_utils import tl, triton
+
+
+@triton.autotune(
+    configs=[triton.Config({"BLOCK": 32}, num_stages=2, num_warps=8)],
+    key=["n"],
+)
+@triton.jit
+def scan_kernel(x_ptr, n, BLOCK: tl.constexpr):
+    pid = tl.program_id(axis=0)
+
+
+def scan(x):
+    scan_kernel[(1,)](x, x.numel(), num_warps=4)
+"#;
+
+#[test]
+fn triton_re_exported_by_a_package_and_its_launch_options_are_reported() {
+    let dir = repo(&[
+        ("pkg/__init__.py", ""),
+        ("pkg/triton_utils/__init__.py", TRITON_UTILS),
+        ("pkg/ops/__init__.py", ""),
+        ("pkg/ops/ssd.py", SSD_KERNEL),
+    ]);
+    let kernel_lines = |target: &str| -> Vec<String> {
+        finding_lines(&json_report(dir.path(), target))
+            .into_iter()
+            .filter(|f| f.starts_with("pkg/ops/ssd.py"))
+            .collect()
+    };
+    assert_eq!(
+        kernel_lines("ascend"),
+        [
+            "pkg/ops/ssd.py:1:30 ascend/triton manual triton.language",
+            "pkg/ops/ssd.py:1:34 ascend/triton manual triton",
+            "pkg/ops/ssd.py:4:2 ascend/triton manual triton.autotune",
+            "pkg/ops/ssd.py:5:43 ascend/triton-num-stages manual triton-num-stages",
+            "pkg/ops/ssd.py:5:57 ascend/triton-num-warps manual triton-num-warps",
+            "pkg/ops/ssd.py:8:2 ascend/triton manual triton.jit",
+            "pkg/ops/ssd.py:14:37 ascend/triton-num-warps manual triton-num-warps",
+        ]
+    );
+    // The AMD backend runs the kernels; warps of 32 lanes become wavefronts of 64.
+    assert_eq!(
+        kernel_lines("hygon"),
+        [
+            "pkg/ops/ssd.py:5:57 hygon/triton-num-warps manual triton-num-warps",
+            "pkg/ops/ssd.py:14:37 hygon/triton-num-warps manual triton-num-warps",
+        ]
+    );
+}

@@ -28,31 +28,58 @@ impl OwnPackage {
 /// packages (identifiers without `__init__.py`; an unpacked release's
 /// `megatron_core-0.16.1/` is not one).
 pub fn own_package(path: &Path) -> Option<OwnPackage> {
-    let mut package = None;
-    let mut dir = path.parent();
+    let (chain, above) = package_chain(path.parent()?);
+    let top = chain.first()?;
+    Some(OwnPackage(with_namespaces(top, above)))
+}
+
+/// The dotted names the package in directory `dir` is imported by
+/// (`vllm.triton_utils`, or `core.models` and `megatron.core.models`).
+pub fn package_names(dir: &Path) -> Vec<String> {
+    let (chain, above) = package_chain(dir);
+    if chain.is_empty() {
+        return Vec::new();
+    }
+    with_namespaces(&chain.join("."), above)
+}
+
+/// The names of the `__init__.py` directories from `dir` up, outermost
+/// first, and the directory above the outermost.
+fn package_chain(dir: &Path) -> (Vec<String>, Option<&Path>) {
+    let mut chain = Vec::new();
+    let mut dir = Some(dir);
     while let Some(d) = dir {
         if !d.join("__init__.py").is_file() {
             break;
         }
-        package = d.file_name().map(|n| n.to_string_lossy().into_owned());
+        chain.push(
+            d.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        );
         dir = d.parent();
     }
-    let mut names = vec![package?];
+    chain.reverse();
+    (chain, dir)
+}
+
+/// `name`, and `name` under each namespace package directory above it.
+fn with_namespaces(name: &str, above: Option<&Path>) -> Vec<String> {
+    let mut names = vec![name.to_string()];
     // PEP 420 namespaces nest rarely more than twice (`google.cloud.x`).
-    for namespace in dir.into_iter().flat_map(Path::ancestors).take(2) {
-        let Some(name) = namespace.file_name().map(|n| n.to_string_lossy()) else {
+    for namespace in above.into_iter().flat_map(Path::ancestors).take(2) {
+        let Some(part) = namespace.file_name().map(|n| n.to_string_lossy()) else {
             break;
         };
-        let identifier = !name.is_empty()
-            && !name.starts_with(|c: char| c.is_ascii_digit())
-            && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+        let identifier = !part.is_empty()
+            && !part.starts_with(|c: char| c.is_ascii_digit())
+            && part.chars().all(|c| c.is_alphanumeric() || c == '_');
         if !identifier {
             break;
         }
         let inner = names.last().cloned().unwrap_or_default();
-        names.push(format!("{name}.{inner}"));
+        names.push(format!("{part}.{inner}"));
     }
-    Some(OwnPackage(names))
+    names
 }
 
 #[cfg(test)]
@@ -74,5 +101,9 @@ mod tests {
         assert!(own.contains("core.utils"));
         assert!(!own.contains("megatron.training"));
         assert!(!own.contains("megatron_core"));
+        assert_eq!(
+            package_names(&core),
+            ["core.tensor_parallel", "megatron.core.tensor_parallel"]
+        );
     }
 }

@@ -8,6 +8,7 @@
 mod extension;
 mod first_party;
 mod prefilter;
+mod re_export;
 mod timing;
 
 pub use migscan_core::MAX_FILE_BYTES;
@@ -21,10 +22,11 @@ use migscan_gate::{CommentSyntax, Suppression, Suppressions};
 use migscan_ops::OpsFile;
 use migscan_plan::{Comparison, HardwareAssessment, MigrationPlan, Observations};
 use migscan_python::PythonFrontend;
-use migscan_rules::{rule_named, Rule, RuleCatalog, RuleIndex, Verdict};
+use migscan_rules::{rule_named, Rule, RuleCatalog, RuleIndex, Selector, Verdict};
 use prefilter::{ParsePlan, Prefilter};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use re_export::ReExports;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -207,13 +209,15 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         .map(|(i, f)| (std::fs::metadata(&f.path).map_or(0, |m| m.len()), i))
         .collect();
     order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let work = Instant::now();
+    let re_exports = collect_re_exports(&discovery.files, &pool, catalog.rules());
     let context = FileContext {
         options,
         indexes: &indexes,
         catalog,
         prefilter: prefilter.as_ref(),
+        re_exports: &re_exports,
     };
-    let work = Instant::now();
     let mut outcomes: Vec<(usize, FileOutcome)> = pool.install(|| {
         order
             .par_iter()
@@ -328,6 +332,38 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     })
 }
 
+/// What the project's packages re-export from libraries the packs know,
+/// read from their `__init__.py` files in parallel.
+fn collect_re_exports(
+    files: &[migscan_discover::SourceFile],
+    pool: &rayon::ThreadPool,
+    rules: &[Rule],
+) -> ReExports {
+    let roots: FxHashSet<&str> = rules
+        .iter()
+        .filter(|r| r.matcher.selector == Selector::Name)
+        .filter_map(|r| r.matcher.value.split('.').next())
+        .collect();
+    let packages = pool.install(|| {
+        files
+            .par_iter()
+            .filter(|f| f.language == Language::Python && f.path.ends_with("__init__.py"))
+            .filter_map(|f| {
+                let names = first_party::package_names(f.path.parent()?);
+                if names.is_empty() {
+                    return None;
+                }
+                let text = read_source(&f.path, MAX_FILE_BYTES, TextEncoding::PythonCookie).ok()?;
+                let bindings = FRONTENDS
+                    .with(|frontends| frontends.borrow_mut().python.module_bindings(&text))
+                    .ok()?;
+                Some((names, bindings))
+            })
+            .collect()
+    });
+    ReExports::new(packages, &roots)
+}
+
 /// Extracts the usages of `text` as `language` (for rule examples).
 pub fn extract_text(language: Language, text: &str) -> Result<Extraction, ParseFailure> {
     Frontends::default().extract(language, text)
@@ -381,6 +417,7 @@ struct FileContext<'a> {
     indexes: &'a [(Target, RuleIndex)],
     catalog: &'a RuleCatalog,
     prefilter: Option<&'a Prefilter<'a>>,
+    re_exports: &'a ReExports,
 }
 
 /// Whether a usage of `kind` named `name` would change anything in a scan of
@@ -417,6 +454,63 @@ fn comment_syntax(language: Language) -> CommentSyntax {
     }
 }
 
+/// Matches a file's usages against every target's index into `outcome`:
+/// findings, counts of supported sites, observations. Names of the file's
+/// own package are not vendor APIs, unless the package re-exports a library.
+fn match_usages(
+    usages: Vec<migscan_core::Usage>,
+    file_index: usize,
+    file: &migscan_discover::SourceFile,
+    context: &FileContext,
+    outcome: &mut FileOutcome,
+) {
+    let rules = context.catalog.rules();
+    let own_package = first_party::own_package(&file.path);
+    for mut usage in usages {
+        if let Cow::Owned(shown) = visible(&usage.name) {
+            // A name read from a string can hold anything.
+            usage.name = shown;
+        }
+        outcome.observations.add(&usage);
+        outcome.builds_extension |= extension::is_builder(&usage.name);
+        if usage.kind == UsageKind::ModelRef {
+            continue;
+        }
+        if usage.kind.is_qualified() {
+            if let Some(name) = context.re_exports.resolve(&usage.name) {
+                usage.name = name;
+            }
+            if own_package
+                .as_ref()
+                .is_some_and(|package| package.contains(&usage.name))
+            {
+                continue;
+            }
+        }
+        for (slot, (target, index)) in context.indexes.iter().enumerate() {
+            let rule = match index.lookup(&usage, rules) {
+                Some(Verdict::Rule(i)) if rules[i].status == Status::Supported => {
+                    outcome.supported[slot] += 1;
+                    continue;
+                }
+                Some(Verdict::Rule(i)) => i,
+                Some(Verdict::Unknown) => match context.catalog.unknown_rule(*target, &usage) {
+                    Some(rule) => rule,
+                    None => continue,
+                },
+                None => continue,
+            };
+            outcome.findings.push(Finding {
+                target: *target,
+                rule,
+                file: file_index,
+                usage: usage.clone(),
+                line_hash: 0,
+            });
+        }
+    }
+}
+
 fn scan_file(
     frontends: &mut Frontends,
     file_index: usize,
@@ -428,6 +522,7 @@ fn scan_file(
         indexes,
         catalog,
         prefilter,
+        re_exports,
     } = *context;
     let ignore = &options.ignore;
     let mut timings = Timings::default();
@@ -448,7 +543,15 @@ fn scan_file(
         }
     };
     let clock = Instant::now();
-    let plan = prefilter.map_or(ParsePlan::Whole, |p| p.plan(file.language, &text));
+    let plan = match prefilter {
+        // A library re-exported by a package of the project can be used
+        // under names the prefilter's anchors do not cover.
+        Some(_) if file.language == Language::Python && re_exports.named_in(&text) => {
+            ParsePlan::Whole
+        }
+        Some(p) => p.plan(file.language, &text),
+        None => ParsePlan::Whole,
+    };
     timings.prefilter = clock.elapsed();
     timings.read_bytes = text.len();
     timings.parsed_bytes = match &plan {
@@ -511,51 +614,12 @@ fn scan_file(
         }
     };
     let clock = Instant::now();
-    let own_package = first_party::own_package(&file.path);
     let mut outcome = FileOutcome {
         supported: vec![0; indexes.len()],
         syntax_errors: extraction.has_syntax_errors,
         ..FileOutcome::default()
     };
-    for mut usage in extraction.usages {
-        if let Cow::Owned(shown) = visible(&usage.name) {
-            // A name read from a string can hold anything.
-            usage.name = shown;
-        }
-        outcome.observations.add(&usage);
-        outcome.builds_extension |= extension::is_builder(&usage.name);
-        if usage.kind == UsageKind::ModelRef {
-            continue;
-        }
-        let first_party = usage.kind.is_qualified()
-            && own_package
-                .as_ref()
-                .is_some_and(|package| package.contains(&usage.name));
-        if first_party {
-            continue;
-        }
-        for (slot, (target, index)) in indexes.iter().enumerate() {
-            let rule = match index.lookup(&usage, rules) {
-                Some(Verdict::Rule(i)) if rules[i].status == Status::Supported => {
-                    outcome.supported[slot] += 1;
-                    continue;
-                }
-                Some(Verdict::Rule(i)) => i,
-                Some(Verdict::Unknown) => match catalog.unknown_rule(*target, &usage) {
-                    Some(rule) => rule,
-                    None => continue,
-                },
-                None => continue,
-            };
-            outcome.findings.push(Finding {
-                target: *target,
-                rule,
-                file: file_index,
-                usage: usage.clone(),
-                line_hash: 0,
-            });
-        }
-    }
+    match_usages(extraction.usages, file_index, file, context, &mut outcome);
     if !outcome.findings.is_empty() {
         // Hashed once per line: a generated line can hold thousands of findings.
         let lines = LineIndex::new(&text);

@@ -80,6 +80,16 @@ impl Bindings {
         }
     }
 
+    /// The module-level bindings, `(local, qualified)`: what other modules
+    /// get by importing a name from this one.
+    pub fn module_level(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.names
+            .get(&MODULE_SCOPE)
+            .into_iter()
+            .flatten()
+            .map(|(local, qualified)| (local.as_str(), qualified.as_str()))
+    }
+
     /// The qualified name `local` stands for in `scope`.
     pub fn lookup(&self, mut scope: usize, local: &str) -> Option<&str> {
         loop {

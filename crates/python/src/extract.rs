@@ -5,7 +5,7 @@ use crate::bindings::{dotted, text, Bindings, MODULE_SCOPE};
 use crate::positions::{
     is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_SOURCE, DEVICE_FIRST_ARG,
     DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON, ENV_FIRST_ARG, EXTENSION_BUILDERS,
-    NVCC_ONLY_FLAGS, NVIDIA_TOOLS,
+    NVCC_ONLY_FLAGS, NVIDIA_TOOLS, TRITON_LAUNCH_KEYWORDS,
 };
 use crate::strings::{
     backend_names, device_type, env_name, is_sized_model_id, literal_prefix, string_leaves,
@@ -326,6 +326,10 @@ impl<'s> Extractor<'s, '_> {
                         self.strings(value, StringPosition::Device);
                     } else if BACKEND_KEYWORDS.contains(&key) {
                         self.strings(value, StringPosition::Backend);
+                    } else if let Some((_, construct)) =
+                        TRITON_LAUNCH_KEYWORDS.iter().find(|(k, _)| *k == key)
+                    {
+                        self.emit(UsageKind::Construct, construct.to_string(), arg);
                     }
                 }
                 "comment" | "list_splat" | "dictionary_splat" => {}

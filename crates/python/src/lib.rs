@@ -90,6 +90,20 @@ impl PythonFrontend {
         }
     }
 
+    /// The names a module binds at its top level to other modules' names,
+    /// `(local, qualified)`, sorted: a package's `__init__.py` that does
+    /// `import triton` lets the project write `from pkg import triton`.
+    pub fn module_bindings(&mut self, source: &str) -> Result<Vec<(String, String)>, ParseFailure> {
+        let tree = parse_within(&mut self.parser, source, PARSE_BUDGET, LANGUAGE)?;
+        let bindings = bindings::Bindings::collect(tree.root_node(), source);
+        let mut names: Vec<(String, String)> = bindings
+            .module_level()
+            .map(|(local, qualified)| (local.to_string(), qualified.to_string()))
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
     /// Parses `source` and drops the tree (benchmarks measure the parser's
     /// floor with it); whether the tree has errors.
     pub fn parse_only(&mut self, source: &str) -> bool {

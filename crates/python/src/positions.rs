@@ -62,6 +62,16 @@ pub fn is_device_name(name: &str) -> bool {
 /// `.cu` among them is CUDA code built by nvcc.
 pub const EXTENSION_BUILDERS: &[&str] = &["CUDAExtension", "CppExtension", "Extension", "load"];
 
+/// Triton's launch options tuned for NVIDIA GPUs (`triton.Config(...,
+/// num_warps=8, num_stages=2)`, `kernel[grid](..., num_warps=4)`), and the
+/// construct each is reported as. `num_warps` counts 32-lane warps; the
+/// keywords are Triton's own, so any call passing them launches or tunes a
+/// Triton kernel.
+pub const TRITON_LAUNCH_KEYWORDS: &[(&str, &str)] = &[
+    ("num_warps", "triton-num-warps"),
+    ("num_stages", "triton-num-stages"),
+];
+
 /// The construct a `.cu` source of an extension build is reported as.
 pub const CUDA_SOURCE: &str = "cuda-extension-source";
 
