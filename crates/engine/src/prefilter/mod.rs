@@ -247,8 +247,6 @@ fn anchors(rule: &Rule) -> Option<Vec<String>> {
             // Needs lane/warp/tid/threadIdx, which are anchors already.
             "hardcoded-warp-size" => None,
             "cuda-extension-source" => single(".cu"),
-            "triton-num-warps" => single("num_warps"),
-            "triton-num-stages" => single("num_stages"),
             // Ops constructs come from files that are always read.
             _ => None,
         },

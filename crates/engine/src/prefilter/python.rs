@@ -18,7 +18,7 @@ use super::{ac, Boundary};
 use aho_corasick::AhoCorasick;
 use migscan_core::{Target, UsageKind};
 use migscan_plan::PARALLELISM_MARKERS;
-use migscan_python::{Anchors, Outline, Selection};
+use migscan_python::{Anchors, Outline, Selection, TRITON_LAUNCH_KEYWORDS};
 use migscan_rules::{
     cuda_env_prefixes, looks_cuda_specific, python_unknown_anchors, Rule, RuleIndex, Selector,
 };
@@ -80,9 +80,16 @@ impl<'a> PythonAnchors<'a> {
                 }
                 Selector::Env => patterns.push((value, Boundary::Start)),
                 Selector::Setting => patterns.push((value, Boundary::Any)),
+                // Triton's launch options are keyword arguments.
+                Selector::Construct => patterns.extend(
+                    TRITON_LAUNCH_KEYWORDS
+                        .iter()
+                        .filter(|(_, construct)| *construct == value)
+                        .map(|(keyword, _)| (keyword.to_string(), Boundary::Word)),
+                ),
                 // C/C++ names and headers, packages, images, resources and
-                // commands never come from Python code; its only construct,
-                // a CUDA extension source, needs `.cu`.
+                // commands never come from Python code; its other construct,
+                // a CUDA extension source, needs `.cu` (a build marker).
                 _ => {}
             }
         }
