@@ -187,7 +187,6 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         .iter()
         .map(|&t| (t, catalog.index(t)))
         .collect();
-    let prefilter = options.prefilter.then(|| Prefilter::new(catalog, &indexes));
 
     // Workers parse with explicit stacks; the larger stack is headroom for
     // the parsers' own recursion on pathological input.
@@ -211,6 +210,9 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let work = Instant::now();
     let re_exports = collect_re_exports(&discovery.files, &pool, catalog.rules());
+    let prefilter = options
+        .prefilter
+        .then(|| Prefilter::new(catalog, &indexes, &re_exports));
     let context = FileContext {
         options,
         indexes: &indexes,
@@ -522,7 +524,7 @@ fn scan_file(
         indexes,
         catalog,
         prefilter,
-        re_exports,
+        ..
     } = *context;
     let ignore = &options.ignore;
     let mut timings = Timings::default();
@@ -543,15 +545,7 @@ fn scan_file(
         }
     };
     let clock = Instant::now();
-    let plan = match prefilter {
-        // A library re-exported by a package of the project can be used
-        // under names the prefilter's anchors do not cover.
-        Some(_) if file.language == Language::Python && re_exports.named_in(&text) => {
-            ParsePlan::Whole
-        }
-        Some(p) => p.plan(file.language, &text),
-        None => ParsePlan::Whole,
-    };
+    let plan = prefilter.map_or(ParsePlan::Whole, |p| p.plan(file.language, &text));
     timings.prefilter = clock.elapsed();
     timings.read_bytes = text.len();
     timings.parsed_bytes = match &plan {

@@ -11,7 +11,6 @@
 //! packages gather what they re-export, and reading every module twice would
 //! cost a second parse of the whole tree.
 
-use aho_corasick::AhoCorasick;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A package's dotted names and its top-level bindings `(local, qualified)`.
@@ -26,8 +25,6 @@ const MAX_HOPS: usize = 4;
 pub struct ReExports {
     /// Package dotted name → local name → qualified name it stands for.
     packages: FxHashMap<String, FxHashMap<String, String>>,
-    /// The re-exporting packages' dotted names.
-    importers: Option<AhoCorasick>,
 }
 
 impl ReExports {
@@ -50,15 +47,7 @@ impl ReExports {
                 by_name.insert(name, kept.clone());
             }
         }
-        let mut patterns: Vec<&String> = by_name.keys().collect();
-        patterns.sort();
-        let importers = (!patterns.is_empty())
-            .then(|| AhoCorasick::new(patterns).ok())
-            .flatten();
-        Self {
-            packages: by_name,
-            importers,
-        }
+        Self { packages: by_name }
     }
 
     /// The name `name` stands for once re-exports are followed, if one of
@@ -92,13 +81,6 @@ impl ReExports {
                 None => target.clone(),
             })
         })
-    }
-
-    /// Whether `text` names a re-exporting package: the file may then use
-    /// a library under a name the prefilter cannot see (`tl.program_id`
-    /// holds no `triton`), so it must be parsed whole.
-    pub fn named_in(&self, text: &str) -> bool {
-        self.importers.as_ref().is_some_and(|a| a.is_match(text))
     }
 }
 
@@ -134,7 +116,5 @@ mod tests {
         // Bindings to the project's own names, or to names no rule knows, are dropped.
         assert_eq!(re.resolve("vllm.triton_utils.envs.X"), None);
         assert_eq!(re.resolve("vllm.config.ModelConfig"), None);
-        assert!(re.named_in("from vllm.triton_utils import tl, triton"));
-        assert!(!re.named_in("from vllm.config import ModelConfig"));
     }
 }

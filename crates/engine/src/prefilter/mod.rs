@@ -14,6 +14,7 @@
 
 mod python;
 
+use crate::re_export::ReExports;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use migscan_core::Target;
 use migscan_discover::Language;
@@ -61,12 +62,17 @@ pub enum ParsePlan {
 }
 
 impl<'a> Prefilter<'a> {
-    /// The prefilter of `catalog`'s rules for the targets of `indexes`.
-    pub fn new(catalog: &'a RuleCatalog, indexes: &'a [(Target, RuleIndex)]) -> Self {
+    /// The prefilter of `catalog`'s rules for the targets of `indexes`;
+    /// Python names are seen through the project's `re_exports`.
+    pub fn new(
+        catalog: &'a RuleCatalog,
+        indexes: &'a [(Target, RuleIndex)],
+        re_exports: &'a ReExports,
+    ) -> Self {
         let targets: Vec<Target> = indexes.iter().map(|(t, _)| *t).collect();
         Self {
             native: NativeFilter::new(catalog, &targets),
-            python: PythonAnchors::new(catalog.rules(), indexes),
+            python: PythonAnchors::new(catalog.rules(), indexes, re_exports),
         }
     }
 

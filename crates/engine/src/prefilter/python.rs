@@ -15,6 +15,7 @@
 //! text automaton finds.
 
 use super::{ac, Boundary};
+use crate::re_export::ReExports;
 use aho_corasick::AhoCorasick;
 use migscan_core::{Target, UsageKind};
 use migscan_plan::PARALLELISM_MARKERS;
@@ -48,11 +49,18 @@ pub struct PythonAnchors<'a> {
     parents: HashSet<String>,
     indexes: &'a [(Target, RuleIndex)],
     rules: &'a [Rule],
+    /// Names the project's packages re-export: `from pkg import tl` binds
+    /// `tl` to `triton.language`.
+    re_exports: &'a ReExports,
 }
 
 impl<'a> PythonAnchors<'a> {
     /// The anchors of `rules` for the targets of `indexes`.
-    pub fn new(rules: &'a [Rule], indexes: &'a [(Target, RuleIndex)]) -> Self {
+    pub fn new(
+        rules: &'a [Rule],
+        indexes: &'a [(Target, RuleIndex)],
+        re_exports: &'a ReExports,
+    ) -> Self {
         let mut patterns: Vec<(String, Boundary)> = Vec::new();
         let mut tails: HashMap<String, Vec<String>> = HashMap::default();
         let mut parents = HashSet::default();
@@ -113,6 +121,7 @@ impl<'a> PythonAnchors<'a> {
             parents,
             indexes,
             rules,
+            re_exports,
         }
     }
 
@@ -142,6 +151,8 @@ impl Anchors for PythonAnchors<'_> {
     }
 
     fn binding(&self, local: &str, qualified: &str) -> bool {
+        let resolved = self.re_exports.resolve(qualified);
+        let qualified = resolved.as_deref().unwrap_or(qualified);
         let last = qualified.rsplit('.').next().unwrap_or(qualified);
         (local != last && self.parents.contains(qualified))
             || [UsageKind::Call, UsageKind::Attribute, UsageKind::Decorator]
@@ -150,6 +161,7 @@ impl Anchors for PythonAnchors<'_> {
     }
 
     fn import(&self, name: &str) -> bool {
-        self.lookup(UsageKind::Import, name)
+        let resolved = self.re_exports.resolve(name);
+        self.lookup(UsageKind::Import, resolved.as_deref().unwrap_or(name))
     }
 }
