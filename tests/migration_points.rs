@@ -165,3 +165,44 @@ fn triton_re_exported_by_a_package_and_its_launch_options_are_reported() {
         ]
     );
 }
+
+const CUBLAS_WRAPPERS_H: &str = r#"#include <cublas_v2.h>
+
+int cublas_gemm_ex(cublasHandle_t handle,
+                   cublasOperation_t transa,
+                   float* C,
+#if defined(__HIP_PLATFORM_AMD__)
+                   rocblas_gemm_algo algo = rocblas_gemm_algo_standard);
+#else
+                   cublasGemmAlgo_t algo = CUBLAS_GEMM_DEFAULT);
+#endif
+
+float const &real(cuFloatComplex const &z) { return z.x; }
+
+template <typename T>
+Layer<T>::Layer(int b)
+    : _scores(typename Gemm<T>::Config(b,
+                                       CUBLAS_OP_T,
+                                       algos[3])),
+      _handle(nullptr)
+{
+}
+"#;
+
+#[test]
+fn prototypes_split_by_if_reference_returns_and_initializer_lists_are_read() {
+    let dir = repo(&[("csrc/cublas_wrappers.h", CUBLAS_WRAPPERS_H)]);
+    let report = json_report(&dir.path().join("csrc"), "hygon");
+    assert_eq!(
+        finding_lines(&report),
+        [
+            "cublas_wrappers.h:1:10 hygon/cublas-v2-h auto cublas_v2.h",
+            "cublas_wrappers.h:3:20 hygon/cublas-handle-t auto cublasHandle_t",
+            "cublas_wrappers.h:4:20 hygon/cublas-operation-t auto cublasOperation_t",
+            "cublas_wrappers.h:9:20 hygon/cublas-gemm-algo-t auto cublasGemmAlgo_t",
+            "cublas_wrappers.h:9:44 hygon/cublas-gemm-default auto CUBLAS_GEMM_DEFAULT",
+            "cublas_wrappers.h:12:19 hygon/hipify-cu auto cuFloatComplex",
+            "cublas_wrappers.h:17:40 hygon/cublas-op-t auto CUBLAS_OP_T",
+        ]
+    );
+}

@@ -112,15 +112,7 @@ pub fn run(root: &Path, options: BenchOptions) -> Result<String, String> {
             return Err("corpus.sh failed".into());
         }
     }
-    let built = Command::new("cargo")
-        .args(["build", "--release", "--quiet", "--bin", "migscan"])
-        .current_dir(root)
-        .status()
-        .map_err(|e| e.to_string())?;
-    if !built.success() {
-        return Err("cargo build --release failed".into());
-    }
-    let migscan = root.join("target/release/migscan");
+    let migscan = crate::release_binary(root)?;
     let out_dir = root.join("target/bench");
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
     let corpus_arg = corpus.display().to_string();

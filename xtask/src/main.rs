@@ -21,6 +21,7 @@
 
 mod bench;
 mod fuzz;
+mod hipify;
 mod recall;
 
 use migscan_core::Target;
@@ -111,6 +112,40 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("hipify-agreement") => {
+            let value = |flag: &str| flag_value(&args, flag);
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+            let migscan = match value("--migscan") {
+                Some(binary) => PathBuf::from(binary),
+                None => match release_binary(&root) {
+                    Ok(binary) => binary,
+                    Err(e) => {
+                        eprintln!("hipify-agreement: {e}");
+                        return ExitCode::FAILURE;
+                    }
+                },
+            };
+            let options = hipify::AgreementOptions {
+                corpus: value("--corpus")
+                    .map_or_else(|| PathBuf::from("/tmp/corpus"), PathBuf::from),
+                hipify: value("--hipify").map(PathBuf::from),
+                mirrors: value("--mirrors")
+                    .map_or_else(|| PathBuf::from("/work/.mirror"), PathBuf::from),
+                scratch: root.join("target/hipify"),
+                migscan,
+                verbose: args.iter().any(|a| a == "--verbose"),
+            };
+            match hipify::run(&options) {
+                Ok(table) => {
+                    print!("{table}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("hipify-agreement: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some("precommit-check") => match precommit_check() {
             Ok(summary) => {
                 println!("{summary}");
@@ -131,6 +166,19 @@ fn main() -> ExitCode {
 }
 
 /// The word after `flag` on the command line.
+/// Builds the release binary and returns its path.
+pub fn release_binary(root: &std::path::Path) -> Result<PathBuf, String> {
+    let status = std::process::Command::new("cargo")
+        .args(["build", "--release", "--quiet", "--bin", "migscan"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("cargo build --release failed".into());
+    }
+    Ok(root.join("target/release/migscan"))
+}
+
 fn flag_value<'a>(args: &'a [String], flag: &str) -> Option<&'a String> {
     args.iter()
         .position(|a| a == flag)

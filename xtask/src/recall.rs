@@ -273,17 +273,7 @@ impl Score {
 pub fn run(root: &Path, options: RecallOptions) -> Result<String, String> {
     let migscan = match &options.migscan {
         Some(binary) => binary.clone(),
-        None => {
-            let status = Command::new("cargo")
-                .args(["build", "--release", "--quiet", "--bin", "migscan"])
-                .current_dir(root)
-                .status()
-                .map_err(|e| format!("cannot run cargo: {e}"))?;
-            if !status.success() {
-                return Err("cargo build --release failed".into());
-            }
-            root.join("target/release/migscan")
-        }
+        None => crate::release_binary(root)?,
     };
     let scratch = root.join("target/recall");
     let mut names: Vec<PathBuf> = std::fs::read_dir(root.join("tests/accuracy/labels"))

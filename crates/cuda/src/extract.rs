@@ -98,6 +98,11 @@ impl<'s> Extractor<'s, '_> {
                         }
                         stack.extend(parameters_of(declarator));
                     }
+                    // A constructor's `: member(args)` list has no field name.
+                    stack.extend(
+                        node.named_children(&mut cursor)
+                            .filter(|c| c.kind() == "field_initializer_list"),
+                    );
                     push(&mut stack, "body");
                 }
                 // Declared names are definitions; only types and values are uses.
@@ -117,6 +122,9 @@ impl<'s> Extractor<'s, '_> {
                                 self.warp_size_definition(declared_name(declarator), value);
                                 stack.push(value);
                             }
+                            // A prototype whose end an `#if` split reads as
+                            // one with an initializer.
+                            stack.extend(parameters_of(declarator));
                         } else if declarator.kind() == "function_declarator" {
                             stack.extend(parameters_of(declarator));
                         }
@@ -534,8 +542,18 @@ fn parameters_of(declarator: Node) -> Option<Node> {
         if node.kind() == "function_declarator" {
             return node.child_by_field_name("parameters");
         }
-        node = node.child_by_field_name("declarator")?;
+        node = inner_declarator(node)?;
     }
+}
+
+/// The declarator inside `node`: its `declarator` field, or the one child
+/// of a reference declarator (`float &real(...)`), which has no field.
+fn inner_declarator(node: Node) -> Option<Node> {
+    node.child_by_field_name("declarator").or_else(|| {
+        (node.kind() == "reference_declarator")
+            .then(|| node.named_child(0))
+            .flatten()
+    })
 }
 
 /// The name a declarator declares: `void kernel(...)` → `kernel`.
@@ -547,7 +565,7 @@ fn declared_name(declarator: Node) -> Option<Node> {
                 return Some(node)
             }
             "template_function" => return node.child_by_field_name("name"),
-            _ => node = node.child_by_field_name("declarator")?,
+            _ => node = inner_declarator(node)?,
         }
     }
 }
