@@ -187,10 +187,15 @@ Layer<T>::Layer(int b)
       _handle(nullptr)
 {
 }
+struct Workspace {
+  void init(void* w = nullptr, cudaStream_t stream = nullptr);
+};
+template <>
+at::ScalarType scalar_type<__nv_bfloat16>() { return at::kBFloat16; }
 "#;
 
 #[test]
-fn prototypes_split_by_if_reference_returns_and_initializer_lists_are_read() {
+fn declarations_the_grammar_nests_oddly_are_read() {
     let dir = repo(&[("csrc/cublas_wrappers.h", CUBLAS_WRAPPERS_H)]);
     let report = json_report(&dir.path().join("csrc"), "hygon");
     assert_eq!(
@@ -203,6 +208,8 @@ fn prototypes_split_by_if_reference_returns_and_initializer_lists_are_read() {
             "cublas_wrappers.h:9:44 hygon/cublas-gemm-default auto CUBLAS_GEMM_DEFAULT",
             "cublas_wrappers.h:12:19 hygon/hipify-cu auto cuFloatComplex",
             "cublas_wrappers.h:17:40 hygon/cublas-op-t auto CUBLAS_OP_T",
+            "cublas_wrappers.h:23:32 hygon/cuda-stream-t auto cudaStream_t",
+            "cublas_wrappers.h:26:28 hygon/nv-bfloat16 auto __nv_bfloat16",
         ]
     );
 }

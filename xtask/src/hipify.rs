@@ -43,6 +43,9 @@ pub struct AgreementOptions {
 /// Lines (1-based) per file, paths relative to the corpus.
 type Lines = BTreeMap<String, BTreeSet<usize>>;
 
+/// The rules of the findings on each (file, line).
+type RulesAt = BTreeMap<(String, usize), BTreeSet<String>>;
+
 /// Compares the two tools on the corpus; the report as Markdown.
 pub fn run(options: &AgreementOptions) -> Result<String, String> {
     let sources = cuda_sources(&options.corpus)?;
@@ -136,9 +139,7 @@ fn cuda_sources(corpus: &Path) -> Result<Vec<String>, String> {
 }
 
 /// The lines migscan's hygon findings start on, and the rules on each.
-fn migscan_lines(
-    options: &AgreementOptions,
-) -> Result<(Lines, BTreeMap<(String, usize), BTreeSet<String>>), String> {
+fn migscan_lines(options: &AgreementOptions) -> Result<(Lines, RulesAt), String> {
     let mut command = Command::new(&options.migscan);
     command
         .arg(&options.corpus)
@@ -278,7 +279,7 @@ fn report(
     sources: &[String],
     rewritten: &Lines,
     flagged: &Lines,
-    rules_at: &BTreeMap<(String, usize), BTreeSet<String>>,
+    rules_at: &RulesAt,
     verbose: bool,
 ) -> String {
     let total: usize = rewritten.values().map(BTreeSet::len).sum();

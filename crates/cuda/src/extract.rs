@@ -97,6 +97,7 @@ impl<'s> Extractor<'s, '_> {
                             self.tokens(declarator.start_byte(), self.text(declarator));
                         }
                         stack.extend(parameters_of(declarator));
+                        stack.extend(specialization_arguments(declarator));
                     }
                     // A constructor's `: member(args)` list has no field name.
                     stack.extend(
@@ -111,6 +112,10 @@ impl<'s> Extractor<'s, '_> {
                 | "optional_parameter_declaration" => {
                     push(&mut stack, "type");
                     push(&mut stack, "default_value");
+                    // A method declared in a class body: its parameters.
+                    if let Some(declarator) = node.child_by_field_name("declarator") {
+                        stack.extend(parameters_of(declarator));
+                    }
                 }
                 "declaration" => {
                     self.memory_spaces(node);
@@ -537,13 +542,22 @@ fn namespace_aliases(source: &str) -> Vec<(&str, &str)> {
 
 /// The parameter list of a (possibly nested) function declarator.
 fn parameters_of(declarator: Node) -> Option<Node> {
+    nested(declarator, "function_declarator")?.child_by_field_name("parameters")
+}
+
+/// The template arguments of the function a declarator specializes
+/// (`workspace_type<__nv_bfloat16>()`).
+fn specialization_arguments(declarator: Node) -> Option<Node> {
+    nested(declarator, "template_function")?.child_by_field_name("arguments")
+}
+
+/// `declarator` or the first declarator of `kind` nested in it.
+fn nested<'t>(declarator: Node<'t>, kind: &str) -> Option<Node<'t>> {
     let mut node = declarator;
-    loop {
-        if node.kind() == "function_declarator" {
-            return node.child_by_field_name("parameters");
-        }
+    while node.kind() != kind {
         node = inner_declarator(node)?;
     }
+    Some(node)
 }
 
 /// The declarator inside `node`: its `declarator` field, or the one child
