@@ -206,7 +206,7 @@ fn declarations_the_grammar_nests_oddly_are_read() {
             "cublas_wrappers.h:4:20 hygon/cublas-operation-t auto cublasOperation_t",
             "cublas_wrappers.h:9:20 hygon/cublas-gemm-algo-t auto cublasGemmAlgo_t",
             "cublas_wrappers.h:9:44 hygon/cublas-gemm-default auto CUBLAS_GEMM_DEFAULT",
-            "cublas_wrappers.h:12:19 hygon/hipify-cu auto cuFloatComplex",
+            "cublas_wrappers.h:12:19 hygon/cu-float-complex auto cuFloatComplex",
             "cublas_wrappers.h:17:40 hygon/cublas-op-t auto CUBLAS_OP_T",
             "cublas_wrappers.h:23:32 hygon/cuda-stream-t auto cudaStream_t",
             "cublas_wrappers.h:26:28 hygon/nv-bfloat16 auto __nv_bfloat16",
