@@ -158,20 +158,15 @@ fn migscan_lines(options: &AgreementOptions) -> Result<(Lines, RulesAt), String>
         .map_err(|e| format!("migscan's JSON does not parse: {e}"))?;
     let mut lines = Lines::new();
     let mut rules = BTreeMap::new();
-    for finding in report["findings"].as_array().into_iter().flatten() {
-        let (Some(path), Some(line), Some(rule)) = (
-            finding["path"].as_str(),
-            finding["line"].as_u64(),
-            finding["rule_id"].as_str(),
-        ) else {
-            continue;
-        };
-        let line = line as usize;
-        lines.entry(path.to_string()).or_default().insert(line);
+    for site in crate::sites::sites(&report) {
+        lines
+            .entry(site.path.to_string())
+            .or_default()
+            .insert(site.line);
         rules
-            .entry((path.to_string(), line))
+            .entry((site.path.to_string(), site.line))
             .or_insert_with(BTreeSet::new)
-            .insert(rule.to_string());
+            .insert(site.rule.to_string());
     }
     Ok((lines, rules))
 }

@@ -23,6 +23,7 @@ mod bench;
 mod fuzz;
 mod hipify;
 mod recall;
+mod sites;
 
 use migscan_core::Target;
 use migscan_report::render_rules_doc;

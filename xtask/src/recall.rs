@@ -223,26 +223,16 @@ fn scan(migscan: &Path, tree: &Path) -> Result<Flagged, String> {
     }
     let report: Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
     let mut flagged: Flagged = Default::default();
-    for finding in report["findings"].as_array().into_iter().flatten() {
-        let Some(slot) = TARGETS
-            .iter()
-            .position(|t| finding["target"].as_str() == Some(t))
-        else {
-            continue;
-        };
-        let (Some(path), Some(line), Some(rule)) = (
-            finding["path"].as_str(),
-            finding["line"].as_u64(),
-            finding["rule_id"].as_str(),
-        ) else {
+    for site in crate::sites::sites(&report) {
+        let Some(slot) = TARGETS.iter().position(|&t| t == site.target) else {
             continue;
         };
         flagged[slot]
-            .entry(path.to_string())
+            .entry(site.path.to_string())
             .or_default()
-            .entry(line as u32)
+            .entry(site.line as u32)
             .or_default()
-            .insert(rule.to_string());
+            .insert(site.rule.to_string());
     }
     Ok(flagged)
 }
