@@ -213,3 +213,34 @@ fn declarations_the_grammar_nests_oddly_are_read() {
         ]
     );
 }
+
+const GLOB_SETUP_PY: &str = r#"import glob
+import os
+from torch.utils.cpp_extension import CUDAExtension
+
+sources = glob.glob(os.path.join("csrc", "**", "*.cu"))
+extra_compile_args = {"cxx": []}
+extra_compile_args["nvcc"] = ["-O3"]
+CC = os.environ.get("CC", None)
+if CC is not None:
+    extra_compile_args["nvcc"].append("-ccbin={}".format(CC))
+"""Build notes: see csrc/kernel.cu"""
+"#;
+
+#[test]
+fn cuda_sources_and_nvcc_only_flags_count_wherever_a_build_script_names_them() {
+    let dir = repo(&[("setup.py", GLOB_SETUP_PY)]);
+    let report = json_report(dir.path(), "ascend");
+    let build: Vec<String> = finding_lines(&report)
+        .into_iter()
+        .filter(|f| !f.contains("cudaextension"))
+        .collect();
+    // The docstring names a file in prose: no finding.
+    assert_eq!(
+        build,
+        [
+            "setup.py:5:48 ascend/cuda-extension-source manual cuda-extension-source",
+            "setup.py:10:39 ascend/build-ccbin manual -ccbin",
+        ]
+    );
+}

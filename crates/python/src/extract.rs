@@ -4,8 +4,8 @@
 use crate::bindings::{dotted, text, Bindings, MODULE_SCOPE};
 use crate::positions::{
     is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_SOURCE, DEVICE_FIRST_ARG,
-    DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON, ENV_FIRST_ARG, EXTENSION_BUILDERS,
-    NVCC_ONLY_FLAGS, NVIDIA_TOOLS, TRITON_LAUNCH_KEYWORDS,
+    DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON, ENV_FIRST_ARG, NVCC_ONLY_FLAGS,
+    NVIDIA_TOOLS, TRITON_LAUNCH_KEYWORDS,
 };
 use crate::strings::{
     backend_names, device_type, env_name, is_sized_model_id, literal_prefix, string_leaves,
@@ -81,6 +81,7 @@ impl<'s> Extractor<'s, '_> {
                 "string" => {
                     self.nvcc_only_flag(node);
                     self.nvidia_tool(node);
+                    self.cuda_source(node);
                     push_all(&mut stack, node, scope);
                 }
                 "string_content" | "string_start" | "string_end" => {}
@@ -299,12 +300,6 @@ impl<'s> Extractor<'s, '_> {
         };
         let device_flag =
             matches!(callee, Callee::Method("add_argument")) && self.names_device_flag(args);
-        let builds_extension = match &callee {
-            Callee::Qualified(name) => {
-                EXTENSION_BUILDERS.contains(&name.rsplit('.').next().unwrap_or(name))
-            }
-            _ => false,
-        };
         let mut cursor = args.walk();
         let mut positional = 0;
         for arg in args.named_children(&mut cursor) {
@@ -320,8 +315,6 @@ impl<'s> Extractor<'s, '_> {
                     let key = text(key, self.source);
                     if key == "extra_compile_args" {
                         self.nvcc_flags_in_dict(value);
-                    } else if key == "sources" && builds_extension {
-                        self.cuda_sources(value);
                     } else if DEVICE_KEYWORDS.contains(&key) || (device_flag && key == "default") {
                         self.strings(value, StringPosition::Device);
                     } else if BACKEND_KEYWORDS.contains(&key) {
@@ -338,9 +331,6 @@ impl<'s> Extractor<'s, '_> {
                         if let Some(position) = first_position {
                             self.strings(arg, position);
                         }
-                    }
-                    if positional == 1 && builds_extension {
-                        self.cuda_sources(arg);
                     }
                     positional += 1;
                 }
@@ -551,14 +541,16 @@ impl<'s> Extractor<'s, '_> {
         }
     }
 
-    /// `.cu` files among an extension's sources.
-    fn cuda_sources(&mut self, list: Node) {
-        for leaf in string_leaves(list) {
-            let is_cuda = literal_prefix(leaf, self.source)
-                .is_some_and(|path| path.ends_with(".cu") || path.ends_with(".cuh"));
-            if is_cuda {
-                self.emit(UsageKind::Construct, CUDA_SOURCE.to_string(), leaf);
-            }
+    /// `"csrc/attn.cu"`, `glob("**/*.cu")`: a CUDA source the project
+    /// builds or loads, wherever the path stands (an extension's `sources`,
+    /// a glob, a list built up over a function).
+    fn cuda_source(&mut self, node: Node) {
+        // A path has no spaces; prose that ends in `.cu` ("see kernel.cu") is no path.
+        let is_cuda = literal_prefix(node, self.source).is_some_and(|path| {
+            (path.ends_with(".cu") || path.ends_with(".cuh")) && !path.contains(char::is_whitespace)
+        });
+        if is_cuda {
+            self.emit(UsageKind::Construct, CUDA_SOURCE.to_string(), node);
         }
     }
 }

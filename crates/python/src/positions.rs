@@ -57,11 +57,6 @@ pub fn is_device_name(name: &str) -> bool {
     DEVICE_KEYWORDS.contains(&name.as_str()) || name.ends_with("_device")
 }
 
-/// Callees that build C++/CUDA extensions (`torch.utils.cpp_extension`,
-/// `setuptools`): their `sources` (or second argument) list files, and a
-/// `.cu` among them is CUDA code built by nvcc.
-pub const EXTENSION_BUILDERS: &[&str] = &["CUDAExtension", "CppExtension", "Extension", "load"];
-
 /// Triton's launch options tuned for NVIDIA GPUs (`triton.Config(...,
 /// num_warps=8, num_stages=2)`, `kernel[grid](..., num_warps=4)`), and the
 /// construct each is reported as. `num_warps` counts 32-lane warps; the
@@ -72,7 +67,7 @@ pub const TRITON_LAUNCH_KEYWORDS: &[(&str, &str)] = &[
     ("num_stages", "triton-num-stages"),
 ];
 
-/// The construct a `.cu` source of an extension build is reported as.
+/// The construct a `.cu`/`.cuh` path in Python code is reported as.
 pub const CUDA_SOURCE: &str = "cuda-extension-source";
 
 /// Compiler flags only nvcc takes: a string holding one is part of a CUDA

@@ -320,6 +320,7 @@ NVCC_FLAGS = ["-O3", "--use_fast_math"]
 ext = CUDAExtension("ops", ["csrc/ops.cpp", "csrc/attn.cu"],
     extra_compile_args={"cxx": ["-O3"], "nvcc": ["-gencode=arch=compute_80,code=sm_80", "-U__CUDA_NO_HALF_OPERATORS__"]})
 mod = load(name="fused", sources=["fused.cpp", "fused_kernel.cu"])
+kernels = glob.glob(os.path.join(csrc, "**", "*.cu"))
 "#;
     assert_eq!(
         names_of(src, UsageKind::BuildSetting),
@@ -332,7 +333,11 @@ mod = load(name="fused", sources=["fused.cpp", "fused_kernel.cu"])
     );
     assert_eq!(
         names_of(src, UsageKind::Construct),
-        ["cuda-extension-source", "cuda-extension-source"]
+        [
+            "cuda-extension-source",
+            "cuda-extension-source",
+            "cuda-extension-source"
+        ]
     );
 }
 
