@@ -244,3 +244,19 @@ fn cuda_sources_and_nvcc_only_flags_count_wherever_a_build_script_names_them() {
         ]
     );
 }
+
+const COMPOSE_BLOCK_LISTS: &str = "services:\n  app:\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - capabilities:\n              - gpu\n    environment:\n      - NVIDIA_VISIBLE_DEVICES=all\n      - \"NVIDIA_DRIVER_CAPABILITIES=compute,utility\"\n";
+
+#[test]
+fn compose_block_lists_reserve_gpus_and_set_nvidia_variables() {
+    let dir = repo(&[("docker-compose.yml", COMPOSE_BLOCK_LISTS)]);
+    let report = json_report(dir.path(), "hygon");
+    assert_eq!(
+        finding_lines(&report),
+        [
+            "docker-compose.yml:8:17 hygon/compose-capabilities-gpu manual compose:capabilities=gpu",
+            "docker-compose.yml:10:9 hygon/unknown-cuda-ops unknown NVIDIA_VISIBLE_DEVICES",
+            "docker-compose.yml:11:10 hygon/unknown-cuda-ops unknown NVIDIA_DRIVER_CAPABILITIES",
+        ]
+    );
+}

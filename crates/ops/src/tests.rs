@@ -158,6 +158,15 @@ fn compose_gpu_runtime_and_device_reservations() {
             "resource compose:runtime=nvidia @3:14",
             "resource compose:driver=nvidia @8:23",
             "resource compose:capabilities=gpu @10:29",
+            "env-var NVIDIA_VISIBLE_DEVICES @12:9",
+        ]
+    );
+    let block = "services:\n  app:\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - capabilities:\n              - gpu\n    environment:\n      - \"NVIDIA_DRIVER_CAPABILITIES=compute,utility\"\n      - DISPLAY=$DISPLAY\n";
+    assert_eq!(
+        usages(OpsFile::Yaml, block),
+        [
+            "resource compose:capabilities=gpu @8:17",
+            "env-var NVIDIA_DRIVER_CAPABILITIES @10:10",
         ]
     );
 }

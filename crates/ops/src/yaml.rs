@@ -12,17 +12,32 @@ pub const RUNTIME_CLASS: &str = "runtimeClassName";
 pub const COMPOSE_RUNTIME: &str = "compose:runtime=nvidia";
 /// A Compose device reservation through NVIDIA's driver (`driver: nvidia`).
 pub const COMPOSE_DRIVER: &str = "compose:driver=nvidia";
-/// A Compose device reservation with the GPU capability (`capabilities: [gpu]`).
+/// A Compose device reservation with a GPU capability (`capabilities: [gpu]`,
+/// NVIDIA's `compute`/`utility`, or one per line of a block list).
 pub const COMPOSE_GPU: &str = "compose:capabilities=gpu";
 
 pub fn usages(source: &str) -> Vec<Usage> {
     let mut sink = Sink::new(source);
+    // Inside a block list under `capabilities:` (one capability per line).
+    let mut capabilities = false;
     for (start, line) in with_offsets(source) {
         let code = strip_hash_comment(line);
+        let list_item = code.trim_start().starts_with("- ");
         let item = code.trim_start().trim_start_matches("- ").trim_start();
         let Some((key, value)) = split_key(item) else {
+            if list_item {
+                list_entry(
+                    &mut sink,
+                    item.trim_end(),
+                    start + offset_in(line, item),
+                    capabilities,
+                );
+            } else if !item.is_empty() {
+                capabilities = false;
+            }
             continue;
         };
+        capabilities = key.trim_matches(['"', '\'']) == "capabilities" && value.trim().is_empty();
         let key_text = key.trim_matches(['"', '\'']);
         let value = value.trim().trim_matches(['"', '\'']);
         let key_at = start + offset_in(line, key) + usize::from(key.starts_with(['"', '\'']));
@@ -68,11 +83,33 @@ fn compose_gpu(key: &str, value: &str) -> Option<&'static str> {
             if value
                 .trim_matches(['[', ']'])
                 .split(',')
-                .any(|c| c.trim().trim_matches(['"', '\'']) == "gpu") =>
+                .any(|c| is_gpu_capability(c.trim().trim_matches(['"', '\'']))) =>
         {
             Some(COMPOSE_GPU)
         }
         _ => None,
+    }
+}
+
+/// A device capability that reserves an NVIDIA GPU: Compose's generic `gpu`,
+/// or one of the NVIDIA container runtime's driver capabilities
+/// (`NVIDIA_DRIVER_CAPABILITIES`: compute, utility, ...).
+fn is_gpu_capability(capability: &str) -> bool {
+    matches!(
+        capability,
+        "gpu" | "compute" | "utility" | "graphics" | "video" | "display" | "compat32"
+    )
+}
+
+/// A list item that is no `key: value`: `- NVIDIA_VISIBLE_DEVICES=all` in a
+/// Compose `environment:` list, or `- gpu` under `capabilities:`.
+fn list_entry(sink: &mut Sink, item: &str, at: usize, capabilities: bool) {
+    let entry = item.trim_matches(['"', '\'']);
+    let at = at + usize::from(entry.len() < item.len());
+    if capabilities && is_gpu_capability(entry) {
+        sink.add(UsageKind::Resource, COMPOSE_GPU, at, entry.len());
+    } else if let Some((name, _)) = entry.split_once('=').filter(|(n, _)| is_variable(n)) {
+        sink.add(UsageKind::EnvVar, name, at, name.len());
     }
 }
 
