@@ -260,3 +260,29 @@ fn compose_block_lists_reserve_gpus_and_set_nvidia_variables() {
         ]
     );
 }
+
+const SOFTMAX_CU: &str = r#"#define WARP_SIZE_BITS 5
+__global__ void softmax(float* x) {
+  int warps = blockDim.x >> WARP_SIZE_BITS;
+  int lane = threadIdx.x & 0x1f;
+  x[lane] = warps;
+}
+"#;
+
+#[test]
+fn warp_size_written_as_bits_or_in_hex_is_reported() {
+    let dir = repo(&[("csrc/softmax.cu", SOFTMAX_CU)]);
+    let report = json_report(&dir.path().join("csrc"), "hygon");
+    let warp: Vec<String> = finding_lines(&report)
+        .into_iter()
+        .filter(|f| f.contains("hardcoded-warp-size"))
+        .collect();
+    assert_eq!(
+        warp,
+        [
+            "softmax.cu:1:24 hygon/hardcoded-warp-size manual hardcoded-warp-size",
+            "softmax.cu:3:29 hygon/hardcoded-warp-size manual hardcoded-warp-size",
+            "softmax.cu:4:28 hygon/hardcoded-warp-size manual hardcoded-warp-size",
+        ]
+    );
+}

@@ -32,10 +32,9 @@ pub fn is_full_warp_mask(literal: &str) -> bool {
 /// Whether `left <op> right` hard-codes the warp size: `% 32`, `/ 32` or
 /// `& 31` applied to something that reads like a lane, warp or thread index.
 pub fn is_hardcoded_warp_size(left: &str, operator: &str, right: &str) -> bool {
-    let right = right.trim_end_matches(['u', 'U']);
     let literal = matches!(
-        (operator, right),
-        ("%" | "/", "32") | ("&", "31") | (">>" | "<<", "5")
+        (operator, integer_value(right)),
+        ("%" | "/", Some(32)) | ("&", Some(31)) | (">>" | "<<", Some(5))
     );
     // An index expression is short; the left side of a long chain
     // (`a / 32 / 32 / ...`) holds the whole chain before it, and reading
@@ -49,13 +48,14 @@ pub fn is_hardcoded_warp_size(left: &str, operator: &str, right: &str) -> bool {
         .any(|w| left.contains(w))
 }
 
-/// Whether an identifier names a warp-size constant of the code's own
-/// (`WARP_SIZE`, `kWarpSize`, `THREADS_PER_WARP`): such a constant is the
+/// The value an identifier's name says a warp-size constant of the code's
+/// own holds: 32 for `WARP_SIZE`, `kWarpSize`, `THREADS_PER_WARP`; 5 for
+/// its log2, `WARP_SIZE_BITS`, `LOG_WARP_SIZE`. Such a constant is the
 /// 32-lane assumption in one place, and every use carries it. CUDA's own
 /// `warpSize` is the portable spelling and is not one.
-pub fn is_warp_size_name(name: &str) -> bool {
+pub fn warp_constant_value(name: &str) -> Option<u64> {
     if name == "warpSize" || name.len() > 24 {
-        return false;
+        return None;
     }
     // `kWarpSize`: a constant's `k` prefix.
     let bare = match name.strip_prefix('k') {
@@ -67,18 +67,26 @@ pub fn is_warp_size_name(name: &str) -> bool {
         .filter(|&c| c != '_')
         .map(|c| c.to_ascii_lowercase())
         .collect();
-    matches!(
-        normalized.as_str(),
-        "warpsize" | "threadsperwarp" | "warpthreads" | "numthreadsperwarp" | "warpsz"
-    )
+    match normalized.as_str() {
+        "warpsize" | "threadsperwarp" | "warpthreads" | "numthreadsperwarp" | "warpsz" => Some(32),
+        "warpsizebits" | "warpbits" | "logwarpsize" | "log2warpsize" | "warpsizelog2"
+        | "warpshift" => Some(5),
+        _ => None,
+    }
 }
 
-/// Whether a literal is 32 (`32`, `32u`, `(32)`).
-pub fn is_thirty_two(literal: &str) -> bool {
-    literal
+/// The value of an integer literal (`32`, `32u`, `(32)`, `0x1f`).
+pub fn integer_value(literal: &str) -> Option<u64> {
+    let digits = literal
         .trim_matches(|c| c == '(' || c == ')' || char::is_whitespace(c))
-        .trim_end_matches(['u', 'U', 'l', 'L'])
-        == "32"
+        .trim_end_matches(['u', 'U', 'l', 'L']);
+    match digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        Some(hex) => u64::from_str_radix(hex, 16).ok(),
+        None => digits.parse().ok(),
+    }
 }
 
 /// The longest left operand [`is_hardcoded_warp_size`] reads, in bytes.
@@ -97,6 +105,7 @@ mod tests {
         assert!(!is_hardcoded_warp_size("n", "/", "32"));
         assert!(!is_hardcoded_warp_size("lane", "+", "32"));
         assert!(is_hardcoded_warp_size("threadIdx.x", ">>", "5"));
+        assert!(is_hardcoded_warp_size("threadIdx.x", "&", "0x1f"));
     }
 
     #[test]
@@ -108,13 +117,17 @@ mod tests {
             "THREADS_PER_WARP",
             "WARPSIZE",
         ] {
-            assert!(is_warp_size_name(name), "{name}");
+            assert_eq!(warp_constant_value(name), Some(32), "{name}");
         }
+        assert_eq!(warp_constant_value("WARP_SIZE_BITS"), Some(5));
+        assert_eq!(warp_constant_value("kLog2WarpSize"), Some(5));
         for name in ["warpSize", "kernel", "warp_id", "MAX_WARP_SIZE_LOG"] {
-            assert!(!is_warp_size_name(name), "{name}");
+            assert_eq!(warp_constant_value(name), None, "{name}");
         }
-        assert!(is_thirty_two("(32)"));
-        assert!(is_thirty_two("32u"));
-        assert!(!is_thirty_two("320"));
+        assert_eq!(integer_value("(32)"), Some(32));
+        assert_eq!(integer_value("32u"), Some(32));
+        assert_eq!(integer_value("0x20"), Some(32));
+        assert_eq!(integer_value("320"), Some(320));
+        assert_eq!(integer_value("n"), None);
     }
 }

@@ -1,8 +1,8 @@
 //! The walk over a C++/CUDA syntax tree.
 
 use crate::constructs::{
-    is_full_warp_mask, is_hardcoded_warp_size, is_tensor_core_asm, is_thirty_two,
-    is_warp_size_name, DEVICE_FUNCTION, FULL_WARP_MASK, HARDCODED_WARP_SIZE, INLINE_ASM, PTX_MMA,
+    integer_value, is_full_warp_mask, is_hardcoded_warp_size, is_tensor_core_asm,
+    warp_constant_value, DEVICE_FUNCTION, FULL_WARP_MASK, HARDCODED_WARP_SIZE, INLINE_ASM, PTX_MMA,
 };
 use migscan_core::{Keep, LineIndex, Usage, UsageKind};
 use tree_sitter::Node;
@@ -332,15 +332,16 @@ impl<'s> Extractor<'s, '_> {
     /// warp-size constant.
     fn symbol(&mut self, name: &str, start: usize, end: usize) {
         self.emit(UsageKind::Symbol, name, start, end);
-        if is_warp_size_name(name) {
+        if warp_constant_value(name).is_some() {
             self.emit(UsageKind::Construct, HARDCODED_WARP_SIZE, start, end);
         }
     }
 
-    /// `#define WARP_SIZE 32`, `constexpr int kWarpSize = 32;`: the value.
+    /// `#define WARP_SIZE 32`, `constexpr int kWarpSize = 32;`,
+    /// `#define WARP_SIZE_BITS 5`: the value.
     fn warp_size_definition(&mut self, name: Option<Node>, value: Node) {
-        let named = name.is_some_and(|n| is_warp_size_name(self.text(n)));
-        if named && is_thirty_two(self.text(value)) {
+        let expected = name.and_then(|n| warp_constant_value(self.text(n)));
+        if expected.is_some() && expected == integer_value(self.text(value)) {
             self.emit_node(UsageKind::Construct, HARDCODED_WARP_SIZE, value);
         }
     }
@@ -377,7 +378,7 @@ impl<'s> Extractor<'s, '_> {
         }
         for &arguments in arguments {
             let text = self.text(arguments);
-            if is_thirty_two(text.trim_start_matches('<').trim_end_matches('>')) {
+            if integer_value(text.trim_start_matches('<').trim_end_matches('>')) == Some(32) {
                 self.emit_node(UsageKind::Construct, HARDCODED_WARP_SIZE, arguments);
             }
         }
