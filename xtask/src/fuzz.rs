@@ -290,22 +290,10 @@ fn line_around(bytes: &[u8], at: usize) -> Vec<u8> {
 /// Files under `dir` that migscan reads, in name order, at most `max`
 /// (spread over the whole tree) and each at most 256 KiB.
 fn seeds_under(dir: &Path, max: usize) -> Vec<Seed> {
-    let mut paths = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(path),
-                Ok(t) if t.is_file() && Language::of(&path).is_some() => paths.push(path),
-                _ => {}
-            }
-        }
-    }
-    paths.sort();
+    let paths: Vec<PathBuf> = crate::walk::files_under(dir, |_| false)
+        .into_iter()
+        .filter(|p| Language::of(p).is_some())
+        .collect();
     let step = paths.len().div_ceil(max.max(1)).max(1);
     paths
         .into_iter()

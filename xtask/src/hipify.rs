@@ -1,7 +1,7 @@
 //! `cargo xtask hipify-agreement`: a second oracle for `--target hygon`.
 //!
 //! hipify-perl (from the public ROCm/HIPIFY repository; `perl` runs it)
-//! rewrites every CUDA source of the corpus to stdout; the code lines it
+//! rewrites every C/C++/CUDA source of the corpus to stdout; the code lines it
 //! changes are lines a port to HIP must touch. migscan scans the same
 //! sources for hygon, and the two sets of lines are compared:
 //! - agreement: the share of hipify's lines that migscan flags;
@@ -20,7 +20,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The CUDA sources compared: what hipify-perl is made for.
+/// The sources compared: CUDA and the C/C++ files beside it, all of which
+/// hipify-perl rewrites.
 const EXTENSIONS: [&str; 7] = ["cu", "cuh", "h", "hpp", "cpp", "cc", "cxx"];
 
 /// Where the sources and the two tools are.
@@ -48,10 +49,10 @@ type RulesAt = BTreeMap<(String, usize), BTreeSet<String>>;
 
 /// Compares the two tools on the corpus; the report as Markdown.
 pub fn run(options: &AgreementOptions) -> Result<String, String> {
-    let sources = cuda_sources(&options.corpus)?;
+    let sources = cuda_sources(&options.corpus);
     if sources.is_empty() {
         return Err(format!(
-            "no .cu/.cuh files under {}",
+            "no C/C++/CUDA sources under {}",
             options.corpus.display()
         ));
     }
@@ -112,30 +113,20 @@ fn hipify_from_mirror(mirrors: &Path, scratch: &Path) -> Result<(PathBuf, String
     Ok((path, format!("ROCm/HIPIFY@{commit} bin/hipify-perl")))
 }
 
-/// The `.cu`/`.cuh` files under `corpus`, relative and sorted.
-fn cuda_sources(corpus: &Path) -> Result<Vec<String>, String> {
-    let mut found = Vec::new();
-    let mut stack = vec![corpus.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(path),
-                Ok(t) if t.is_file() => {
-                    let cuda = path
-                        .extension()
-                        .is_some_and(|x| EXTENSIONS.iter().any(|e| x == *e));
-                    if let (true, Ok(relative)) = (cuda, path.strip_prefix(corpus)) {
-                        found.push(relative.to_string_lossy().replace('\\', "/"));
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    found.sort();
-    Ok(found)
+/// The C/C++/CUDA sources under `corpus` (by [`EXTENSIONS`]), relative
+/// and sorted.
+fn cuda_sources(corpus: &Path) -> Vec<String> {
+    crate::walk::files_under(corpus, |_| false)
+        .into_iter()
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| EXTENSIONS.iter().any(|e| x == *e))
+        })
+        .filter_map(|p| {
+            let relative = p.strip_prefix(corpus).ok()?;
+            Some(relative.to_string_lossy().replace('\\', "/"))
+        })
+        .collect()
 }
 
 /// The lines migscan's hygon findings start on, and the rules on each.
@@ -308,7 +299,7 @@ fn report(
     let share = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
     let _ = writeln!(
         out,
-        "{} CUDA sources; hipify-perl rewrites {total} code lines in {} of them.\n",
+        "{} C/C++/CUDA sources; hipify-perl rewrites {total} code lines in {} of them.\n",
         sources.len(),
         rewritten.len()
     );

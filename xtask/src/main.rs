@@ -24,6 +24,7 @@ mod fuzz;
 mod hipify;
 mod recall;
 mod sites;
+mod walk;
 
 use migscan_core::Target;
 use migscan_report::render_rules_doc;
@@ -92,60 +93,32 @@ fn main() -> ExitCode {
             }
         }
         Some("recall") => {
-            let value = |flag: &str| flag_value(&args, flag);
             let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-            let options = recall::RecallOptions {
-                corpus: value("--corpus")
-                    .map_or_else(|| PathBuf::from("/tmp/corpus"), PathBuf::from),
-                mirrors: value("--mirrors")
-                    .map_or_else(|| PathBuf::from("/work/.mirror"), PathBuf::from),
-                verbose: args.iter().any(|a| a == "--verbose"),
-                migscan: value("--migscan").map(PathBuf::from),
+            let run = || {
+                let options = recall::RecallOptions {
+                    corpus: path_flag(&args, "--corpus", "/tmp/corpus"),
+                    mirrors: path_flag(&args, "--mirrors", "/work/.mirror"),
+                    verbose: args.iter().any(|a| a == "--verbose"),
+                    migscan: migscan_to_score(&args, &root)?,
+                };
+                recall::run(&root, options)
             };
-            match recall::run(&root, options) {
-                Ok(table) => {
-                    print!("{table}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("recall: {e}");
-                    ExitCode::FAILURE
-                }
-            }
+            print_report("recall", run())
         }
         Some("hipify-agreement") => {
-            let value = |flag: &str| flag_value(&args, flag);
             let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-            let migscan = match value("--migscan") {
-                Some(binary) => PathBuf::from(binary),
-                None => match release_binary(&root) {
-                    Ok(binary) => binary,
-                    Err(e) => {
-                        eprintln!("hipify-agreement: {e}");
-                        return ExitCode::FAILURE;
-                    }
-                },
+            let run = || {
+                let options = hipify::AgreementOptions {
+                    corpus: path_flag(&args, "--corpus", "/tmp/corpus"),
+                    hipify: flag_value(&args, "--hipify").map(PathBuf::from),
+                    mirrors: path_flag(&args, "--mirrors", "/work/.mirror"),
+                    scratch: root.join("target/hipify"),
+                    migscan: migscan_to_score(&args, &root)?,
+                    verbose: args.iter().any(|a| a == "--verbose"),
+                };
+                hipify::run(&options)
             };
-            let options = hipify::AgreementOptions {
-                corpus: value("--corpus")
-                    .map_or_else(|| PathBuf::from("/tmp/corpus"), PathBuf::from),
-                hipify: value("--hipify").map(PathBuf::from),
-                mirrors: value("--mirrors")
-                    .map_or_else(|| PathBuf::from("/work/.mirror"), PathBuf::from),
-                scratch: root.join("target/hipify"),
-                migscan,
-                verbose: args.iter().any(|a| a == "--verbose"),
-            };
-            match hipify::run(&options) {
-                Ok(table) => {
-                    print!("{table}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("hipify-agreement: {e}");
-                    ExitCode::FAILURE
-                }
-            }
+            print_report("hipify-agreement", run())
         }
         Some("precommit-check") => match precommit_check() {
             Ok(summary) => {
@@ -167,8 +140,36 @@ fn main() -> ExitCode {
 }
 
 /// The word after `flag` on the command line.
+/// Prints a task's Markdown report, or its error under the task's name.
+fn print_report(task: &str, report: Result<String, String>) -> ExitCode {
+    match report {
+        Ok(table) => {
+            print!("{table}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{task}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The binary a scoring task runs: `--migscan BIN` (an older build, for
+/// before/after figures), or this tree's release build.
+fn migscan_to_score(args: &[String], root: &std::path::Path) -> Result<PathBuf, String> {
+    match flag_value(args, "--migscan") {
+        Some(binary) => Ok(PathBuf::from(binary)),
+        None => release_binary(root),
+    }
+}
+
+/// A path flag's value, or `default`.
+fn path_flag(args: &[String], flag: &str, default: &str) -> PathBuf {
+    flag_value(args, flag).map_or_else(|| PathBuf::from(default), PathBuf::from)
+}
+
 /// Builds the release binary and returns its path.
-pub fn release_binary(root: &std::path::Path) -> Result<PathBuf, String> {
+fn release_binary(root: &std::path::Path) -> Result<PathBuf, String> {
     let status = std::process::Command::new("cargo")
         .args(["build", "--release", "--quiet", "--bin", "migscan"])
         .current_dir(root)

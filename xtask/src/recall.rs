@@ -23,9 +23,8 @@ pub struct RecallOptions {
     pub mirrors: PathBuf,
     /// Print every missed and every false line.
     pub verbose: bool,
-    /// A `migscan` binary to score instead of this tree's release build
-    /// (an older build, for before/after figures).
-    pub migscan: Option<PathBuf>,
+    /// The `migscan` binary to score.
+    pub migscan: PathBuf,
 }
 
 /// One labelled line.
@@ -261,10 +260,7 @@ impl Score {
 
 /// Scores every label file; the report as Markdown.
 pub fn run(root: &Path, options: RecallOptions) -> Result<String, String> {
-    let migscan = match &options.migscan {
-        Some(binary) => binary.clone(),
-        None => crate::release_binary(root)?,
-    };
+    let migscan = &options.migscan;
     let scratch = root.join("target/recall");
     let mut names: Vec<PathBuf> = std::fs::read_dir(root.join("tests/accuracy/labels"))
         .map_err(|e| format!("tests/accuracy/labels: {e}"))?
@@ -287,7 +283,7 @@ pub fn run(root: &Path, options: RecallOptions) -> Result<String, String> {
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{name}: {e}"))?;
         let labels = parse_labels(&name, &text)?;
         let tree = tree(&labels, &options, &scratch)?;
-        let flagged = scan(&migscan, &tree)?;
+        let flagged = scan(migscan, &tree)?;
         for (slot, target) in TARGETS.iter().enumerate() {
             for row in &labels.rows {
                 if !row.change[slot] {
