@@ -79,9 +79,12 @@ impl<'s> Extractor<'s, '_> {
                 // Only the code inside f-string interpolations is code; an
                 // nvcc-only flag or an NVIDIA program counts wherever it stands.
                 "string" => {
-                    self.nvcc_only_flag(node);
-                    self.nvidia_tool(node);
-                    self.cuda_source(node);
+                    // Read once: every string of the file passes here.
+                    if let Some(text) = literal_prefix(node, self.source) {
+                        self.nvcc_only_flag(node, text);
+                        self.nvidia_tool(node, text);
+                        self.cuda_source(node, text);
+                    }
                     push_all(&mut stack, node, scope);
                 }
                 "string_content" | "string_start" | "string_end" => {}
@@ -503,10 +506,10 @@ impl<'s> Extractor<'s, '_> {
 
     /// `"--use_fast_math"`, `"-gencode=arch=compute_80,code=sm_80"`,
     /// `"-arch=sm_90"`: flags no compiler but nvcc takes.
-    fn nvcc_only_flag(&mut self, node: Node) {
-        let Some(flag) = literal_prefix(node, self.source).filter(|f| f.starts_with('-')) else {
+    fn nvcc_only_flag(&mut self, node: Node, flag: &str) {
+        if !flag.starts_with('-') {
             return;
-        };
+        }
         let (name, value) = flag.split_once('=').unwrap_or((flag, ""));
         let arch = name == "-arch" && (value.starts_with("sm_") || value.starts_with("compute_"));
         if arch || NVCC_ONLY_FLAGS.contains(&name) {
@@ -516,7 +519,7 @@ impl<'s> Extractor<'s, '_> {
 
     /// `"nvidia-smi --query-gpu=name"`, `r"C:\...\NVSMI\nvidia-smi.exe"`:
     /// a program of NVIDIA's run or looked up.
-    fn nvidia_tool(&mut self, node: Node) {
+    fn nvidia_tool(&mut self, node: Node, text: &'s str) {
         // `{"nvcc": [...]}` and `args["nvcc"]` name the compiler's flags;
         // they run nothing.
         let dict_key = node.parent().is_some_and(|p| {
@@ -524,9 +527,9 @@ impl<'s> Extractor<'s, '_> {
                 || p.child_by_field_name("key")
                     .is_some_and(|key| key.id() == node.id())
         });
-        let Some(text) = literal_prefix(node, self.source).filter(|_| !dict_key) else {
+        if dict_key {
             return;
-        };
+        }
         let base = |path: &'s str| {
             let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
             name.strip_suffix(".exe").unwrap_or(name)
@@ -544,11 +547,10 @@ impl<'s> Extractor<'s, '_> {
     /// `"csrc/attn.cu"`, `glob("**/*.cu")`: a CUDA source the project
     /// builds or loads, wherever the path stands (an extension's `sources`,
     /// a glob, a list built up over a function).
-    fn cuda_source(&mut self, node: Node) {
+    fn cuda_source(&mut self, node: Node, path: &str) {
         // A path has no spaces; prose that ends in `.cu` ("see kernel.cu") is no path.
-        let is_cuda = literal_prefix(node, self.source).is_some_and(|path| {
-            (path.ends_with(".cu") || path.ends_with(".cuh")) && !path.contains(char::is_whitespace)
-        });
+        let is_cuda = (path.ends_with(".cu") || path.ends_with(".cuh"))
+            && !path.contains(char::is_whitespace);
         if is_cuda {
             self.emit(UsageKind::Construct, CUDA_SOURCE.to_string(), node);
         }
