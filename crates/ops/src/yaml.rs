@@ -37,9 +37,9 @@ pub fn usages(source: &str) -> Vec<Usage> {
             }
             continue;
         };
-        capabilities = key.trim_matches(['"', '\'']) == "capabilities" && value.trim().is_empty();
         let key_text = key.trim_matches(['"', '\'']);
         let value = value.trim().trim_matches(['"', '\'']);
+        capabilities = key_text == "capabilities" && value.is_empty();
         let key_at = start + offset_in(line, key) + usize::from(key.starts_with(['"', '\'']));
         let value_at = |v: &str| start + offset_in(line, v);
         if key_text.starts_with("nvidia.com/") || key_text.contains("accelerator") {
