@@ -286,3 +286,78 @@ fn warp_size_written_as_bits_or_in_hex_is_reported() {
         ]
     );
 }
+
+const GROUPS_CU: &str = r#"#include <cooperative_groups.h>
+namespace cg = cooperative_groups;
+__global__ void norm(float* x) {
+  cg::thread_block block = cg::this_thread_block();
+  cg::thread_block_tile<32> warp = cg::tiled_partition<32>(block);
+  float v = warp.shfl_xor(x[warp.thread_rank()], 1);
+  block.sync();
+  cudaDeviceProp prop;
+  x[0] = v * prop.multiProcessorCount;
+}
+"#;
+
+#[test]
+fn members_of_cooperative_groups_and_device_properties_are_reported() {
+    let dir = repo(&[("csrc/norm.cu", GROUPS_CU)]);
+    let report = json_report(&dir.path().join("csrc"), "ascend");
+    let members: Vec<String> = finding_lines(&report)
+        .into_iter()
+        .filter(|f| {
+            f.contains(":2:") || f.contains(":6:") || f.contains(":7:") || f.contains(":9:")
+        })
+        .collect();
+    assert_eq!(
+        members,
+        [
+            "norm.cu:2:16 ascend/cooperative-groups-ns manual cooperative_groups",
+            "norm.cu:6:18 ascend/cooperative-groups-ns manual cooperative_groups::thread_block_tile::shfl_xor",
+            "norm.cu:6:34 ascend/cooperative-groups-ns manual cooperative_groups::thread_block_tile::thread_rank",
+            "norm.cu:7:9 ascend/cooperative-groups-ns manual cooperative_groups::thread_block::sync",
+            "norm.cu:9:19 ascend/cuda-runtime manual cudaDeviceProp::multiProcessorCount",
+        ]
+    );
+    // HIP has both: the members are no work on hygon.
+    let report = json_report(&dir.path().join("csrc"), "hygon");
+    let lines: Vec<String> = finding_lines(&report)
+        .into_iter()
+        .filter(|f| f.contains(":6:") || f.contains(":7:") || f.contains(":9:"))
+        .collect();
+    assert_eq!(lines, Vec::<String>::new());
+}
+
+const NCCL_ALLOCATOR_PY: &str = r#"import torch.utils.cpp_extension
+
+SOURCE = """
+#include <nccl.h>
+extern "C" void* alloc(size_t size) {
+    void* ptr;
+    ncclMemAlloc(&ptr, size);
+    return ptr;
+}
+"""
+
+def build():
+    """Builds the allocator; the C++ reads like `#include <nccl.h>`
+    and stays prose here."""
+    return torch.utils.cpp_extension.load_inline(name="alloc", cpp_sources=SOURCE)
+"#;
+
+#[test]
+fn cpp_source_in_python_strings_is_read_as_cpp() {
+    let dir = repo(&[("alloc.py", NCCL_ALLOCATOR_PY)]);
+    let report = json_report(dir.path(), "ascend");
+    let embedded: Vec<String> = finding_lines(&report)
+        .into_iter()
+        .filter(|f| f.contains("nccl"))
+        .collect();
+    assert_eq!(
+        embedded,
+        [
+            "alloc.py:4:10 ascend/include-nccl manual nccl.h",
+            "alloc.py:7:5 ascend/nccl manual ncclMemAlloc",
+        ]
+    );
+}

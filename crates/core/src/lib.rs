@@ -33,6 +33,9 @@ pub struct Extraction {
     /// Whether the parser had to recover from syntax errors; usages are then
     /// extracted from the parts it could parse.
     pub has_syntax_errors: bool,
+    /// Byte ranges of C/C++ source held in the file's string literals (a
+    /// `load_inline` source, a CuPy kernel), for the C++ frontend to read.
+    pub cpp_sources: Vec<std::ops::Range<usize>>,
 }
 
 impl Extraction {
@@ -44,6 +47,7 @@ impl Extraction {
         Self {
             usages,
             has_syntax_errors,
+            cpp_sources: Vec::new(),
         }
     }
 }

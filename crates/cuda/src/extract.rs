@@ -5,7 +5,10 @@ use crate::constructs::{
     warp_constant_value, DEVICE_FUNCTION, FULL_WARP_MASK, HARDCODED_WARP_SIZE, INLINE_ASM, PTX_MMA,
 };
 use migscan_core::{Keep, LineIndex, Usage, UsageKind};
+use std::collections::HashMap;
 use tree_sitter::Node;
+
+mod members;
 
 /// Emits the usages under `root` that `keep` accepts.
 pub fn usages(root: Node, source: &str, keep: Keep) -> Vec<Usage> {
@@ -15,7 +18,9 @@ pub fn usages(root: Node, source: &str, keep: Keep) -> Vec<Usage> {
         usages: Vec::new(),
         keep,
         aliases: namespace_aliases(source),
+        objects: HashMap::new(),
     };
+    extractor.objects = extractor.typed_objects(root);
     extractor.walk(root);
     extractor.usages
 }
@@ -27,6 +32,8 @@ struct Extractor<'s, 'k> {
     keep: Keep<'k>,
     /// `namespace cg = cooperative_groups;`: (`cg`, `cooperative_groups`).
     aliases: Vec<(&'s str, &'s str)>,
+    /// Variables whose members are CUDA API, with their type (`members`).
+    objects: HashMap<&'s str, String>,
 }
 
 /// Nodes that are text, not code.
@@ -136,6 +143,7 @@ impl<'s> Extractor<'s, '_> {
                     }
                 }
                 "call_expression" => self.call(node, &mut stack),
+                "namespace_alias_definition" | "using_declaration" => self.namespace_use(node),
                 "qualified_identifier" => {
                     let (name, rest) = self.qualified(node);
                     let name = self.unaliased(name);
@@ -170,6 +178,12 @@ impl<'s> Extractor<'s, '_> {
                 }
                 "field_expression" => {
                     // `a.b` reads a field; calls of methods are handled in `call`.
+                    if let (Some(object), Some(field)) = (
+                        node.child_by_field_name("argument"),
+                        node.child_by_field_name("field"),
+                    ) {
+                        self.member_access(object, field);
+                    }
                     push(&mut stack, "argument");
                 }
                 "gnu_asm_expression" | "asm_statement" => {
@@ -317,6 +331,23 @@ impl<'s> Extractor<'s, '_> {
         }
     }
 
+    /// `namespace cg = cooperative_groups;`, `using namespace at::cuda;`:
+    /// the namespace as a whole, which the rules on its members' prefix
+    /// (`cooperative_groups::`) match.
+    fn namespace_use(&mut self, node: Node) {
+        let mut c = node.walk();
+        let is_namespace = node
+            .children(&mut c)
+            .any(|child| child.kind() == "namespace");
+        let Some(namespace) = node.named_children(&mut c).last() else {
+            return;
+        };
+        if is_namespace {
+            let name = self.text(namespace).trim_start_matches("::");
+            self.emit_node(UsageKind::Symbol, name, namespace);
+        }
+    }
+
     /// `cg::thread_block` → `cooperative_groups::thread_block` when the
     /// file declares `namespace cg = cooperative_groups;`.
     fn unaliased(&self, name: String) -> String {
@@ -426,6 +457,9 @@ impl<'s> Extractor<'s, '_> {
                     };
                     let text = self.text(name);
                     self.emit_node(UsageKind::Method, text, name);
+                    if let Some(object) = function.child_by_field_name("argument") {
+                        self.member_access(object, name);
+                    }
                 }
                 if let Some(object) = function.child_by_field_name("argument") {
                     stack.push(object);

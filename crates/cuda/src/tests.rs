@@ -186,6 +186,7 @@ fn namespace_aliases_and_declarations_the_grammar_loses() {
             .filter(|u| u.contains("__") || u.contains("cooperative_groups"))
             .collect::<Vec<_>>(),
         [
+            "symbol cooperative_groups @1:16",
             "symbol __half @3:13",
             "symbol cooperative_groups::thread_block @5:5",
             "symbol cooperative_groups::this_thread_block @5:27",

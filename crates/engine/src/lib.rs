@@ -5,6 +5,7 @@
 //! Output order never depends on thread scheduling: files keep discovery
 //! order and findings are sorted by file, position, target and rule.
 
+mod embedded;
 mod extension;
 mod first_party;
 mod prefilter;
@@ -597,6 +598,8 @@ fn scan_file(
         (_, Language::Cpp) => frontends.cuda.extract_kept(&text, &matters),
         _ => frontends.extract(file.language, &text),
     };
+    let extraction = extraction
+        .map(|found| embedded::with_cpp_sources(found, &text, &mut frontends.cuda, &matters));
     timings.parse = clock.elapsed();
     let extraction = match extraction {
         Ok(extraction) => extraction,

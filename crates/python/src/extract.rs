@@ -11,23 +11,26 @@ use crate::strings::{
     backend_names, device_type, env_name, is_sized_model_id, literal_prefix, string_leaves,
 };
 use migscan_core::{LineIndex, Usage, UsageKind};
+use std::ops::Range;
 use tree_sitter::Node;
 
-/// Emits every usage under `root`; `lines` indexes `source`.
+/// Emits every usage under `root`, and the byte ranges of C/C++ source
+/// held in its strings; `lines` indexes `source`.
 pub fn usages<'s>(
     root: Node,
     source: &'s str,
     bindings: &Bindings,
     lines: LineIndex<'s>,
-) -> Vec<Usage> {
+) -> (Vec<Usage>, Vec<Range<usize>>) {
     let mut extractor = Extractor {
         source,
         bindings,
         lines,
         usages: Vec::new(),
+        cpp_sources: Vec::new(),
     };
     extractor.walk(root);
-    extractor.usages
+    (extractor.usages, extractor.cpp_sources)
 }
 
 /// How the parent uses an expression; decides the usage kind of a name.
@@ -61,6 +64,7 @@ struct Extractor<'s, 'b> {
     bindings: &'b Bindings,
     lines: LineIndex<'s>,
     usages: Vec<Usage>,
+    cpp_sources: Vec<Range<usize>>,
 }
 
 impl<'s> Extractor<'s, '_> {
@@ -84,6 +88,7 @@ impl<'s> Extractor<'s, '_> {
                         self.nvcc_only_flag(node, text);
                         self.nvidia_tool(node, text);
                         self.cuda_source(node, text);
+                        self.cpp_source(node, text);
                     }
                     push_all(&mut stack, node, scope);
                 }
@@ -553,6 +558,23 @@ impl<'s> Extractor<'s, '_> {
             && !path.contains(char::is_whitespace);
         if is_cuda {
             self.emit(UsageKind::Construct, CUDA_SOURCE.to_string(), node);
+        }
+    }
+
+    /// `load_inline(cpp_sources="""#include <nccl.h> ...""")`, a CuPy
+    /// `RawKernel`'s `__global__` code: C/C++ source in a string literal,
+    /// which the C++ frontend reads (the engine runs it). A docstring that
+    /// shows C++ is prose, not source.
+    fn cpp_source(&mut self, node: Node, text: &str) {
+        let source_lines = text.lines().count() > 1
+            && (text.contains("__global__")
+                || text.lines().any(|l| l.trim_start().starts_with("#include")));
+        let docstring = node
+            .parent()
+            .is_some_and(|p| p.kind() == "expression_statement" && p.named_child_count() == 1);
+        if source_lines && !docstring {
+            let start = text.as_ptr() as usize - self.source.as_ptr() as usize;
+            self.cpp_sources.push(start..start + text.len());
         }
     }
 }

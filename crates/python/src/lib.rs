@@ -46,8 +46,11 @@ impl PythonFrontend {
     pub fn extract(&mut self, source: &str) -> Result<Extraction, ParseFailure> {
         let tree = parse_within(&mut self.parser, source, PARSE_BUDGET, LANGUAGE)?;
         let root = tree.root_node();
-        let usages = usages_under(root, source, LineIndex::new(source));
-        Ok(Extraction::normalized(usages, root.has_error()))
+        let (usages, cpp_sources) = usages_under(root, source, LineIndex::new(source));
+        Ok(Extraction {
+            cpp_sources,
+            ..Extraction::normalized(usages, root.has_error())
+        })
     }
 
     /// Extracts the usages of the statements `ranges` select (from
@@ -82,8 +85,11 @@ impl PythonFrontend {
         let _ = self.parser.set_included_ranges(&[]);
         match parsed {
             Some(Ok(tree)) if !tree.root_node().has_error() => {
-                let usages = usages_under(tree.root_node(), source, lines);
-                Ok(Extraction::normalized(usages, false))
+                let (usages, cpp_sources) = usages_under(tree.root_node(), source, lines);
+                Ok(Extraction {
+                    cpp_sources,
+                    ..Extraction::normalized(usages, false)
+                })
             }
             // The whole file would only run out of time again.
             Some(Err(over_budget)) => Err(over_budget),
@@ -122,12 +128,13 @@ impl PythonFrontend {
     }
 }
 
-/// Both passes over a parsed tree: bindings, then usages.
+/// Both passes over a parsed tree: bindings, then usages (and the ranges
+/// of C/C++ source in strings).
 fn usages_under<'s>(
     root: tree_sitter::Node,
     source: &'s str,
     lines: LineIndex<'s>,
-) -> Vec<migscan_core::Usage> {
+) -> (Vec<migscan_core::Usage>, Vec<std::ops::Range<usize>>) {
     let bindings = bindings::Bindings::collect(root, source);
     extract::usages(root, source, &bindings, lines)
 }

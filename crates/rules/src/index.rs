@@ -145,8 +145,13 @@ fn dotted_prefixes(name: &str) -> impl Iterator<Item = &str> {
 /// then the end, an upper-case letter or a digit, the way NVIDIA's APIs
 /// are named (`cuda` matches `cudaMemcpy`, `cu` matches `cuInit`; neither
 /// matches `cudaify`, `custom_op` or a project's own `cuda_helper`). A
-/// prefix ending in `_` or `::` (`CUDA_`, `at::cuda::`) matches anything.
+/// prefix ending in `_` or `::` (`CUDA_`, `at::cuda::`) matches anything;
+/// one ending in `::` also matches the namespace itself (`at::cuda`, as
+/// `using namespace at::cuda;` names it).
 fn has_identifier_prefix(name: &str, prefix: &str) -> bool {
+    if prefix.strip_suffix("::") == Some(name) {
+        return true;
+    }
     name.strip_prefix(prefix).is_some_and(|rest| {
         prefix.ends_with(['_', ':'])
             || rest.is_empty()
@@ -331,6 +336,8 @@ mod tests {
     fn identifier_prefixes_stop_at_lower_case_continuations() {
         assert!(has_identifier_prefix("cudaMemcpy", "cuda"));
         assert!(has_identifier_prefix("cuInit", "cu"));
+        assert!(has_identifier_prefix("at::cuda", "at::cuda::"));
+        assert!(!has_identifier_prefix("at::cudax", "at::cuda::"));
         assert!(has_identifier_prefix("CUDA_R_32F", "CUDA_"));
         assert!(has_identifier_prefix(
             "at::cuda::getCurrentCUDAStream",

@@ -36,8 +36,9 @@ const PRECISION_MARKERS: &[&str] = &[
     "allow_tf32",
 ];
 
-/// Strings that make nvcc flags, CUDA sources and NVIDIA programs findings.
-const BUILD_MARKERS: &[&str] = &["nvcc", ".cu", "nvidia-smi"];
+/// Strings that make nvcc flags, CUDA sources, NVIDIA programs and C/C++
+/// source in strings findings.
+const BUILD_MARKERS: &[&str] = &["nvcc", ".cu", "nvidia-smi", "#include", "__global__"];
 
 /// What the selected packs need in Python code.
 pub struct PythonAnchors<'a> {
