@@ -361,3 +361,30 @@ fn cpp_source_in_python_strings_is_read_as_cpp() {
         ]
     );
 }
+
+const CUDART_PY: &str = r#"import ctypes
+
+functions = [
+    ("cudaSetDevice", ctypes.c_int),
+    ("cudaMalloc", ctypes.c_int),
+]
+rocm_names = {"cudaSetDevice": "hipSetDevice"}
+
+def set_device(lib, device):
+    return lib.funcs["cudaSetDevice"](device)
+"#;
+
+#[test]
+fn strings_naming_cuda_functions_loaded_with_ctypes_are_reported() {
+    let dir = repo(&[("cudart.py", CUDART_PY)]);
+    let report = json_report(dir.path(), "ascend");
+    // The ROCm name table (line 7) is the port, not a use.
+    assert_eq!(
+        finding_lines(&report),
+        [
+            "cudart.py:4:6 ascend/cuda-set-device manual cudaSetDevice",
+            "cudart.py:5:6 ascend/cuda-malloc manual cudaMalloc",
+            "cudart.py:10:22 ascend/cuda-set-device manual cudaSetDevice",
+        ]
+    );
+}

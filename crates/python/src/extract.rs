@@ -3,9 +3,9 @@
 
 use crate::bindings::{dotted, text, Bindings, MODULE_SCOPE};
 use crate::positions::{
-    is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_SOURCE, DEVICE_FIRST_ARG,
-    DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON, ENV_FIRST_ARG, NVCC_ONLY_FLAGS,
-    NVIDIA_TOOLS, TRITON_LAUNCH_KEYWORDS,
+    is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_SOURCE, C_API_PREFIXES,
+    DEVICE_FIRST_ARG, DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON, ENV_FIRST_ARG,
+    NVCC_ONLY_FLAGS, NVIDIA_TOOLS, TRITON_LAUNCH_KEYWORDS,
 };
 use crate::strings::{
     backend_names, device_type, env_name, is_sized_model_id, literal_prefix, string_leaves,
@@ -28,6 +28,9 @@ pub fn usages<'s>(
         lines,
         usages: Vec::new(),
         cpp_sources: Vec::new(),
+        loads_c: bindings
+            .module_level()
+            .any(|(_, qualified)| qualified == "ctypes" || qualified.starts_with("ctypes.")),
     };
     extractor.walk(root);
     (extractor.usages, extractor.cpp_sources)
@@ -65,6 +68,8 @@ struct Extractor<'s, 'b> {
     lines: LineIndex<'s>,
     usages: Vec<Usage>,
     cpp_sources: Vec<Range<usize>>,
+    /// Whether the module imports `ctypes`, so strings can name C functions.
+    loads_c: bool,
 }
 
 impl<'s> Extractor<'s, '_> {
@@ -89,6 +94,7 @@ impl<'s> Extractor<'s, '_> {
                         self.nvidia_tool(node, text);
                         self.cuda_source(node, text);
                         self.cpp_source(node, text);
+                        self.c_function(node, text);
                     }
                     push_all(&mut stack, node, scope);
                 }
@@ -575,6 +581,37 @@ impl<'s> Extractor<'s, '_> {
         if source_lines && !docstring {
             let start = text.as_ptr() as usize - self.source.as_ptr() as usize;
             self.cpp_sources.push(start..start + text.len());
+        }
+    }
+
+    /// `Function("cudaSetDevice", ...)`, `funcs["ncclAllReduce"]` in a
+    /// module that uses `ctypes`: the C function of NVIDIA's libraries the
+    /// string names, as a symbol like the C call.
+    fn c_function(&mut self, node: Node, text: &str) {
+        if !self.loads_c || !text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return;
+        }
+        // `{"cudaMalloc": "hipMalloc"}`: a table of another platform's
+        // names is the port, not a use.
+        let table_key = node.parent().is_some_and(|pair| {
+            pair.kind() == "pair"
+                && pair
+                    .child_by_field_name("key")
+                    .is_some_and(|k| k.id() == node.id())
+                && pair
+                    .child_by_field_name("value")
+                    .is_some_and(|v| v.kind() == "string")
+        });
+        if table_key {
+            return;
+        }
+        let named = C_API_PREFIXES.iter().any(|prefix| {
+            text.strip_prefix(prefix)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        });
+        if named {
+            self.emit(UsageKind::Symbol, text.to_string(), node);
         }
     }
 }

@@ -97,6 +97,15 @@ pub const NVCC_ONLY_FLAGS: &[&str] = &[
     "-U__CUDA_NO_BFLOAT162_CONVERSIONS__",
 ];
 
+/// Prefixes of NVIDIA's C libraries' names. In a module that uses `ctypes`,
+/// a string that is such a name (`"cudaMalloc"`, `"ncclAllReduce"`) names
+/// the C function it loads (`Function("cudaSetDevice", ...)`,
+/// `lib.funcs["ncclCommInitRank"]`), and it changes as the C call would.
+pub const C_API_PREFIXES: &[&str] = &[
+    "cuda", "cu", "nccl", "cublas", "cublasLt", "cudnn", "cufft", "curand", "cusparse", "cusolver",
+    "nvrtc", "nvml",
+];
+
 /// NVIDIA's programs: a string that starts with one runs it
 /// (`subprocess.run(["nvidia-smi", ...])`, `shutil.which("nvcc")`).
 pub const NVIDIA_TOOLS: &[&str] = &["nvidia-smi", "nvcc"];

@@ -79,6 +79,9 @@ impl<'a> Prefilter<'a> {
     /// What to parse of a file of `language` with `text`.
     pub fn plan(&self, language: Language, text: &str) -> ParsePlan {
         match language {
+            // Strings name C functions in a module that loads them with
+            // ctypes (`Function("cudaMalloc", ...)`); no anchor marks those.
+            Language::Python if text.contains("ctypes") => ParsePlan::Whole,
             Language::Python => match self.python.select(text) {
                 Selection::Nothing => ParsePlan::Skip,
                 Selection::Whole => ParsePlan::Whole,
