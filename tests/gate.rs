@@ -200,7 +200,7 @@ fn configuration_is_discovered_upward_and_flags_win() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("bad fail-on `loud`") && stderr.contains("pyproject.toml:2:11"),
+        stderr.contains("unknown fail-on `loud`") && stderr.contains("pyproject.toml:2:11"),
         "{stderr}"
     );
 }

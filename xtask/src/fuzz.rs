@@ -322,6 +322,7 @@ fn check(dir: &Path, catalog: &RuleCatalog, len: usize) -> Verdict {
         ignore: Vec::new(),
         prefilter: true,
         parse_only: false,
+        vendored: migscan_engine::VendoredMode::default(),
     };
     let report = match scan(&options, catalog) {
         Ok(report) => report,

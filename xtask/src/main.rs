@@ -253,6 +253,7 @@ fn try_html_check(fixture: &str) -> Result<String, String> {
         ignore: vec![],
         prefilter: true,
         parse_only: false,
+        vendored: migscan_engine::VendoredMode::default(),
     };
     let report = migscan_engine::scan(&options, &catalog).map_err(|e| e.to_string())?;
     let dir = root.join("target/html-check");

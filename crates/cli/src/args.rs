@@ -121,6 +121,12 @@ pub struct ScanArgs {
     /// Ignore every configuration file.
     #[arg(long)]
     pub isolated: bool,
+    /// Vendored third-party libraries (under `third_party/`, `vendor/`, ...,
+    /// in `.gitmodules`, or known by their files such as CUTLASS's): one
+    /// finding each (summarize), every site (itemize), or only listed
+    /// (skip) [default: summarize, or `vendored` in the configuration]
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub vendored: Option<Vendored>,
     /// Extra rule-pack directory (`<dir>/<target>/*.toml`); repeatable.
     #[arg(long, value_name = "DIR")]
     pub rules: Vec<PathBuf>,
@@ -162,6 +168,16 @@ pub enum Format {
     Github,
     /// One line per finding: `path:line:col: rule [status] message`.
     Concise,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Vendored {
+    /// One finding per library, priced as a dependency; its files are not parsed.
+    Summarize,
+    /// Every site in the library, like the project's own code.
+    Itemize,
+    /// Listed in the report only.
+    Skip,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

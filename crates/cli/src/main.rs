@@ -4,12 +4,12 @@ mod alloc;
 mod args;
 mod check;
 
-use args::{Args, Command, FailLevel, Format, RulesCommand, ScanArgs, TargetList};
+use args::{Args, Command, FailLevel, Format, RulesCommand, ScanArgs, TargetList, Vendored};
 use clap::{Parser, ValueEnum};
 use miette::{miette, IntoDiagnostic, Result};
 use migscan_config::{Config, Settings};
 use migscan_core::{Severity, Target};
-use migscan_engine::{scan, ScanOptions, ScanReport};
+use migscan_engine::{scan, ScanOptions, ScanReport, VendoredMode};
 use migscan_gate::{Baseline, BaselineEntry, FailOn};
 use migscan_report::{
     render_concise, render_github, render_html, render_markdown, render_statistics,
@@ -123,6 +123,7 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
         ignore: settings.ignore.clone(),
         prefilter: !args.no_prefilter,
         parse_only: args.parse_only,
+        vendored: vendored_mode(args.vendored, settings.vendored.as_deref()),
     };
     if let Some(device) = &options.device {
         if !catalog
@@ -296,6 +297,17 @@ impl From<FailLevel> for FailOn {
             FailLevel::Error => FailOn::Error,
             FailLevel::Never => FailOn::Never,
         }
+    }
+}
+
+/// The flag's mode, else the configuration's (validated there), else the
+/// default.
+fn vendored_mode(flag: Option<Vendored>, configured: Option<&str>) -> VendoredMode {
+    match (flag, configured) {
+        (Some(Vendored::Summarize), _) | (None, Some("summarize")) => VendoredMode::Summarize,
+        (Some(Vendored::Itemize), _) | (None, Some("itemize")) => VendoredMode::Itemize,
+        (Some(Vendored::Skip), _) | (None, Some("skip")) => VendoredMode::Skip,
+        (None, _) => VendoredMode::default(),
     }
 }
 

@@ -10,6 +10,7 @@
 //! ignore = ["ascend/torch-float64"] # rule ids, or names for every target
 //! fail-on = "warning"               # info | warning | error | never
 //! format = "concise"
+//! vendored = "summarize"            # summarize | itemize | skip
 //! rules = ["ci/migscan-rules"]      # extra rule packs (<dir>/<target>/*.toml)
 //! [severity]
 //! "device-cuda" = "info"
@@ -42,6 +43,7 @@ struct RawConfig {
     ignore: Vec<Spanned<String>>,
     fail_on: Option<Spanned<String>>,
     format: Option<Spanned<String>>,
+    vendored: Option<Spanned<String>>,
     #[serde(default)]
     rules: Vec<String>,
     #[serde(default)]
@@ -178,32 +180,31 @@ impl Config {
             targets.dedup();
             targets
         });
-        let fail_on = raw.fail_on.as_ref().map(|v| {
-            if !["info", "warning", "error", "never"].contains(&v.get_ref().as_str()) {
+        let mut one_of = |value: &Option<Spanned<String>>, what: &str, allowed: &[&str]| {
+            let value = value.as_ref()?;
+            if !allowed.contains(&value.get_ref().as_str()) {
                 errors.push(
                     PackError::new(
                         &self.file,
-                        v.span(),
-                        format!("bad fail-on `{}`", v.get_ref()),
+                        value.span(),
+                        format!("unknown {what} `{}`", value.get_ref()),
                     )
-                    .help("info, warning, error or never"),
+                    .help(format!("one of {}", allowed.join(", "))),
                 );
             }
-            v.get_ref().clone()
-        });
-        let format = raw.format.as_ref().map(|v| {
-            if !formats.contains(&v.get_ref().as_str()) {
-                errors.push(
-                    PackError::new(
-                        &self.file,
-                        v.span(),
-                        format!("unknown format `{}`", v.get_ref()),
-                    )
-                    .help(format!("one of {}", formats.join(", "))),
-                );
-            }
-            v.get_ref().clone()
-        });
+            Some(value.get_ref().clone())
+        };
+        let fail_on = one_of(
+            &raw.fail_on,
+            "fail-on",
+            &["info", "warning", "error", "never"],
+        );
+        let format = one_of(&raw.format, "format", formats);
+        let vendored = one_of(
+            &raw.vendored,
+            "vendored mode",
+            &["summarize", "itemize", "skip"],
+        );
         for id in &raw.ignore {
             if !catalog.knows(id.get_ref()) {
                 errors.push(
@@ -261,6 +262,7 @@ impl Config {
             ignore: raw.ignore.iter().map(|i| i.get_ref().clone()).collect(),
             fail_on,
             format,
+            vendored,
         })
     }
 
@@ -287,6 +289,8 @@ pub struct Settings {
     pub fail_on: Option<String>,
     /// Output format.
     pub format: Option<String>,
+    /// What to do with vendored libraries (`summarize`, `itemize`, `skip`).
+    pub vendored: Option<String>,
 }
 
 fn one(file: &DataFile, error: &toml::de::Error) -> PackErrors {

@@ -64,7 +64,7 @@ fn unknown_keys_and_bad_values_point_into_the_file() {
     assert_eq!(
         messages,
         [
-            "bad fail-on `loud`",
+            "unknown fail-on `loud`",
             "no rule `ascend/no-such-rule`",
             "bad severity `shouting`"
         ]

@@ -57,6 +57,11 @@ pub enum UsageKind {
     /// A build-system setting: CMake languages, packages, variables and
     /// targets; compiler flags.
     BuildSetting,
+    /// A third-party library vendored into the project (a directory under
+    /// `third_party/`, a library known by its own files such as
+    /// `include/cutlass/cutlass.h`): the library's name; the weight is its
+    /// lines. One usage stands for the whole library.
+    Vendored,
     /// A model named by its hub id with a size (`"Qwen/Qwen2.5-7B-Instruct"`):
     /// read by the hardware section, never matched by rules.
     ModelRef,
@@ -85,6 +90,7 @@ impl UsageKind {
             UsageKind::Resource => "resource",
             UsageKind::Command => "command",
             UsageKind::BuildSetting => "build-setting",
+            UsageKind::Vendored => "vendored",
             UsageKind::ModelRef => "model-ref",
         }
     }

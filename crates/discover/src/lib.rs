@@ -8,8 +8,10 @@
 
 mod classify;
 mod gitignore;
+mod vendored;
 
 pub use classify::Language;
+pub use vendored::{find_vendored, Evidence, VendoredLibrary};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::HashSet;

@@ -11,6 +11,7 @@ mod first_party;
 mod prefilter;
 mod re_export;
 mod timing;
+mod vendored;
 
 pub use migscan_core::MAX_FILE_BYTES;
 pub use migscan_discover::{Language, Skipped};
@@ -33,6 +34,8 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 use std::time::Instant;
 pub use timing::Timings;
+use vendored::Vendoring;
+pub use vendored::{VendoredMode, VendoredSummary};
 
 /// The most worker threads a scan starts.
 pub const MAX_JOBS: usize = 256;
@@ -62,6 +65,8 @@ pub struct ScanOptions {
     /// Parse every file but extract and match nothing: the parsers' floor,
     /// for benchmarks.
     pub parse_only: bool,
+    /// What to do with vendored third-party libraries.
+    pub vendored: VendoredMode,
 }
 
 /// A file that was scanned.
@@ -120,6 +125,10 @@ pub struct ScanReport {
     pub hardware: Vec<HardwareAssessment>,
     /// Files the prefilter showed to need no parsing.
     pub prefiltered: usize,
+    /// Vendored third-party libraries, by root.
+    pub vendored: Vec<VendoredSummary>,
+    /// What the scan did with them.
+    pub vendored_mode: VendoredMode,
     /// Where the time went.
     pub timings: Timings,
 }
@@ -166,6 +175,10 @@ struct FileOutcome {
     syntax_errors: bool,
     /// Whether the file builds a CUDA extension with PyTorch's builder.
     builds_extension: bool,
+    /// The file's lines (vendored libraries report their size).
+    lines: usize,
+    /// A vendored file that was counted, not scanned.
+    counted_only: bool,
 }
 
 /// Runs the pipeline.
@@ -221,27 +234,26 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         prefilter: prefilter.as_ref(),
         re_exports: &re_exports,
     };
+    let vendoring = Vendoring::new(&discovery.files, &options.roots, options.vendored);
     let mut outcomes: Vec<(usize, FileOutcome)> = pool.install(|| {
         order
             .par_iter()
             // One file per task: big files first, then the pool balances the rest.
             .with_max_len(1)
             .map(|&(_, i)| {
-                let outcome = FRONTENDS.with(|frontends| {
-                    scan_file(
-                        &mut frontends.borrow_mut(),
-                        i,
-                        &discovery.files[i],
-                        &context,
-                    )
-                });
+                let file = &discovery.files[i];
+                let outcome = if vendoring.counts_only(i) {
+                    vendored_file(i, file, vendoring.library_usage(i), &context)
+                } else {
+                    FRONTENDS
+                        .with(|frontends| scan_file(&mut frontends.borrow_mut(), i, file, &context))
+                };
                 (i, outcome)
             })
             .collect()
     });
     timings.files_wall = work.elapsed();
     outcomes.sort_by_key(|(i, _)| *i);
-    let outcomes = outcomes.into_iter().map(|(_, o)| o);
 
     let mut files = Vec::with_capacity(discovery.files.len());
     let mut findings = Vec::new();
@@ -253,8 +265,15 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     let mut malformed_suppressions = Vec::new();
     let mut prefiltered = 0;
     let mut builds_extension = false;
+    let vendored_lines: Vec<usize> = outcomes.iter().map(|(_, outcome)| outcome.lines).collect();
+    let vendored = vendoring.summaries(&discovery.files, &vendored_lines);
     // Skipped files leave the file list, so findings are renumbered.
-    for (file, outcome) in discovery.files.into_iter().zip(outcomes) {
+    for (file, (_, outcome)) in discovery.files.into_iter().zip(outcomes) {
+        // A vendored file that was only counted is not a scanned file,
+        // unless its library's finding sits on it.
+        if outcome.counted_only && outcome.findings.is_empty() {
+            continue;
+        }
         if let Some(reason) = outcome.skipped {
             skipped.push(Skipped {
                 display: file.display,
@@ -332,7 +351,35 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         malformed_suppressions,
         observations,
         hardware,
+        vendored,
+        vendored_mode: options.vendored,
     })
+}
+
+/// Lines of a file, as `wc -l` counts them.
+fn line_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// A vendored file that is counted, not scanned: its lines, and the
+/// library's finding when `library` is the usage that stands for it.
+fn vendored_file(
+    index: usize,
+    file: &migscan_discover::SourceFile,
+    library: Option<migscan_core::Usage>,
+    context: &FileContext,
+) -> FileOutcome {
+    let lines = std::fs::read(&file.path).map_or(0, |bytes| line_count(&bytes));
+    let mut outcome = FileOutcome {
+        supported: vec![0; context.indexes.len()],
+        lines,
+        counted_only: true,
+        ..FileOutcome::default()
+    };
+    if let Some(usage) = library {
+        match_usages(vec![usage], index, file, context, &mut outcome);
+    }
+    outcome
 }
 
 /// What the project's packages re-export from libraries the packs know,
@@ -520,6 +567,36 @@ fn scan_file(
     file: &migscan_discover::SourceFile,
     context: &FileContext,
 ) -> FileOutcome {
+    let options = context.options;
+    let clock = Instant::now();
+    let text = read_source(
+        &file.path,
+        options.max_file_bytes,
+        text_encoding(file.language),
+    );
+    let read = clock.elapsed();
+    match text {
+        Ok(text) => {
+            let mut outcome = scan_text(frontends, file_index, file, &text, context);
+            outcome.timings.read = read;
+            outcome.lines = line_count(text.as_bytes());
+            outcome
+        }
+        Err(reason) => FileOutcome {
+            skipped: Some(reason),
+            ..FileOutcome::default()
+        },
+    }
+}
+
+/// Scans one file's `text`: prefilter, parse, match, suppress.
+fn scan_text(
+    frontends: &mut Frontends,
+    file_index: usize,
+    file: &migscan_discover::SourceFile,
+    text: &str,
+    context: &FileContext,
+) -> FileOutcome {
     let FileContext {
         options,
         indexes,
@@ -530,23 +607,7 @@ fn scan_file(
     let ignore = &options.ignore;
     let mut timings = Timings::default();
     let clock = Instant::now();
-    let text = read_source(
-        &file.path,
-        options.max_file_bytes,
-        text_encoding(file.language),
-    );
-    timings.read = clock.elapsed();
-    let text = match text {
-        Ok(text) => text,
-        Err(reason) => {
-            return FileOutcome {
-                skipped: Some(reason),
-                ..FileOutcome::default()
-            }
-        }
-    };
-    let clock = Instant::now();
-    let plan = prefilter.map_or(ParsePlan::Whole, |p| p.plan(file.language, &text));
+    let plan = prefilter.map_or(ParsePlan::Whole, |p| p.plan(file.language, text));
     timings.prefilter = clock.elapsed();
     timings.read_bytes = text.len();
     timings.parsed_bytes = match &plan {
@@ -564,7 +625,7 @@ fn scan_file(
     }
     if options.parse_only {
         let clock = Instant::now();
-        let syntax_errors = frontends.parse_only(file.language, &text);
+        let syntax_errors = frontends.parse_only(file.language, text);
         timings.parse = clock.elapsed();
         return FileOutcome {
             supported: vec![0; indexes.len()],
@@ -594,12 +655,12 @@ fn scan_file(
         answer
     };
     let extraction = match (&plan, file.language) {
-        (ParsePlan::Ranges(ranges), _) => frontends.python.extract_ranges(&text, ranges),
-        (_, Language::Cpp) => frontends.cuda.extract_kept(&text, &matters),
-        _ => frontends.extract(file.language, &text),
+        (ParsePlan::Ranges(ranges), _) => frontends.python.extract_ranges(text, ranges),
+        (_, Language::Cpp) => frontends.cuda.extract_kept(text, &matters),
+        _ => frontends.extract(file.language, text),
     };
     let extraction = extraction
-        .map(|found| embedded::with_cpp_sources(found, &text, &mut frontends.cuda, &matters));
+        .map(|found| embedded::with_cpp_sources(found, text, &mut frontends.cuda, &matters));
     timings.parse = clock.elapsed();
     let extraction = match extraction {
         Ok(extraction) => extraction,
@@ -619,7 +680,7 @@ fn scan_file(
     match_usages(extraction.usages, file_index, file, context, &mut outcome);
     if !outcome.findings.is_empty() {
         // Hashed once per line: a generated line can hold thousands of findings.
-        let lines = LineIndex::new(&text);
+        let lines = LineIndex::new(text);
         let mut hashes = FxHashMap::default();
         for finding in &mut outcome.findings {
             let line = finding.usage.span.line;
@@ -628,7 +689,7 @@ fn scan_file(
                 .or_insert_with(|| line_hash(lines.line_text(line)));
         }
     }
-    let mut suppressions = Suppressions::parse(&text, comment_syntax(file.language));
+    let mut suppressions = Suppressions::parse(text, comment_syntax(file.language));
     let before = outcome.findings.len();
     outcome.findings.retain(|f| {
         let rule = &rules[f.rule];

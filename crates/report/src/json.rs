@@ -33,6 +33,24 @@ struct Document<'a> {
     #[serde(serialize_with = "findings")]
     findings: (&'a ScanReport, &'a RuleCatalog),
     skipped: Vec<Skipped<'a>>,
+    vendored: Vendored<'a>,
+}
+
+#[derive(Serialize)]
+struct Vendored<'a> {
+    mode: &'static str,
+    libraries: Vec<VendoredLibrary<'a>>,
+}
+
+#[derive(Serialize)]
+struct VendoredLibrary<'a> {
+    name: &'a str,
+    path: &'a str,
+    version: Option<&'a str>,
+    contains: &'a [&'static str],
+    evidence: &'a str,
+    files: usize,
+    lines: usize,
 }
 
 #[derive(Serialize)]
@@ -162,6 +180,22 @@ pub fn write_json(
                 reason: &s.reason,
             })
             .collect(),
+        vendored: Vendored {
+            mode: report.vendored_mode.as_str(),
+            libraries: report
+                .vendored
+                .iter()
+                .map(|v| VendoredLibrary {
+                    name: &v.name,
+                    path: &v.display,
+                    version: v.version.as_deref(),
+                    contains: &v.contains,
+                    evidence: &v.evidence,
+                    files: v.files,
+                    lines: v.lines,
+                })
+                .collect(),
+        },
     };
     serde_json::to_writer_pretty(&mut out, &document).map_err(io::Error::from)?;
     out.write_all(b"\n")

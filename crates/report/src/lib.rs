@@ -16,6 +16,7 @@ mod sarif;
 mod snippet;
 mod terminal;
 mod text;
+mod vendored;
 
 pub use csv::write_csv;
 pub use html::render_html;

@@ -62,6 +62,19 @@ pub fn render_markdown(report: &ScanReport, catalog: &RuleCatalog) -> String {
         }
         out.push('\n');
     }
+    if !report.vendored.is_empty() {
+        out.push_str("## Vendored libraries\n\n");
+        let _ = writeln!(out, "{}\n", crate::vendored::vendored_intro(report));
+        for library in &report.vendored {
+            let _ = writeln!(
+                out,
+                "- {}: {}",
+                md_code(&library.display),
+                md_cell(&crate::vendored::vendored_line(library))
+            );
+        }
+        out.push('\n');
+    }
     render_effort_model(&mut out, catalog);
     out.push_str("## Rule packs\n\n");
     for &target in &report.targets {

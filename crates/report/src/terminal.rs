@@ -106,6 +106,22 @@ pub fn render_terminal(
         }
     }
     render_snippets(&mut out, report, catalog, &style, options);
+    if !report.vendored.is_empty() {
+        let _ = writeln!(out, "\n{}", style.bold("Vendored libraries"));
+        let _ = writeln!(
+            out,
+            "  {}",
+            style.dim(crate::vendored::vendored_intro(report))
+        );
+        for library in &report.vendored {
+            let _ = writeln!(
+                out,
+                "  {}  {}",
+                library.display,
+                crate::vendored::vendored_line(library)
+            );
+        }
+    }
     if !report.skipped.is_empty() {
         let _ = writeln!(out, "\n{}", style.bold("Skipped files"));
         for skipped in &report.skipped {

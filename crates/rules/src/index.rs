@@ -311,6 +311,9 @@ pub fn looks_cuda_specific(kind: UsageKind, name: &str) -> bool {
                 || name.starts_with("-gencode")
                 || name.starts_with("-arch")
         }
+        // A vendored library no rule names: whether it runs on the target
+        // is unknown until someone looks.
+        UsageKind::Vendored => true,
         UsageKind::Method | UsageKind::Member | UsageKind::ModelRef => false,
     }
 }

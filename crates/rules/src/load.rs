@@ -77,6 +77,7 @@ struct RawMatch {
     resource: Option<String>,
     command: Option<String>,
     setting: Option<String>,
+    vendored: Option<String>,
     #[serde(default)]
     prefix: bool,
     #[serde(default)]
@@ -285,6 +286,7 @@ fn matcher(raw: RawMatch) -> Result<Matcher, String> {
         raw.resource,
         raw.command,
         raw.setting,
+        raw.vendored,
     ];
     let keys = || Selector::ALL.map(Selector::key).join(", ");
     let mut given = Selector::ALL

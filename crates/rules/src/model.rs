@@ -36,6 +36,8 @@ pub enum Selector {
     Command,
     /// Build-system settings and compiler flags.
     Setting,
+    /// Vendored third-party libraries, by name (`cutlass`, `deep_gemm`).
+    Vendored,
 }
 
 impl Selector {
@@ -61,6 +63,7 @@ impl Selector {
             UsageKind::Resource => Selector::Resource,
             UsageKind::Command => Selector::Command,
             UsageKind::BuildSetting => Selector::Setting,
+            UsageKind::Vendored => Selector::Vendored,
         }
     }
 
@@ -88,7 +91,7 @@ impl Selector {
     }
 
     /// Every selector, in the order `match` keys are documented.
-    pub const ALL: [Selector; 14] = [
+    pub const ALL: [Selector; 15] = [
         Selector::Name,
         Selector::Method,
         Selector::Member,
@@ -103,6 +106,7 @@ impl Selector {
         Selector::Resource,
         Selector::Command,
         Selector::Setting,
+        Selector::Vendored,
     ];
 
     /// The key of the `match` table that selects this.
@@ -122,6 +126,7 @@ impl Selector {
             Selector::Resource => "resource",
             Selector::Command => "command",
             Selector::Setting => "setting",
+            Selector::Vendored => "vendored",
         }
     }
 }

@@ -126,7 +126,7 @@ fn match_needs_exactly_one_selector() {
         "{ name = \"a\", env = \"B\" }",
     );
     let found = errors(&rules);
-    assert_eq!(found, ["rule `ascend/sync`: `match` takes exactly one of name, method, member, device, backend, env, symbol, include, construct, package, image, resource, command, setting @4:9"]);
+    assert_eq!(found, ["rule `ascend/sync`: `match` takes exactly one of name, method, member, device, backend, env, symbol, include, construct, package, image, resource, command, setting, vendored @4:9"]);
 }
 
 #[test]
