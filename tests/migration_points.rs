@@ -171,7 +171,7 @@ const CUBLAS_WRAPPERS_H: &str = r#"#include <cublas_v2.h>
 int cublas_gemm_ex(cublasHandle_t handle,
                    cublasOperation_t transa,
                    float* C,
-#if defined(__HIP_PLATFORM_AMD__)
+#if defined(USE_ROCBLAS)
                    rocblas_gemm_algo algo = rocblas_gemm_algo_standard);
 #else
                    cublasGemmAlgo_t algo = CUBLAS_GEMM_DEFAULT);

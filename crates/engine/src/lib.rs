@@ -8,6 +8,8 @@
 mod embedded;
 mod extension;
 mod first_party;
+mod guards;
+mod ported;
 mod prefilter;
 mod re_export;
 mod timing;
@@ -179,6 +181,11 @@ struct FileOutcome {
     lines: usize,
     /// A vendored file that was counted, not scanned.
     counted_only: bool,
+    /// A C/C++ file's `#if` structure, for the guards stage.
+    conditionals: Option<migscan_guards::Conditionals>,
+    /// Findings left out per target because the file already has the
+    /// target's name for them.
+    ported: Vec<usize>,
 }
 
 /// Runs the pipeline.
@@ -265,6 +272,8 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     let mut malformed_suppressions = Vec::new();
     let mut prefiltered = 0;
     let mut builds_extension = false;
+    let mut conditionals = Vec::new();
+    let mut ported = vec![0; indexes.len()];
     let vendored_lines: Vec<usize> = outcomes.iter().map(|(_, outcome)| outcome.lines).collect();
     let vendored = vendoring.summaries(&discovery.files, &vendored_lines);
     // Skipped files leave the file list, so findings are renumbered.
@@ -289,6 +298,9 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         for (total, n) in supported.iter_mut().zip(outcome.supported) {
             *total += n;
         }
+        for (total, n) in ported.iter_mut().zip(outcome.ported) {
+            *total += n;
+        }
         observations.merge(outcome.observations);
         builds_extension |= outcome.builds_extension;
         suppressed += outcome.suppressed;
@@ -300,6 +312,7 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         ] {
             list.extend(found.into_iter().map(|s| (file.display.clone(), s)));
         }
+        conditionals.push(outcome.conditionals);
         files.push(ScannedFile {
             path: file.path,
             display: file.display,
@@ -317,6 +330,10 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
             &mut supported,
         );
     }
+    let guarded = guards::remove_guarded(&mut findings, &conditionals, &options.targets, catalog);
+    for (total, n) in ported.iter_mut().zip(guarded) {
+        *total += n;
+    }
     findings.sort_by(|a, b| {
         (a.file, a.usage.span, a.target, a.rule).cmp(&(b.file, b.usage.span, b.target, b.rule))
     });
@@ -324,8 +341,10 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     let planning = Instant::now();
     let plans: Vec<MigrationPlan> = indexes
         .iter()
-        .zip(&supported)
-        .map(|((target, _), &n)| MigrationPlan::build(*target, &findings, n, catalog))
+        .zip(supported.iter().zip(&ported))
+        .map(|((target, _), (&supported, &ported))| {
+            MigrationPlan::build(*target, &findings, supported, ported, catalog)
+        })
         .collect();
     let comparison = Comparison::of(&plans);
     let hardware = options
@@ -675,9 +694,23 @@ fn scan_text(
     let mut outcome = FileOutcome {
         supported: vec![0; indexes.len()],
         syntax_errors: extraction.has_syntax_errors,
+        conditionals: (file.language == Language::Cpp && text.contains('#'))
+            .then(|| migscan_guards::Conditionals::read(text)),
         ..FileOutcome::default()
     };
     match_usages(extraction.usages, file_index, file, context, &mut outcome);
+    outcome.ported = ported::remove_ported(
+        &mut outcome.findings,
+        text,
+        rules,
+        |f| {
+            indexes
+                .iter()
+                .position(|(t, _)| *t == f.target)
+                .unwrap_or(0)
+        },
+        indexes.len(),
+    );
     if !outcome.findings.is_empty() {
         // Hashed once per line: a generated line can hold thousands of findings.
         let lines = LineIndex::new(text);

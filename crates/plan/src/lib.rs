@@ -85,6 +85,24 @@ pub struct Readiness {
     pub mechanical_share: f64,
     /// Distinct APIs with status unsupported: blockers until rewritten.
     pub blockers: usize,
+    /// Sites the project has already ported, left out of every figure: in
+    /// `#if` branches the target's macros decide against (a port for another
+    /// platform, CUDA-only code with a portable `#else`), or `auto` renames
+    /// whose target name the same file already spells.
+    pub ported_sites: usize,
+}
+
+impl Readiness {
+    /// The share of all sites (ported ones included) that the project has
+    /// already ported, 0–1.
+    pub fn ported_share(&self) -> f64 {
+        let all = self.ported_sites + self.sites_by_status.total();
+        if all == 0 {
+            0.0
+        } else {
+            self.ported_sites as f64 / all as f64
+        }
+    }
 }
 
 /// Sites per status, keyed by the status's JSON name so that reports list
@@ -136,6 +154,7 @@ impl MigrationPlan {
         target: Target,
         findings: &[Finding],
         supported_sites: usize,
+        ported_sites: usize,
         catalog: &RuleCatalog,
     ) -> Self {
         let mut per_rule: BTreeMap<usize, RuleTally> = BTreeMap::new();
@@ -217,6 +236,7 @@ impl MigrationPlan {
                     auto as f64 / changed as f64
                 },
                 blockers,
+                ported_sites,
             },
         }
     }

@@ -72,7 +72,7 @@ fn effort_is_per_distinct_api_plus_per_site() {
         finding(&catalog, "ascend/sync", "torch.cuda.empty_cache"),
         finding(&catalog, "ascend/nccl", "nccl"),
     ];
-    let plan = MigrationPlan::build(Target::Ascend, &findings, 5, &catalog);
+    let plan = MigrationPlan::build(Target::Ascend, &findings, 5, 0, &catalog);
     let step1 = &plan.steps[0];
     assert_eq!((step1.sites, step1.items[0].apis), (3, 2));
     // 2 APIs × (1, 2, 3) + 3 sites × (0.5, 1, 1.5)
@@ -122,13 +122,13 @@ fn imports_are_not_apis_of_their_own_when_the_names_are_used() {
         import("torch.cuda"),
         finding(&catalog, "ascend/sync", "torch.cuda.synchronize"),
     ];
-    let plan = MigrationPlan::build(Target::Ascend, &used, 0, &catalog);
+    let plan = MigrationPlan::build(Target::Ascend, &used, 0, 0, &catalog);
     assert_eq!(
         (plan.steps[0].items[0].sites, plan.steps[0].items[0].apis),
         (2, 1)
     );
     let only_imported = vec![import("torch.cuda.amp"), import("torch.cuda.nvtx")];
-    let plan = MigrationPlan::build(Target::Ascend, &only_imported, 0, &catalog);
+    let plan = MigrationPlan::build(Target::Ascend, &only_imported, 0, 0, &catalog);
     assert_eq!(plan.steps[0].items[0].apis, 2);
 }
 
@@ -139,6 +139,7 @@ fn comparison_ranks_by_expected_effort_and_names_the_largest_difference() {
         Target::Ascend,
         &[finding(&catalog, "ascend/sync", "torch.cuda.synchronize")],
         0,
+        0,
         &catalog,
     );
     let mut costly = MigrationPlan::build(
@@ -148,6 +149,7 @@ fn comparison_ranks_by_expected_effort_and_names_the_largest_difference() {
             finding(&catalog, "ascend/nccl", "nccl"),
             finding(&catalog, "ascend/sync", "torch.cuda.synchronize"),
         ],
+        0,
         0,
         &catalog,
     );

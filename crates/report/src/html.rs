@@ -241,13 +241,15 @@ fn status_chart(plans: &[MigrationPlan]) -> String {
 fn plan_table(out: &mut String, plan: &MigrationPlan, catalog: &RuleCatalog) {
     let _ = write!(
         out,
-        "<h2>{}</h2><p>Estimated effort <b>{}–{} h</b> (expected {} h); {:.0}% mechanical; {} blocking APIs.</p><table><tr><th>step</th><th>rule</th><th>status</th><th>sites</th><th>APIs</th><th>hours (low–high)</th><th>replacement</th></tr>",
+        "<h2>{}</h2><p>Estimated effort <b>{}–{} h</b> (expected {} h); {:.0}% mechanical; {} blocking APIs; {} sites already ported ({:.0}%).</p><table><tr><th>step</th><th>rule</th><th>status</th><th>sites</th><th>APIs</th><th>hours (low–high)</th><th>replacement</th></tr>",
         esc(plan.target.title()),
         hours(plan.total.low),
         hours(plan.total.high),
         hours(plan.expected_hours),
         plan.readiness.mechanical_share * 100.0,
-        plan.readiness.blockers
+        plan.readiness.blockers,
+        plan.readiness.ported_sites,
+        plan.readiness.ported_share() * 100.0
     );
     for step in &plan.steps {
         for item in &step.items {

@@ -112,7 +112,7 @@ fn render_plan(out: &mut String, report: &ScanReport, plan: &MigrationPlan, cata
     let count = |s: Status| r.sites_by_status.get(s);
     let _ = writeln!(
         out,
-        "Estimated effort **{}–{} h** (expected {} h). Sites: {} auto, {} manual, {} unsupported, {} unknown, {} run unchanged. {:.0}% of the changes are mechanical renames; {} distinct APIs have no equivalent.\n",
+        "Estimated effort **{}–{} h** (expected {} h). Sites: {} auto, {} manual, {} unsupported, {} unknown, {} run unchanged. {:.0}% of the changes are mechanical renames; {} distinct APIs have no equivalent. {} sites ({:.0}%) are already ported: in `#if` branches this target does not compile, or renamed in the same file.\n",
         hours(plan.total.low),
         hours(plan.total.high),
         hours(plan.expected_hours),
@@ -122,7 +122,9 @@ fn render_plan(out: &mut String, report: &ScanReport, plan: &MigrationPlan, cata
         count(Status::Unknown),
         count(Status::Supported),
         r.mechanical_share * 100.0,
-        r.blockers
+        r.blockers,
+        r.ported_sites,
+        r.ported_share() * 100.0
     );
     out.push_str("| step | sites | low (h) | likely (h) | high (h) |\n|---|---|---|---|---|\n");
     for step in &plan.steps {

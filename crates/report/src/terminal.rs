@@ -197,7 +197,7 @@ fn render_plan(
     let count = |s: Status| r.sites_by_status.get(s);
     let _ = writeln!(
         out,
-        "  effort {}–{} h (expected {} h) · sites: {} auto, {} manual, {} unsupported, {} unknown, {} supported · {:.0}% mechanical · {} blocking APIs",
+        "  effort {}–{} h (expected {} h) · sites: {} auto, {} manual, {} unsupported, {} unknown, {} supported · {:.0}% mechanical · {} blocking APIs · {} sites already ported ({:.0}%)",
         hours(plan.total.low),
         hours(plan.total.high),
         hours(plan.expected_hours),
@@ -208,6 +208,8 @@ fn render_plan(
         count(Status::Supported),
         r.mechanical_share * 100.0,
         r.blockers,
+        r.ported_sites,
+        r.ported_share() * 100.0,
     );
     for step in &plan.steps {
         let _ = writeln!(

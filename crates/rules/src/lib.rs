@@ -22,7 +22,7 @@ pub use index::{
     cuda_env_prefixes, looks_cuda_specific, native_unknown_anchors, python_unknown_anchors,
     RuleIndex, Verdict,
 };
-pub use load::PackInfo;
+pub use load::{PackInfo, Preprocessor};
 pub use model::{Example, Matcher, Rule, RuleLocation, Selector};
 
 use migscan_core::{Confidence, Severity, Status, Step, Target};

@@ -19,6 +19,26 @@ pub struct PackInfo {
     pub description: String,
     /// The primary sources the pack rests on.
     pub sources: Vec<String>,
+    /// What the target's C/C++ compiler defines, for `#if` guards.
+    #[serde(default)]
+    pub preprocessor: Preprocessor,
+}
+
+/// The macros a target's compiler defines and leaves undefined: a branch
+/// they decide against is code the target never compiles (an existing port
+/// for another platform, or CUDA-only code with a portable `#else`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preprocessor {
+    /// Defined by the target's compiler or PyTorch's extension build.
+    #[serde(default)]
+    pub defined: Vec<String>,
+    /// Never defined there.
+    #[serde(default)]
+    pub undefined: Vec<String>,
+    /// Where these facts come from.
+    #[serde(default)]
+    pub source: String,
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,100 @@
+//! Findings in code a target never compiles. Each C/C++ file's `#if`
+//! structure (`migscan_guards::Conditionals`, read while the file is
+//! scanned) is evaluated with the target pack's `[pack.preprocessor]`
+//! macros, plus the project's own macros that every definition of which
+//! sits in a branch dead for the target (DeepSpeed defines `PTX_AVAILABLE`
+//! only when `__HIP_PLATFORM_AMD__` is not defined, so `#ifdef
+//! PTX_AVAILABLE` is dead on Hygon). Findings in dead branches are removed
+//! and counted per target: the port exists, or the portable `#else` is what
+//! the target compiles.
+
+use migscan_core::{Finding, Target};
+use migscan_guards::{Conditionals, MacroEnv};
+use migscan_rules::RuleCatalog;
+use rustc_hash::FxHashMap;
+use std::ops::Range;
+
+/// How often project macros are re-derived: a macro defined only under
+/// another project macro that is dead needs a second round; real projects
+/// never chain deeper.
+const ROUNDS: usize = 3;
+
+/// Removes the findings in branches dead for their target; the count
+/// removed per target, in `targets` order. `conditionals[i]` belongs to
+/// file `i` of the scan.
+pub fn remove_guarded(
+    findings: &mut Vec<Finding>,
+    conditionals: &[Option<Conditionals>],
+    targets: &[Target],
+    catalog: &RuleCatalog,
+) -> Vec<usize> {
+    let mut guarded = vec![0; targets.len()];
+    if conditionals.iter().all(Option::is_none) {
+        return guarded;
+    }
+    // Per target, per file: the dead ranges.
+    let dead: Vec<Vec<Vec<Range<usize>>>> = targets
+        .iter()
+        .map(|&target| {
+            let env = project_env(target_env(target, catalog), conditionals);
+            conditionals
+                .iter()
+                .map(|c| c.as_ref().map(|c| c.dead_ranges(&env)).unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    findings.retain(|f| {
+        let Some(slot) = targets.iter().position(|&t| t == f.target) else {
+            return true;
+        };
+        let offset = f.usage.span.start;
+        let in_dead = dead[slot][f.file].iter().any(|r| r.contains(&offset));
+        guarded[slot] += usize::from(in_dead);
+        !in_dead
+    });
+    guarded
+}
+
+/// The macros the target's pack states.
+fn target_env(target: Target, catalog: &RuleCatalog) -> MacroEnv {
+    let mut env = MacroEnv::default();
+    if let Some(pack) = catalog.pack(target) {
+        env.defined
+            .extend(pack.preprocessor.defined.iter().cloned());
+        env.undefined
+            .extend(pack.preprocessor.undefined.iter().cloned());
+    }
+    env
+}
+
+/// `env` plus the project's macros that are defined only in branches the
+/// target skips.
+fn project_env(mut env: MacroEnv, conditionals: &[Option<Conditionals>]) -> MacroEnv {
+    for _ in 0..ROUNDS {
+        // Whether every definition of a name seen so far is dead.
+        let mut only_dead: FxHashMap<&str, bool> = FxHashMap::default();
+        for file in conditionals
+            .iter()
+            .flatten()
+            .filter(|c| !c.defines.is_empty())
+        {
+            let dead = file.dead_ranges(&env);
+            for define in &file.defines {
+                let is_dead = dead.iter().any(|r| r.contains(&define.at));
+                *only_dead.entry(define.name.as_str()).or_insert(true) &= is_dead;
+            }
+        }
+        let newly: Vec<String> = only_dead
+            .into_iter()
+            .filter(|&(name, dead)| {
+                dead && !env.defined.contains(name) && !env.undefined.contains(name)
+            })
+            .map(|(name, _)| name.to_string())
+            .collect();
+        if newly.is_empty() {
+            break;
+        }
+        env.undefined.extend(newly);
+    }
+    env
+}

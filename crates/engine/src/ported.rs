@@ -1,0 +1,72 @@
+//! Renames the file has already made. A project that supports the target
+//! next to CUDA often writes both names in one file: a ROCm table
+//! `{"cudaMalloc": "hipMalloc"}` beside the CUDA calls, an
+//! `if is_npu: torch.npu.synchronize() else: torch.cuda.synchronize()`.
+//! An `auto` finding whose replacement the same file already spells is
+//! the port that exists, not work; it is counted, not listed.
+
+use migscan_core::{Finding, Status};
+use migscan_rules::Rule;
+
+/// Shortest last segment a replacement must have to count: `torch.npu` or
+/// `npu` name a namespace the file may use for anything; `hipMalloc` or
+/// `torch.npu.synchronize` name one API.
+const MIN_SEGMENT: usize = 6;
+
+/// Removes the `auto` findings whose replacement `text` already contains
+/// as a whole name; the count removed per target slot (`slot_of`).
+pub fn remove_ported(
+    findings: &mut Vec<Finding>,
+    text: &str,
+    rules: &[Rule],
+    slot_of: impl Fn(&Finding) -> usize,
+    slots: usize,
+) -> Vec<usize> {
+    let mut ported = vec![0; slots];
+    findings.retain(|finding| {
+        let rule = &rules[finding.rule];
+        let done = rule.status == Status::Auto
+            && rule
+                .replacement_for(&finding.usage.name)
+                .is_some_and(|r| r != finding.usage.name && is_specific(&r) && spells(text, &r));
+        if done {
+            ported[slot_of(finding)] += 1;
+        }
+        !done
+    });
+    ported
+}
+
+/// A replacement that names one API: code characters only, and a last
+/// segment long enough not to be a namespace.
+fn is_specific(replacement: &str) -> bool {
+    let code = replacement
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':'));
+    let last = replacement.rsplit(['.', ':']).next().unwrap_or(replacement);
+    code && last.len() >= MIN_SEGMENT
+}
+
+/// Whether `text` contains `name` with no identifier character on
+/// either side.
+fn spells(text: &str, name: &str) -> bool {
+    let ident = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    text.match_indices(name).any(|(at, _)| {
+        !ident(text[..at].chars().next_back()) && !ident(text[at + name.len()..].chars().next())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_whole_specific_names_count() {
+        assert!(is_specific("hipMalloc"));
+        assert!(is_specific("torch.npu.synchronize"));
+        assert!(!is_specific("torch.npu"));
+        assert!(!is_specific("hip/hip_runtime.h"));
+        assert!(spells("m = {\"cudaMalloc\": \"hipMalloc\"}", "hipMalloc"));
+        assert!(!spells("hipMallocAsync(p)", "hipMalloc"));
+    }
+}

@@ -1,0 +1,102 @@
+//! Code the project has already ported, through the binary: `#if` branches
+//! a target's compiler never sees (per target), a project macro defined only
+//! for CUDA builds, and renames the same file already makes.
+
+mod common;
+
+use common::{finding_lines, json_report, repo};
+
+const KERNEL_UTILS_H: &str = r#"#pragma once
+#if defined(__HIP_PLATFORM_AMD__)
+#include <hip/hip_runtime.h>
+#else
+#include <cuda_runtime.h>
+#define PTX_AVAILABLE
+#endif
+"#;
+
+const COPY_CUH: &str = r#"#include "kernel_utils.h"
+__device__ void load(void* dst, const void* src) {
+#ifdef PTX_AVAILABLE
+    asm volatile("cp.async.ca.shared.global [%0], [%1], 16;\n" :: "r"(dst), "l"(src));
+#else
+    *(float4*)dst = *(const float4*)src;
+#endif
+}
+__device__ float fast_exp(float x) {
+#if __CUDA_ARCH__ >= 800
+    asm("ex2.approx.f32 %0, %1;" : "=f"(x) : "f"(x));
+#endif
+    return x;
+}
+#ifdef USE_ROCM
+#define WARP_SIZE 64
+#else
+#define WARP_SIZE 32
+#endif
+"#;
+
+fn lines_of(report: &serde_json::Value, file: &str) -> Vec<String> {
+    finding_lines(report)
+        .into_iter()
+        .filter(|l| l.starts_with(file))
+        .collect()
+}
+
+#[test]
+fn branches_a_target_never_compiles_are_not_work_for_it() {
+    let dir = repo(&[
+        ("csrc/kernel_utils.h", KERNEL_UTILS_H),
+        ("csrc/copy.cuh", COPY_CUH),
+    ]);
+    let hygon = json_report(&dir.path().join("csrc"), "hygon");
+    // PTX_AVAILABLE is defined only when __HIP_PLATFORM_AMD__ is not, and
+    // HIP-Clang leaves __CUDA_ARCH__ undefined: both asm blocks are dead;
+    // the CUDA include is the #else of a HIP branch, and so is the 32-lane
+    // warp size. The arch test itself stays: it turns the fast path off.
+    assert_eq!(
+        lines_of(&hygon, "copy.cuh"),
+        ["copy.cuh:10:5 hygon/cuda-arch manual __CUDA_ARCH__"]
+    );
+    assert_eq!(lines_of(&hygon, "kernel_utils.h"), Vec::<String>::new());
+    let plan = &hygon["plans"][0]["readiness"];
+    // Two asm blocks, the warp size, the CUDA include.
+    assert_eq!(plan["ported_sites"], 4);
+
+    // On Ascend the HIP branches are another platform's port; the CUDA
+    // code stays work, the ROCm warp size does not.
+    let ascend = json_report(&dir.path().join("csrc"), "ascend");
+    let asm: Vec<String> = lines_of(&ascend, "copy.cuh")
+        .into_iter()
+        .filter(|l| l.contains("inline-asm") || l.contains("warp-size"))
+        .collect();
+    assert_eq!(
+        asm,
+        [
+            "copy.cuh:4:5 ascend/inline-asm unsupported inline-asm",
+            "copy.cuh:11:5 ascend/inline-asm unsupported inline-asm",
+            "copy.cuh:18:19 ascend/hardcoded-warp-size manual hardcoded-warp-size",
+        ]
+    );
+    assert_eq!(
+        lines_of(&ascend, "kernel_utils.h"),
+        ["kernel_utils.h:5:10 ascend/include-cuda-runtime-h manual cuda_runtime.h"]
+    );
+}
+
+const CUDART_PY: &str = r#"import ctypes
+
+functions = ["cudaSetDevice", "cudaMalloc"]
+rocm_names = {"cudaSetDevice": "hipSetDevice"}
+"#;
+
+#[test]
+fn a_rename_the_file_already_makes_is_counted_as_ported() {
+    let dir = repo(&[("cudart.py", CUDART_PY)]);
+    let hygon = json_report(dir.path(), "hygon");
+    assert_eq!(
+        finding_lines(&hygon),
+        ["cudart.py:3:31 hygon/cuda-malloc auto cudaMalloc"]
+    );
+    assert_eq!(hygon["plans"][0]["readiness"]["ported_sites"], 1);
+}
