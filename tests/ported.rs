@@ -100,3 +100,41 @@ fn a_rename_the_file_already_makes_is_counted_as_ported() {
     );
     assert_eq!(hygon["plans"][0]["readiness"]["ported_sites"], 1);
 }
+
+const PLATFORM_PY: &str = r#"import torch
+from vllm.platforms import current_platform
+
+def setup(x):
+    if current_platform.is_rocm():
+        x = x.cuda()
+    else:
+        torch.backends.cuda.matmul.allow_tf32 = True
+    if hasattr(torch, "npu"):
+        torch.npu.synchronize()
+    elif torch.version.hip is not None:
+        torch.cuda.empty_cache()
+    torch.cuda.manual_seed(0)
+    return x
+"#;
+
+#[test]
+fn python_branches_for_one_platform_are_another_targets_path_or_the_port() {
+    let dir = repo(&[("setup.py", PLATFORM_PY)]);
+    let lines = |target: &str| -> Vec<String> {
+        finding_lines(&json_report(dir.path(), target))
+            .into_iter()
+            .filter(|l| !l.contains("vllm"))
+            .collect()
+    };
+    // Ascend: the ROCm branch and the `elif` after the NPU test are not its
+    // path; the `else` of the ROCm test is.
+    assert_eq!(
+        lines("ascend"),
+        [
+            "setup.py:8:9 ascend/torch-backends-cuda-matmul-allow-tf32 manual torch.backends.cuda.matmul.allow_tf32",
+            "setup.py:13:5 ascend/torch-cuda-manual-seed auto torch.cuda.manual_seed",
+        ]
+    );
+    // Hygon: the `else` of the ROCm test never runs there.
+    assert_eq!(lines("hygon"), Vec::<String>::new());
+}

@@ -132,9 +132,15 @@ fn cuda_sources(corpus: &Path) -> Vec<String> {
 /// The lines migscan's hygon findings start on, and the rules on each.
 fn migscan_lines(options: &AgreementOptions) -> Result<(Lines, RulesAt), String> {
     let mut command = Command::new(&options.migscan);
-    command
-        .arg(&options.corpus)
-        .args(["--target", "hygon", "--format", "json"]);
+    // hipify rewrites vendored copies too: compare site by site.
+    command.arg(&options.corpus).args([
+        "--target",
+        "hygon",
+        "--format",
+        "json",
+        "--vendored",
+        "itemize",
+    ]);
     for extension in EXTENSIONS {
         command.args(["--include", &format!("**/*.{extension}")]);
     }

@@ -36,6 +36,22 @@ pub struct Extraction {
     /// Byte ranges of C/C++ source held in the file's string literals (a
     /// `load_inline` source, a CuPy kernel), for the C++ frontend to read.
     pub cpp_sources: Vec<std::ops::Range<usize>>,
+    /// Code that runs on one accelerator platform only (Python's `if
+    /// torch.version.hip:` and the like).
+    pub platform_branches: Vec<PlatformBranch>,
+}
+
+/// A byte range that runs only when `platform` is (`holds`) or is not the
+/// platform in use: the body of `if current_platform.is_rocm():` holds for
+/// `rocm`, its `else` does not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlatformBranch {
+    /// The range.
+    pub range: std::ops::Range<usize>,
+    /// `rocm`, `npu`, `mlu` or `gcu`.
+    pub platform: &'static str,
+    /// Whether the range runs on that platform (true) or everywhere else.
+    pub holds: bool,
 }
 
 impl Extraction {
@@ -48,6 +64,7 @@ impl Extraction {
             usages,
             has_syntax_errors,
             cpp_sources: Vec::new(),
+            platform_branches: Vec::new(),
         }
     }
 }

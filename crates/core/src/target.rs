@@ -46,6 +46,18 @@ impl Target {
         self == Target::Hygon
     }
 
+    /// The platform Python code tests for when it runs on the target:
+    /// PyTorch for ROCm (`torch.version.hip`), torch_npu's `npu`,
+    /// torch_mlu's `mlu`, torch_gcu's `gcu` (as `PlatformBranch` names them).
+    pub fn platform(self) -> &'static str {
+        match self {
+            Target::Ascend => "npu",
+            Target::Cambricon => "mlu",
+            Target::Hygon => "rocm",
+            Target::Enflame => "gcu",
+        }
+    }
+
     /// The canonical id, also the rule-pack directory and rule-id prefix.
     pub fn id(self) -> &'static str {
         match self {

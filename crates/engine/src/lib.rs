@@ -698,19 +698,26 @@ fn scan_text(
             .then(|| migscan_guards::Conditionals::read(text)),
         ..FileOutcome::default()
     };
-    match_usages(extraction.usages, file_index, file, context, &mut outcome);
-    outcome.ported = ported::remove_ported(
+    let Extraction {
+        usages,
+        platform_branches,
+        ..
+    } = extraction;
+    match_usages(usages, file_index, file, context, &mut outcome);
+    let slot_of = |f: &Finding| {
+        indexes
+            .iter()
+            .position(|(t, _)| *t == f.target)
+            .unwrap_or(0)
+    };
+    let ported = ported::remove_ported(&mut outcome.findings, text, rules, slot_of, indexes.len());
+    let branches = ported::remove_platform_branches(
         &mut outcome.findings,
-        text,
-        rules,
-        |f| {
-            indexes
-                .iter()
-                .position(|(t, _)| *t == f.target)
-                .unwrap_or(0)
-        },
+        &platform_branches,
+        slot_of,
         indexes.len(),
     );
+    outcome.ported = ported.iter().zip(branches).map(|(a, b)| a + b).collect();
     if !outcome.findings.is_empty() {
         // Hashed once per line: a generated line can hold thousands of findings.
         let lines = LineIndex::new(text);

@@ -3,9 +3,11 @@
 //! `{"cudaMalloc": "hipMalloc"}` beside the CUDA calls, an
 //! `if is_npu: torch.npu.synchronize() else: torch.cuda.synchronize()`.
 //! An `auto` finding whose replacement the same file already spells is
-//! the port that exists, not work; it is counted, not listed.
+//! the port that exists, not work; it is counted, not listed. So is code in
+//! a platform branch (`if current_platform.is_rocm():`) that the target
+//! never runs or that is its own port.
 
-use migscan_core::{Finding, Status};
+use migscan_core::{Finding, PlatformBranch, Status};
 use migscan_rules::Rule;
 
 /// Shortest last segment a replacement must have to count: `torch.npu` or
@@ -35,6 +37,33 @@ pub fn remove_ported(
         !done
     });
     ported
+}
+
+/// Removes the findings in platform branches that are not the target's
+/// work: a branch for any one platform (another's path, or the target's own
+/// port) and the `else` of the target's own test; counts per target slot.
+pub fn remove_platform_branches(
+    findings: &mut Vec<Finding>,
+    branches: &[PlatformBranch],
+    slot_of: impl Fn(&Finding) -> usize,
+    slots: usize,
+) -> Vec<usize> {
+    let mut removed = vec![0; slots];
+    if branches.is_empty() {
+        return removed;
+    }
+    findings.retain(|finding| {
+        let platform = finding.target.platform();
+        let offset = finding.usage.span.start;
+        let not_work = branches
+            .iter()
+            .any(|b| b.range.contains(&offset) && (b.holds || b.platform == platform));
+        if not_work {
+            removed[slot_of(finding)] += 1;
+        }
+        !not_work
+    });
+    removed
 }
 
 /// A replacement that names one API: code characters only, and a last

@@ -10,30 +10,40 @@ use crate::positions::{
 use crate::strings::{
     backend_names, device_type, env_name, is_sized_model_id, literal_prefix, string_leaves,
 };
-use migscan_core::{LineIndex, Usage, UsageKind};
+use migscan_core::{LineIndex, PlatformBranch, Usage, UsageKind};
 use std::ops::Range;
 use tree_sitter::Node;
 
-/// Emits every usage under `root`, and the byte ranges of C/C++ source
-/// held in its strings; `lines` indexes `source`.
-pub fn usages<'s>(
-    root: Node,
-    source: &'s str,
-    bindings: &Bindings,
-    lines: LineIndex<'s>,
-) -> (Vec<Usage>, Vec<Range<usize>>) {
+/// What one walk finds besides usages.
+pub struct Found {
+    /// Usages, in walk order.
+    pub usages: Vec<Usage>,
+    /// Byte ranges of C/C++ source held in strings.
+    pub cpp_sources: Vec<Range<usize>>,
+    /// Code that runs on one platform only.
+    pub platform_branches: Vec<PlatformBranch>,
+}
+
+/// Emits every usage under `root`, the byte ranges of C/C++ source held in
+/// its strings and its platform branches; `lines` indexes `source`.
+pub fn usages<'s>(root: Node, source: &'s str, bindings: &Bindings, lines: LineIndex<'s>) -> Found {
     let mut extractor = Extractor {
         source,
         bindings,
         lines,
         usages: Vec::new(),
         cpp_sources: Vec::new(),
+        platform_branches: Vec::new(),
         loads_c: bindings
             .module_level()
             .any(|(_, qualified)| qualified == "ctypes" || qualified.starts_with("ctypes.")),
     };
     extractor.walk(root);
-    (extractor.usages, extractor.cpp_sources)
+    Found {
+        usages: extractor.usages,
+        cpp_sources: extractor.cpp_sources,
+        platform_branches: extractor.platform_branches,
+    }
 }
 
 /// How the parent uses an expression; decides the usage kind of a name.
@@ -68,6 +78,7 @@ struct Extractor<'s, 'b> {
     lines: LineIndex<'s>,
     usages: Vec<Usage>,
     cpp_sources: Vec<Range<usize>>,
+    platform_branches: Vec<PlatformBranch>,
     /// Whether the module imports `ctypes`, so strings can name C functions.
     loads_c: bool,
 }
@@ -144,6 +155,16 @@ impl<'s> Extractor<'s, '_> {
                 }
                 "subscript" => {
                     self.environ_subscript(node, scope);
+                    push_all(&mut stack, node, scope);
+                }
+                "if_statement" => {
+                    crate::platform::if_branches(
+                        node,
+                        scope,
+                        self.bindings,
+                        self.source,
+                        &mut self.platform_branches,
+                    );
                     push_all(&mut stack, node, scope);
                 }
                 "comparison_operator" => {
@@ -612,6 +633,17 @@ impl<'s> Extractor<'s, '_> {
         });
         if named {
             self.emit(UsageKind::Symbol, text.to_string(), node);
+        }
+    }
+}
+
+impl Found {
+    /// The extraction of a file, its usages in source order.
+    pub fn into_extraction(self, has_syntax_errors: bool) -> migscan_core::Extraction {
+        migscan_core::Extraction {
+            cpp_sources: self.cpp_sources,
+            platform_branches: self.platform_branches,
+            ..migscan_core::Extraction::normalized(self.usages, has_syntax_errors)
         }
     }
 }

@@ -14,6 +14,7 @@ mod extract;
 mod lexer;
 mod notebook;
 mod outline;
+mod platform;
 mod positions;
 mod strings;
 
@@ -46,11 +47,8 @@ impl PythonFrontend {
     pub fn extract(&mut self, source: &str) -> Result<Extraction, ParseFailure> {
         let tree = parse_within(&mut self.parser, source, PARSE_BUDGET, LANGUAGE)?;
         let root = tree.root_node();
-        let (usages, cpp_sources) = usages_under(root, source, LineIndex::new(source));
-        Ok(Extraction {
-            cpp_sources,
-            ..Extraction::normalized(usages, root.has_error())
-        })
+        let found = usages_under(root, source, LineIndex::new(source));
+        Ok(found.into_extraction(root.has_error()))
     }
 
     /// Extracts the usages of the statements `ranges` select (from
@@ -85,11 +83,8 @@ impl PythonFrontend {
         let _ = self.parser.set_included_ranges(&[]);
         match parsed {
             Some(Ok(tree)) if !tree.root_node().has_error() => {
-                let (usages, cpp_sources) = usages_under(tree.root_node(), source, lines);
-                Ok(Extraction {
-                    cpp_sources,
-                    ..Extraction::normalized(usages, false)
-                })
+                let found = usages_under(tree.root_node(), source, lines);
+                Ok(found.into_extraction(false))
             }
             // The whole file would only run out of time again.
             Some(Err(over_budget)) => Err(over_budget),
@@ -129,12 +124,12 @@ impl PythonFrontend {
 }
 
 /// Both passes over a parsed tree: bindings, then usages (and the ranges
-/// of C/C++ source in strings).
+/// of C/C++ source in strings, the platform branches).
 fn usages_under<'s>(
     root: tree_sitter::Node,
     source: &'s str,
     lines: LineIndex<'s>,
-) -> (Vec<migscan_core::Usage>, Vec<std::ops::Range<usize>>) {
+) -> extract::Found {
     let bindings = bindings::Bindings::collect(root, source);
     extract::usages(root, source, &bindings, lines)
 }

@@ -1,0 +1,182 @@
+//! Branches that run on one accelerator platform only: `if
+//! torch.version.hip:`, `if current_platform.is_rocm():`, `if
+//! is_torch_npu_available():`, `if hasattr(torch, "npu"):`, `if
+//! device.type == "npu":`, and the `else`/`elif` after them. Code under
+//! such a branch is another platform's path (not work for a target that is
+//! not that platform) or the port that exists (not work for the one that
+//! is); the engine decides per target.
+
+use crate::bindings::{text, Bindings};
+use migscan_core::PlatformBranch;
+use tree_sitter::Node;
+
+/// Predicates named for the platform they test: the last segment of the
+/// called name (`vllm.platforms.current_platform.is_rocm` ends in
+/// `is_rocm`), and the platform, as `PlatformBranch::platform` names it.
+const PREDICATES: &[(&str, &str)] = &[
+    ("is_rocm", "rocm"),
+    ("is_hip", "rocm"),
+    ("is_torch_npu_available", "npu"),
+    ("is_npu_available", "npu"),
+    ("is_npu", "npu"),
+    ("is_torch_mlu_available", "mlu"),
+    ("is_mlu_available", "mlu"),
+    ("is_mlu", "mlu"),
+    ("is_torch_gcu_available", "gcu"),
+    ("is_gcu_available", "gcu"),
+    ("is_gcu", "gcu"),
+];
+
+/// Device-type strings compared with (`device.type == "npu"`) or probed
+/// (`hasattr(torch, "npu")`).
+const DEVICE_TYPES: &[(&str, &str)] = &[("npu", "npu"), ("mlu", "mlu"), ("gcu", "gcu")];
+
+/// The platform branches of one `if` statement: its body runs when the
+/// condition holds, every later `elif`/`else` when it does not.
+pub fn if_branches(
+    node: Node,
+    scope: usize,
+    bindings: &Bindings,
+    source: &str,
+    out: &mut Vec<PlatformBranch>,
+) {
+    let check = |condition: Option<Node>| {
+        condition.and_then(|c| platform_check(c, scope, bindings, source))
+    };
+    let Some((platform, holds)) = check(node.child_by_field_name("condition")) else {
+        // An `elif` may still test a platform: only its own body is known.
+        let mut cursor = node.walk();
+        for clause in node.children_by_field_name("alternative", &mut cursor) {
+            if clause.kind() == "elif_clause" {
+                if let Some((platform, holds)) = check(clause.child_by_field_name("condition")) {
+                    push(
+                        out,
+                        clause.child_by_field_name("consequence"),
+                        platform,
+                        holds,
+                    );
+                }
+            }
+        }
+        return;
+    };
+    push(
+        out,
+        node.child_by_field_name("consequence"),
+        platform,
+        holds,
+    );
+    let mut cursor = node.walk();
+    for clause in node.children_by_field_name("alternative", &mut cursor) {
+        push(out, Some(clause), platform, !holds);
+    }
+}
+
+fn push(out: &mut Vec<PlatformBranch>, body: Option<Node>, platform: &'static str, holds: bool) {
+    if let Some(body) = body {
+        out.push(PlatformBranch {
+            range: body.start_byte()..body.end_byte(),
+            platform,
+            holds,
+        });
+    }
+}
+
+/// The platform a condition tests and whether the branch runs when that
+/// platform is the one in use; `None` for anything else.
+fn platform_check(
+    node: Node,
+    scope: usize,
+    bindings: &Bindings,
+    source: &str,
+) -> Option<(&'static str, bool)> {
+    // `not`, parentheses and `and` chains: walked down, never recursively.
+    let mut node = node;
+    let mut holds = true;
+    loop {
+        match node.kind() {
+            "not_operator" => {
+                holds = !holds;
+                node = node.child_by_field_name("argument")?;
+            }
+            "parenthesized_expression" => node = node.named_child(0)?,
+            // `a and b`: the body needs both; a platform test on the left wins.
+            "boolean_operator" if holds && operator(node, source) == Some("and") => {
+                let left = node.child_by_field_name("left")?;
+                if let Some(found) = platform_check_leaf(left, scope, bindings, source) {
+                    return Some((found.0, found.1 == holds));
+                }
+                node = node.child_by_field_name("right")?;
+            }
+            _ => {
+                let (platform, positive) = platform_check_leaf(node, scope, bindings, source)?;
+                return Some((platform, positive == holds));
+            }
+        }
+    }
+}
+
+/// A single test: a predicate call, `torch.version.hip`, `hasattr(torch,
+/// "npu")`, a comparison with a device-type string or with `None`.
+fn platform_check_leaf(
+    node: Node,
+    scope: usize,
+    bindings: &Bindings,
+    source: &str,
+) -> Option<(&'static str, bool)> {
+    match node.kind() {
+        "call" => {
+            let function = node.child_by_field_name("function")?;
+            let name = text(function, source);
+            let last = name.rsplit('.').next().unwrap_or(name);
+            if last == "hasattr" {
+                let args = node.child_by_field_name("arguments")?;
+                let probed = args.named_child(1)?;
+                return device_type(text(probed, source)).map(|p| (p, true));
+            }
+            PREDICATES
+                .iter()
+                .find(|(predicate, _)| *predicate == last)
+                .map(|&(_, platform)| (platform, true))
+        }
+        "attribute" | "identifier" => {
+            let name = bindings.qualify(scope, node, source)?;
+            (name == "torch.version.hip").then_some(("rocm", true))
+        }
+        "comparison_operator" => {
+            let left = node.named_child(0)?;
+            let right = node.named_child(1)?;
+            // The operator is the text between the operands (`is not`).
+            let op = source.get(left.end_byte()..right.start_byte())?.trim();
+            let positive = match op {
+                "==" | "is not" => true,
+                "!=" | "is" => false,
+                _ => return None,
+            };
+            if right.kind() == "none" {
+                return platform_check_leaf(left, scope, bindings, source)
+                    .map(|(p, _)| (p, positive));
+            }
+            let platform = [left, right]
+                .into_iter()
+                .filter(|side| side.kind() == "string")
+                .find_map(|side| device_type(text(side, source)))?;
+            Some((platform, positive))
+        }
+        _ => None,
+    }
+}
+
+fn operator<'s>(node: Node, source: &'s str) -> Option<&'s str> {
+    node.child_by_field_name("operator")
+        .map(|o| text(o, source))
+}
+
+/// `"npu"` or `'npu'` → `npu`.
+fn device_type(literal: &str) -> Option<&'static str> {
+    let value = literal.trim_matches(|c| c == '"' || c == '\'');
+    DEVICE_TYPES
+        .iter()
+        .find(|(spelled, _)| *spelled == value)
+        .map(|&(_, platform)| platform)
+}
