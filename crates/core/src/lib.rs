@@ -39,6 +39,9 @@ pub struct Extraction {
     /// Code that runs on one accelerator platform only (Python's `if
     /// torch.version.hip:` and the like).
     pub platform_branches: Vec<PlatformBranch>,
+    /// Optional integrations (Python's `if is_flash_attn_available():`
+    /// bodies, `try:` imports with a fallback).
+    pub optional_ranges: Vec<std::ops::Range<usize>>,
 }
 
 /// A byte range that runs only when `platform` is (`holds`) or is not the
@@ -65,6 +68,7 @@ impl Extraction {
             has_syntax_errors,
             cpp_sources: Vec::new(),
             platform_branches: Vec::new(),
+            optional_ranges: Vec::new(),
         }
     }
 }
@@ -97,6 +101,10 @@ pub struct Finding {
     /// the rule and path, it recognizes the finding after unrelated edits
     /// move it (baselines, SARIF fingerprints).
     pub line_hash: u64,
+    /// In an optional integration (code behind `is_flash_attn_available()`,
+    /// a package the file imports only inside `try: ... except
+    /// ImportError`): priced apart from the required work.
+    pub optional: bool,
 }
 
 /// FNV-1a, 64 bit, over the parts (each followed by a zero byte). Stable

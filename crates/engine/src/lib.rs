@@ -9,6 +9,7 @@ mod embedded;
 mod extension;
 mod first_party;
 mod guards;
+mod optional;
 mod ported;
 mod prefilter;
 mod re_export;
@@ -575,6 +576,7 @@ fn match_usages(
                 file: file_index,
                 usage: usage.clone(),
                 line_hash: 0,
+                optional: false,
             });
         }
     }
@@ -701,9 +703,12 @@ fn scan_text(
     let Extraction {
         usages,
         platform_branches,
+        optional_ranges,
         ..
     } = extraction;
+    let optional_packages = optional::optional_packages(&usages, &optional_ranges);
     match_usages(usages, file_index, file, context, &mut outcome);
+    optional::mark_optional(&mut outcome.findings, &optional_packages, &optional_ranges);
     let slot_of = |f: &Finding| {
         indexes
             .iter()

@@ -143,8 +143,22 @@ pub struct MigrationPlan {
     pub total: Hours,
     /// PERT mean of the total.
     pub expected_hours: f64,
+    /// Work on optional integrations (code behind `is_*_available()` or a
+    /// guarded import with a fallback), priced apart: not in `total`.
+    pub optional: OptionalWork,
     /// Mechanical versus manual work.
     pub readiness: Readiness,
+}
+
+/// The optional part of a plan.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct OptionalWork {
+    /// Sites in optional code.
+    pub sites: usize,
+    /// Their effort, summed like the steps'.
+    pub hours: Hours,
+    /// Per rule, costliest first.
+    pub items: Vec<PlanItem>,
 }
 
 impl MigrationPlan {
@@ -157,20 +171,9 @@ impl MigrationPlan {
         ported_sites: usize,
         catalog: &RuleCatalog,
     ) -> Self {
-        let mut per_rule: BTreeMap<usize, RuleTally> = BTreeMap::new();
+        let of_target = || findings.iter().filter(|f| f.target == target);
         let mut by_status = SiteCounts::default();
-        for finding in findings.iter().filter(|f| f.target == target) {
-            let tally = per_rule.entry(finding.rule).or_default();
-            tally.sites += 1;
-            // Only sized constructs (kernels) have lines to pay for.
-            if finding.usage.weight > 1 {
-                tally.lines += u64::from(finding.usage.weight);
-            }
-            let names = match finding.usage.kind {
-                UsageKind::Import => &mut tally.imports,
-                _ => &mut tally.uses,
-            };
-            names.insert(&finding.usage.name);
+        for finding in of_target().filter(|f| !f.optional) {
             by_status.add(catalog.rule(finding.rule).status, 1);
         }
         if supported_sites > 0 {
@@ -187,39 +190,27 @@ impl MigrationPlan {
             })
             .collect();
         let mut blockers = 0;
-        for (rule_index, tally) in per_rule {
-            let (sites, apis) = (tally.sites, tally.apis());
-            let rule = catalog.rule(rule_index);
-            let class = catalog.effort().class(&rule.effort);
-            let hours = class.map_or_else(Hours::default, |c| {
-                c.per_api.times(apis as f64)
-                    + c.per_site.times(sites as f64)
-                    + c.per_line.times(tally.lines as f64)
-            });
-            if rule.status == Status::Unsupported {
-                blockers += apis;
+        for item in priced(of_target().filter(|f| !f.optional), catalog) {
+            if item.status == Status::Unsupported {
+                blockers += item.apis;
             }
-            let step = &mut steps[rule.step.number() as usize - 1];
-            step.hours += hours;
-            step.sites += sites;
-            step.items.push(PlanItem {
-                rule: rule_index,
-                rule_id: rule.id.clone(),
-                status: rule.status,
-                effort_class: rule.effort.clone(),
-                sites,
-                apis,
-                hours,
-            });
+            let step = &mut steps[catalog.rule(item.rule).step.number() as usize - 1];
+            step.hours += item.hours;
+            step.sites += item.sites;
+            step.items.push(item);
         }
         for step in &mut steps {
-            step.items.sort_by(|a, b| {
-                b.hours
-                    .expected()
-                    .total_cmp(&a.hours.expected())
-                    .then_with(|| a.rule_id.cmp(&b.rule_id))
-            });
+            sort_costliest_first(&mut step.items);
         }
+        let mut optional_items = priced(of_target().filter(|f| f.optional), catalog);
+        sort_costliest_first(&mut optional_items);
+        let optional = OptionalWork {
+            sites: optional_items.iter().map(|i| i.sites).sum(),
+            hours: optional_items
+                .iter()
+                .fold(Hours::default(), |acc, i| acc + i.hours),
+            items: optional_items,
+        };
         let total = steps.iter().fold(Hours::default(), |acc, s| acc + s.hours);
         let changed = by_status.changed();
         let auto = by_status.get(Status::Auto);
@@ -228,6 +219,7 @@ impl MigrationPlan {
             steps,
             total,
             expected_hours: total.expected(),
+            optional,
             readiness: Readiness {
                 sites_by_status: by_status,
                 mechanical_share: if changed == 0 {
@@ -240,6 +232,56 @@ impl MigrationPlan {
             },
         }
     }
+}
+
+/// One priced item per rule the findings matched, in rule order: per-API
+/// cost times distinct APIs, plus per-site and per-line costs.
+fn priced<'f>(findings: impl Iterator<Item = &'f Finding>, catalog: &RuleCatalog) -> Vec<PlanItem> {
+    let mut per_rule: BTreeMap<usize, RuleTally> = BTreeMap::new();
+    for finding in findings {
+        let tally = per_rule.entry(finding.rule).or_default();
+        tally.sites += 1;
+        // Only sized constructs (kernels) have lines to pay for.
+        if finding.usage.weight > 1 {
+            tally.lines += u64::from(finding.usage.weight);
+        }
+        let names = match finding.usage.kind {
+            UsageKind::Import => &mut tally.imports,
+            _ => &mut tally.uses,
+        };
+        names.insert(&finding.usage.name);
+    }
+    per_rule
+        .into_iter()
+        .map(|(rule_index, tally)| {
+            let (sites, apis) = (tally.sites, tally.apis());
+            let rule = catalog.rule(rule_index);
+            let class = catalog.effort().class(&rule.effort);
+            let hours = class.map_or_else(Hours::default, |c| {
+                c.per_api.times(apis as f64)
+                    + c.per_site.times(sites as f64)
+                    + c.per_line.times(tally.lines as f64)
+            });
+            PlanItem {
+                rule: rule_index,
+                rule_id: rule.id.clone(),
+                status: rule.status,
+                effort_class: rule.effort.clone(),
+                sites,
+                apis,
+                hours,
+            }
+        })
+        .collect()
+}
+
+fn sort_costliest_first(items: &mut [PlanItem]) {
+    items.sort_by(|a, b| {
+        b.hours
+            .expected()
+            .total_cmp(&a.hours.expected())
+            .then_with(|| a.rule_id.cmp(&b.rule_id))
+    });
 }
 
 #[cfg(test)]

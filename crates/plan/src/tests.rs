@@ -60,6 +60,7 @@ fn finding(catalog: &RuleCatalog, id: &str, name: &str) -> Finding {
         file: 0,
         usage: Usage::new(UsageKind::Call, name, LineIndex::new("x").span(0, 1)),
         line_hash: 0,
+        optional: false,
     }
 }
 

@@ -22,6 +22,8 @@ pub struct Found {
     pub cpp_sources: Vec<Range<usize>>,
     /// Code that runs on one platform only.
     pub platform_branches: Vec<PlatformBranch>,
+    /// Optional integrations.
+    pub optional_ranges: Vec<Range<usize>>,
 }
 
 /// Emits every usage under `root`, the byte ranges of C/C++ source held in
@@ -34,6 +36,7 @@ pub fn usages<'s>(root: Node, source: &'s str, bindings: &Bindings, lines: LineI
         usages: Vec::new(),
         cpp_sources: Vec::new(),
         platform_branches: Vec::new(),
+        optional_ranges: Vec::new(),
         loads_c: bindings
             .module_level()
             .any(|(_, qualified)| qualified == "ctypes" || qualified.starts_with("ctypes.")),
@@ -43,6 +46,7 @@ pub fn usages<'s>(root: Node, source: &'s str, bindings: &Bindings, lines: LineI
         usages: extractor.usages,
         cpp_sources: extractor.cpp_sources,
         platform_branches: extractor.platform_branches,
+        optional_ranges: extractor.optional_ranges,
     }
 }
 
@@ -79,6 +83,7 @@ struct Extractor<'s, 'b> {
     usages: Vec<Usage>,
     cpp_sources: Vec<Range<usize>>,
     platform_branches: Vec<PlatformBranch>,
+    optional_ranges: Vec<Range<usize>>,
     /// Whether the module imports `ctypes`, so strings can name C functions.
     loads_c: bool,
 }
@@ -165,6 +170,13 @@ impl<'s> Extractor<'s, '_> {
                         self.source,
                         &mut self.platform_branches,
                     );
+                    self.optional_ranges
+                        .extend(crate::optional::optional_if(node, self.source));
+                    push_all(&mut stack, node, scope);
+                }
+                "try_statement" => {
+                    self.optional_ranges
+                        .extend(crate::optional::optional_try(node, self.source));
                     push_all(&mut stack, node, scope);
                 }
                 "comparison_operator" => {
@@ -173,14 +185,15 @@ impl<'s> Extractor<'s, '_> {
                 }
                 "assignment" | "augmented_assignment" => {
                     self.assignment(node);
-                    // A bare name on the left is rebound, not used
-                    // (`flash_attn_func = None` after a failed import).
+                    // Bare names on the left are rebound, not used
+                    // (`flash_attn_func = None` after a failed import,
+                    // `pad_input, unpad_input = _pad, _unpad`).
                     let mut cursor = node.walk();
                     for child in node.named_children(&mut cursor) {
-                        let rebound = child.kind() == "identifier"
-                            && node
-                                .child_by_field_name("left")
-                                .is_some_and(|l| l.id() == child.id());
+                        let is_left = node
+                            .child_by_field_name("left")
+                            .is_some_and(|l| l.id() == child.id());
+                        let rebound = is_left && only_names(child);
                         if !rebound {
                             stack.push((child, scope, Role::Plain));
                         }
@@ -643,7 +656,24 @@ impl Found {
         migscan_core::Extraction {
             cpp_sources: self.cpp_sources,
             platform_branches: self.platform_branches,
+            optional_ranges: self.optional_ranges,
             ..migscan_core::Extraction::normalized(self.usages, has_syntax_errors)
         }
     }
+}
+
+/// Whether an assignment target binds names only: `x`, `a, b`, `(a, [b, c])`.
+fn only_names(target: Node) -> bool {
+    let mut stack = vec![target];
+    let mut cursor = target.walk();
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "identifier" => {}
+            "pattern_list" | "tuple_pattern" | "list_pattern" | "parenthesized_expression" => {
+                stack.extend(node.named_children(&mut cursor));
+            }
+            _ => return false,
+        }
+    }
+    true
 }

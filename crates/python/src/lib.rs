@@ -13,6 +13,7 @@ mod bindings;
 mod extract;
 mod lexer;
 mod notebook;
+mod optional;
 mod outline;
 mod platform;
 mod positions;

@@ -99,6 +99,7 @@ struct Finding<'a> {
     effort_class: &'a str,
     confidence: Confidence,
     source: &'a str,
+    optional: bool,
 }
 
 #[derive(Serialize)]
@@ -132,6 +133,7 @@ fn findings<S: serde::Serializer>(
             effort_class: &rule.effort,
             confidence: rule.confidence,
             source: &rule.source,
+            optional: f.optional,
         }
     }))
 }

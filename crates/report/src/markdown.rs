@@ -140,6 +140,9 @@ fn render_plan(out: &mut String, report: &ScanReport, plan: &MigrationPlan, cata
         );
     }
     out.push('\n');
+    if plan.optional.sites > 0 {
+        let _ = writeln!(out, "{}\n", md_cell(&crate::text::optional_sentence(plan)));
+    }
     // Findings of this target, by step and rule.
     let mut by_rule: BTreeMap<(Step, usize), Vec<usize>> = BTreeMap::new();
     for (i, f) in report

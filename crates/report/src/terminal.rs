@@ -256,6 +256,13 @@ fn render_plan(
             );
         }
     }
+    if plan.optional.sites > 0 {
+        let _ = writeln!(
+            out,
+            "  {}",
+            style.dim(&crate::text::optional_sentence(plan))
+        );
+    }
 }
 
 /// A finding as miette renders it.

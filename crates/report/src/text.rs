@@ -101,6 +101,25 @@ pub fn source_line(
         .unwrap_or_default()
 }
 
+/// The plan's optional integrations in one sentence, with the costliest
+/// rules.
+pub fn optional_sentence(plan: &migscan_plan::MigrationPlan) -> String {
+    let optional = &plan.optional;
+    let top: Vec<&str> = optional
+        .items
+        .iter()
+        .take(3)
+        .map(|i| i.rule_id.as_str())
+        .collect();
+    format!(
+        "Optional integrations (code behind is_*_available() checks or imports with a fallback): {} sites, {}–{} h, not in the total; largest: {}.",
+        optional.sites,
+        hours(optional.hours.low),
+        hours(optional.hours.high),
+        top.join(", ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

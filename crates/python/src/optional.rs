@@ -1,0 +1,91 @@
+//! Optional integrations: code a project runs only when a third-party
+//! package is installed, `if is_flash_attn_2_available():` and `try:
+//! import flash_attn ... except ImportError:`. Without the package the
+//! project takes its fallback, so porting such code is a choice, priced
+//! apart from the required work (the engine marks the findings).
+
+use crate::bindings::text;
+use std::ops::Range;
+use tree_sitter::Node;
+
+/// Exceptions whose handler is a fallback for a missing package.
+const IMPORT_ERRORS: &[&str] = &["ImportError", "ModuleNotFoundError", "Exception"];
+
+/// Optional code an `if` statement guards: the body of `if
+/// is_<package>_available():` (also among `and`/`or` with other tests), or,
+/// after `if not is_<package>_available(): raise ...`, the rest of the
+/// enclosing block. Availability checks of PyTorch itself or of a device
+/// are not optional integrations.
+pub fn optional_if(node: Node, source: &str) -> Option<Range<usize>> {
+    let condition = node.child_by_field_name("condition")?;
+    let body = node.child_by_field_name("consequence")?;
+    if condition.kind() == "not_operator" {
+        let tested = condition.child_by_field_name("argument")?;
+        let only_raises = body.named_child_count() == 1
+            && body
+                .named_child(0)
+                .is_some_and(|s| s.kind() == "raise_statement");
+        let block = node.parent()?;
+        return (only_raises && tests_integration(tested, source))
+            .then(|| node.end_byte()..block.end_byte());
+    }
+    tests_integration(condition, source).then(|| body.start_byte()..body.end_byte())
+}
+
+/// Whether a condition calls an integration's availability check, alone or
+/// joined with `and`/`or` (never under `not`).
+fn tests_integration(condition: Node, source: &str) -> bool {
+    let mut stack = vec![condition];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "boolean_operator" => {
+                stack.extend(node.child_by_field_name("left"));
+                stack.extend(node.child_by_field_name("right"));
+            }
+            "parenthesized_expression" => stack.extend(node.named_child(0)),
+            "call" => {
+                let Some(function) = node.child_by_field_name("function") else {
+                    continue;
+                };
+                let function = text(function, source);
+                let name = function.rsplit('.').next().unwrap_or(function);
+                let package = name
+                    .strip_prefix("is_")
+                    .and_then(|n| n.strip_suffix("_available"))
+                    .unwrap_or_default();
+                let integration =
+                    !package.is_empty() && !NOT_INTEGRATIONS.iter().any(|w| package.contains(w));
+                if integration {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Availability checks of PyTorch or a device, not of an integration.
+const NOT_INTEGRATIONS: &[&str] = &["torch", "cuda", "npu", "mlu", "gcu", "xpu", "rocm"];
+
+/// The body of a `try:` that imports something and falls back when the
+/// import fails (`except ImportError:` or broader, not a bare re-raise).
+pub fn optional_try(node: Node, source: &str) -> Option<Range<usize>> {
+    let body = node.child_by_field_name("body")?;
+    let mut cursor = body.walk();
+    let imports = body
+        .named_children(&mut cursor)
+        .any(|s| matches!(s.kind(), "import_statement" | "import_from_statement"));
+    let mut cursor = node.walk();
+    let falls_back = node.named_children(&mut cursor).any(|clause| {
+        if clause.kind() != "except_clause" {
+            return false;
+        }
+        let handler = text(clause, source);
+        let head = handler.split(':').next().unwrap_or_default();
+        let catches = head.trim() == "except" || IMPORT_ERRORS.iter().any(|e| head.contains(e));
+        let reraises = handler[head.len()..].trim_start_matches(':').trim() == "raise";
+        catches && !reraises
+    });
+    (imports && falls_back).then(|| body.start_byte()..body.end_byte())
+}
