@@ -68,12 +68,19 @@ pub fn run(options: &AgreementOptions) -> Result<String, String> {
             rewritten.insert(path.clone(), lines);
         }
     }
+    let catalog = migscan_rules::RuleCatalog::embedded().map_err(|e| e.to_string())?;
+    let paths: Vec<PathBuf> = sources.iter().map(|s| options.corpus.join(s)).collect();
+    let dead = migscan_engine::dead_lines(&paths, migscan_core::Target::Hygon, &catalog);
+    let ported: Lines = sources.iter().cloned().zip(dead).collect();
     let mut out = format!("hipify-perl: {version}\n\n");
     out.push_str(&report(
         &sources,
         &rewritten,
-        &flagged,
-        &rules_at,
+        &Flagged {
+            lines: &flagged,
+            ported: &ported,
+            rules_at: &rules_at,
+        },
         options.verbose,
     ));
     Ok(out)
@@ -266,23 +273,33 @@ fn strip_comments_and_strings(text: &str) -> String {
     out
 }
 
+/// What migscan says about the corpus's lines.
+struct Flagged<'a> {
+    /// Lines with a hygon finding.
+    lines: &'a Lines,
+    /// Lines in `#if` branches HIP-Clang never compiles (the project's
+    /// own ROCm port, or CUDA-only code with a portable `#else`).
+    ported: &'a Lines,
+    /// The rules on each flagged line.
+    rules_at: &'a RulesAt,
+}
+
 /// The Markdown report.
-fn report(
-    sources: &[String],
-    rewritten: &Lines,
-    flagged: &Lines,
-    rules_at: &RulesAt,
-    verbose: bool,
-) -> String {
+fn report(sources: &[String], rewritten: &Lines, flagged: &Flagged, verbose: bool) -> String {
+    let rules_at = flagged.rules_at;
     let total: usize = rewritten.values().map(BTreeSet::len).sum();
     let mut agreed = 0;
+    let mut ported = 0;
     let mut missed = String::new();
     let mut missed_by_file: BTreeMap<&str, usize> = BTreeMap::new();
     for (path, lines) in rewritten {
-        let ours = flagged.get(path);
+        let ours = flagged.lines.get(path);
+        let dead = flagged.ported.get(path);
         for line in lines {
             if ours.is_some_and(|o| o.contains(line)) {
                 agreed += 1;
+            } else if dead.is_some_and(|d| d.contains(line)) {
+                ported += 1;
             } else {
                 *missed_by_file.entry(path).or_default() += 1;
                 let _ = writeln!(missed, "hipify only: {path}:{line}");
@@ -311,8 +328,9 @@ fn report(
     );
     let _ = writeln!(
         out,
-        "agreement: migscan flags {agreed} of hipify's {total} lines ({:.1}%)\n",
-        100.0 * share(agreed, total)
+        "agreement: migscan flags {agreed} of hipify's {total} lines ({:.1}%); {ported} more are in #if branches HIP-Clang never compiles (the project's ROCm port), so {:.1}% are accounted for\n",
+        100.0 * share(agreed, total),
+        100.0 * share(agreed + ported, total)
     );
     let mut files: Vec<(&str, usize)> = missed_by_file.into_iter().collect();
     files.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));

@@ -98,3 +98,42 @@ fn project_env(mut env: MacroEnv, conditionals: &[Option<Conditionals>]) -> Macr
     }
     env
 }
+
+/// For each of `paths` (C/C++ sources read as a scan reads them), the
+/// 1-based lines inside `#if` branches dead for `target`, with the
+/// project's macros derived from all of them: what a comparison with
+/// another analyzer needs to tell an existing port from a miss.
+pub fn dead_lines(
+    paths: &[std::path::PathBuf],
+    target: Target,
+    catalog: &RuleCatalog,
+) -> Vec<std::collections::BTreeSet<usize>> {
+    use migscan_core::{read_source, LineIndex, TextEncoding, MAX_FILE_BYTES};
+    let texts: Vec<String> = paths
+        .iter()
+        .map(|p| read_source(p, MAX_FILE_BYTES, TextEncoding::Utf8).unwrap_or_default())
+        .collect();
+    let conditionals: Vec<Option<Conditionals>> = texts
+        .iter()
+        .map(|t| Some(Conditionals::read(t)))
+        .collect();
+    let env = project_env(target_env(target, catalog), &conditionals);
+    texts
+        .iter()
+        .zip(&conditionals)
+        .map(|(text, conditionals)| {
+            let lines = LineIndex::new(text);
+            let dead = conditionals
+                .as_ref()
+                .map(|c| c.dead_ranges(&env))
+                .unwrap_or_default();
+            dead.iter()
+                .flat_map(|r| {
+                    let first = lines.span(r.start, r.start).line as usize;
+                    let last = lines.span(r.end.saturating_sub(1), r.end).line as usize;
+                    first..=last
+                })
+                .collect()
+        })
+        .collect()
+}

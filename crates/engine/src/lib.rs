@@ -36,6 +36,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::time::Instant;
+pub use guards::dead_lines;
 pub use timing::Timings;
 use vendored::Vendoring;
 pub use vendored::{VendoredMode, VendoredSummary};
