@@ -10,20 +10,19 @@ use crate::bindings::{text, Bindings};
 use migscan_core::PlatformBranch;
 use tree_sitter::Node;
 
-/// Predicates named for the platform they test: the last segment of the
-/// called name (`vllm.platforms.current_platform.is_rocm` ends in
-/// `is_rocm`), and the platform, as `PlatformBranch::platform` names it.
+/// Predicates named for the platform they test, by the start of the
+/// called name's last segment (`vllm.platforms.current_platform.is_rocm`,
+/// DeepSpeed's `OpBuilder.is_rocm_pytorch`, transformers'
+/// `is_torch_npu_available`), and the platform, as `PlatformBranch::platform`
+/// names it.
 const PREDICATES: &[(&str, &str)] = &[
     ("is_rocm", "rocm"),
     ("is_hip", "rocm"),
-    ("is_torch_npu_available", "npu"),
-    ("is_npu_available", "npu"),
+    ("is_torch_npu", "npu"),
     ("is_npu", "npu"),
-    ("is_torch_mlu_available", "mlu"),
-    ("is_mlu_available", "mlu"),
+    ("is_torch_mlu", "mlu"),
     ("is_mlu", "mlu"),
-    ("is_torch_gcu_available", "gcu"),
-    ("is_gcu_available", "gcu"),
+    ("is_torch_gcu", "gcu"),
     ("is_gcu", "gcu"),
 ];
 
@@ -134,9 +133,13 @@ fn platform_check_leaf(
                 let probed = args.named_child(1)?;
                 return device_type(text(probed, source)).map(|p| (p, true));
             }
+            let last = last.trim_start_matches('_');
             PREDICATES
                 .iter()
-                .find(|(predicate, _)| *predicate == last)
+                .find(|(predicate, _)| {
+                    last.strip_prefix(predicate)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('_'))
+                })
                 .map(|&(_, platform)| (platform, true))
         }
         "attribute" | "identifier" => {
