@@ -147,7 +147,7 @@ fn html_is_self_contained_and_escapes_scanned_text() {
 fn hardware_section_flags_precision_and_sizes_models_against_the_card() {
     let dir = repo(&[(
         "serve.py",
-        "import torch\nfrom transformers import AutoModelForCausalLM\nm = AutoModelForCausalLM.from_pretrained(\"meta-llama/Llama-2-70b-hf\", torch_dtype=torch.float64)\nx = torch.zeros(2, dtype=torch.float8_e4m3fn)\n",
+        "import torch\nfrom transformers import AutoModelForCausalLM\nm = AutoModelForCausalLM.from_pretrained(\"meta-llama/Llama-2-70b-hf\", torch_dtype=torch.float64)\nx = torch.zeros(2, dtype=torch.float8_e4m3fn)\n_CHECKPOINT_FOR_DOC = \"Qwen/Qwen2.5-72B\"\nprint(\"see Qwen/Qwen2.5-7B\", \"Qwen/Qwen2.5-7B\")\n",
     )]);
     let out = stdout_ok(&migscan_in(
         dir.path(),
@@ -183,8 +183,12 @@ fn hardware_section_flags_precision_and_sizes_models_against_the_card() {
             ("fp64".into(), 1, "unsupported".into())
         ]
     );
+    // Only the model the code loads, with where it loads it; documentation
+    // constants and printed strings are no models to serve.
+    assert_eq!(cambricon["models"].as_array().unwrap().len(), 1);
     let model = &cambricon["models"][0];
     assert_eq!(model["model"], "meta-llama/Llama-2-70b-hf");
+    assert_eq!(model["at"], "serve.py:3");
     assert_eq!(model["cards"], serde_json::json!([7, 8]));
     // Hygon keeps its default card, whose memory has no public figure, and supports FP64.
     let hygon = &report["hardware"][1];

@@ -113,10 +113,8 @@ pub fn dead_lines(
         .iter()
         .map(|p| read_source(p, MAX_FILE_BYTES, TextEncoding::Utf8).unwrap_or_default())
         .collect();
-    let conditionals: Vec<Option<Conditionals>> = texts
-        .iter()
-        .map(|t| Some(Conditionals::read(t)))
-        .collect();
+    let conditionals: Vec<Option<Conditionals>> =
+        texts.iter().map(|t| Some(Conditionals::read(t))).collect();
     let env = project_env(target_env(target, catalog), &conditionals);
     texts
         .iter()

@@ -19,6 +19,7 @@ mod vendored;
 pub use migscan_core::MAX_FILE_BYTES;
 pub use migscan_discover::{Language, Skipped};
 
+pub use guards::dead_lines;
 use migscan_core::{line_hash, visible, Finding, LineIndex, Status, Target, UsageKind};
 use migscan_core::{read_source, Extraction, ParseFailure, TextEncoding};
 use migscan_cuda::CudaFrontend;
@@ -36,7 +37,6 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::time::Instant;
-pub use guards::dead_lines;
 pub use timing::Timings;
 use vendored::Vendoring;
 pub use vendored::{VendoredMode, VendoredSummary};
@@ -542,7 +542,7 @@ fn match_usages(
             // A name read from a string can hold anything.
             usage.name = shown;
         }
-        outcome.observations.add(&usage);
+        outcome.observations.add(&usage, &file.display);
         outcome.builds_extension |= extension::is_builder(&usage.name);
         if usage.kind == UsageKind::ModelRef {
             continue;

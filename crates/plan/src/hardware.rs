@@ -88,8 +88,9 @@ fn names_parallelism(name: &str) -> bool {
 pub struct Observations {
     /// Sites per precision feature.
     pub precision: BTreeMap<Precision, usize>,
-    /// Sized models named in the code, with their parameter count in billions.
-    pub models: BTreeMap<String, f64>,
+    /// Sized models the code loads: parameter count in billions and where
+    /// the first load is (`path:line`).
+    pub models: BTreeMap<String, (f64, String)>,
     /// Sites that use tensor or pipeline parallelism.
     pub parallelism: usize,
 }
@@ -103,14 +104,16 @@ impl Observations {
             || (kind.is_qualified() && names_parallelism(name))
     }
 
-    /// Takes note of one usage.
-    pub fn add(&mut self, usage: &Usage) {
+    /// Takes note of one usage of the file `path` names.
+    pub fn add(&mut self, usage: &Usage, path: &str) {
         if let Some(p) = Precision::of(usage) {
             *self.precision.entry(p).or_default() += 1;
         }
         if usage.kind == UsageKind::ModelRef {
             if let Some(params) = model_parameters(&usage.name) {
-                self.models.insert(usage.name.clone(), params);
+                self.models
+                    .entry(usage.name.clone())
+                    .or_insert_with(|| (params, format!("{path}:{}", usage.span.line)));
             }
         }
         if usage.kind.is_qualified() && names_parallelism(&usage.name) {
@@ -123,7 +126,10 @@ impl Observations {
         for (p, n) in other.precision {
             *self.precision.entry(p).or_default() += n;
         }
-        self.models.extend(other.models);
+        // Files merge in discovery order: the first location stays.
+        for (model, seen) in other.models {
+            self.models.entry(model).or_insert(seen);
+        }
         self.parallelism += other.parallelism;
     }
 }
@@ -144,6 +150,8 @@ pub struct PrecisionCheck {
 pub struct ModelFit {
     /// The model id as written.
     pub model: String,
+    /// Where the code first loads it (`path:line`).
+    pub at: String,
     /// Parameters, billions.
     pub params_billion: f64,
     /// Inference memory needed, GB: BF16/FP16 weights (2 bytes per
@@ -183,7 +191,8 @@ impl HardwareAssessment {
         let models = needs
             .models
             .iter()
-            .map(|(model, &params)| {
+            .map(|(model, (params, at))| {
+                let params = *params;
                 let weights = params * 2.0;
                 let needed_gb = [weights * 1.15, weights * 1.3];
                 let cards = card.and_then(|c| c.memory_gb).map(|[low, high]| {
@@ -194,6 +203,7 @@ impl HardwareAssessment {
                 });
                 ModelFit {
                     model: model.clone(),
+                    at: at.clone(),
                     params_billion: params,
                     needed_gb,
                     cards,

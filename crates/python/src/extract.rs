@@ -68,6 +68,25 @@ enum Callee<'s> {
     Opaque,
 }
 
+/// Calls that load a model by its hub id (the last segment of the name).
+const MODEL_LOADERS: &[&str] = &[
+    "from_pretrained",
+    "pipeline",
+    "LLM",
+    "AsyncLLMEngine",
+    "snapshot_download",
+    "load_model",
+];
+
+/// Keyword arguments that name the model any call loads.
+const MODEL_KEYWORDS: &[&str] = &[
+    "model",
+    "model_id",
+    "model_name",
+    "model_name_or_path",
+    "pretrained_model_name_or_path",
+];
+
 /// What a string in a recognised position names.
 #[derive(Clone, Copy)]
 enum StringPosition {
@@ -350,8 +369,14 @@ impl<'s> Extractor<'s, '_> {
             matches!(callee, Callee::Method("add_argument")) && self.names_device_flag(args);
         let mut cursor = args.walk();
         let mut positional = 0;
+        let called = match &callee {
+            Callee::Qualified(name) => name.rsplit('.').next(),
+            Callee::Method(name) => Some(*name),
+            Callee::Opaque => None,
+        };
+        let loads_model = called.is_some_and(|name| MODEL_LOADERS.contains(&name));
         for arg in args.named_children(&mut cursor) {
-            self.model_refs(arg);
+            self.model_refs(arg, loads_model);
             match arg.kind() {
                 "keyword_argument" => {
                     let (Some(key), Some(value)) = (
@@ -489,7 +514,26 @@ impl<'s> Extractor<'s, '_> {
         ) else {
             return;
         };
-        self.model_refs(right);
+        // `model_id = "Qwen/Qwen2.5-7B"` names the model a script loads;
+        // `_CHECKPOINT_FOR_DOC = ...` names one for documentation.
+        let names_model = {
+            let target = text(left, self.source).to_ascii_lowercase();
+            target.contains("model") && !target.contains("doc")
+        };
+        if names_model {
+            // Also a call's arguments: `os.environ.get("MODEL", "Qwen/...")`.
+            let arguments = (right.kind() == "call")
+                .then(|| right.child_by_field_name("arguments"))
+                .flatten();
+            let mut cursor = right.walk();
+            let values: Vec<Node> = match arguments {
+                Some(args) => args.named_children(&mut cursor).collect(),
+                None => vec![right],
+            };
+            for value in values {
+                self.model_refs(value, true);
+            }
+        }
         if self.holds_device(left) {
             self.strings(right, StringPosition::Device);
         } else if text(left, self.source)
@@ -502,10 +546,22 @@ impl<'s> Extractor<'s, '_> {
 
     /// Hub model ids with a size among the strings of an argument or
     /// assigned value (`from_pretrained("Qwen/Qwen2.5-7B")`, `MODEL = "..."`).
-    fn model_refs(&mut self, expr: Node) {
+    /// A sized model id a loading call takes (`from_pretrained("...")`,
+    /// `LLM(model="...")`), or assigned to a model variable (`loads`).
+    fn model_refs(&mut self, expr: Node, loads: bool) {
         let value = match expr.kind() {
-            "keyword_argument" => expr.child_by_field_name("value"),
-            _ => Some(expr),
+            "keyword_argument" => {
+                let key = expr
+                    .child_by_field_name("name")
+                    .map(|k| text(k, self.source))
+                    .unwrap_or_default();
+                if !(loads || MODEL_KEYWORDS.contains(&key)) {
+                    return;
+                }
+                expr.child_by_field_name("value")
+            }
+            _ if loads => Some(expr),
+            _ => None,
         };
         // Model ids are plain string literals; anything else is skipped
         // without walking it (this runs for every argument of every call).

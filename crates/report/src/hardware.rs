@@ -40,8 +40,8 @@ pub fn hardware_lines(assessment: &HardwareAssessment) -> Vec<String> {
             None => "an unknown number of cards (no public memory figure)".to_string(),
         };
         lines.push(format!(
-            "{} (~{}B parameters) needs ~{:.0}–{:.0} GB for inference (BF16 weights + 15–30%): {} of {}.",
-            fit.model, fit.params_billion, fit.needed_gb[0], fit.needed_gb[1], cards, card.name
+            "{} (~{}B parameters, loaded at {}) needs ~{:.0}–{:.0} GB for inference (BF16 weights + 15–30%): {} of {}.",
+            fit.model, fit.params_billion, fit.at, fit.needed_gb[0], fit.needed_gb[1], cards, card.name
         ));
     }
     if let Some(note) = &assessment.interconnect {
