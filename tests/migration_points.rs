@@ -388,3 +388,31 @@ fn strings_naming_cuda_functions_loaded_with_ctypes_are_reported() {
         ]
     );
 }
+
+const QUALIFIER_MACROS_CU: &str = r#"#define DEV_INLINE __device__ __forceinline__
+DEV_INLINE float twice(float x) { return 2 * x; }
+C10_HOST_DEVICE inline __half half_of(float x) { return __float2half(x); }
+C10_LAUNCH_BOUNDS_1(256) __global__ void scale(float* x) { x[threadIdx.x] = twice(x[0]); }
+"#;
+
+#[test]
+fn qualifier_macros_are_read_as_the_qualifiers_they_stand_for() {
+    let dir = repo(&[("csrc/scale.cu", QUALIFIER_MACROS_CU)]);
+    let report = json_report(&dir.path().join("csrc"), "ascend");
+    let device: Vec<String> = finding_lines(&report)
+        .into_iter()
+        .filter(|f| {
+            f.contains("device-function") || f.contains("kernel-definition") || f.contains("half")
+        })
+        .collect();
+    assert_eq!(
+        device,
+        [
+            "scale.cu:2:18 ascend/device-function manual device-function",
+            "scale.cu:3:24 ascend/cuda-half manual __half",
+            "scale.cu:3:31 ascend/device-function manual device-function",
+            "scale.cu:3:57 ascend/float2half manual __float2half",
+            "scale.cu:4:42 ascend/kernel-definition manual scale",
+        ]
+    );
+}

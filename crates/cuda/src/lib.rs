@@ -12,6 +12,7 @@
 
 mod constructs;
 mod extract;
+mod qualifiers;
 
 use migscan_core::Keep;
 pub use migscan_core::{Extraction, ParseFailure};
@@ -39,7 +40,8 @@ impl CudaFrontend {
     /// Parses `source` and drops the tree (benchmarks measure the parser's
     /// floor with it); whether the tree has errors.
     pub fn parse_only(&mut self, source: &str) -> bool {
-        parse_within(&mut self.parser, source, PARSE_BUDGET, LANGUAGE)
+        let source = qualifiers::neutralize(source);
+        parse_within(&mut self.parser, &source, PARSE_BUDGET, LANGUAGE)
             .map_or(true, |tree| tree.root_node().has_error())
     }
 
@@ -52,9 +54,11 @@ impl CudaFrontend {
     /// name: a scan asks its rule packs first and so never builds the
     /// thousands of usages of plain identifiers no rule looks at.
     pub fn extract_kept(&mut self, source: &str, keep: Keep) -> Result<Extraction, ParseFailure> {
-        let tree = parse_within(&mut self.parser, source, PARSE_BUDGET, LANGUAGE)?;
+        // Qualifier macros are overwritten in place: spans stay the file's.
+        let source = qualifiers::neutralize(source);
+        let tree = parse_within(&mut self.parser, &source, PARSE_BUDGET, LANGUAGE)?;
         let root = tree.root_node();
-        let usages = extract::usages(root, source, keep);
+        let usages = extract::usages(root, &source, keep);
         Ok(Extraction::normalized(usages, root.has_error()))
     }
 }
