@@ -39,7 +39,11 @@ pub fn remove_guarded(
             let env = project_env(target_env(target, catalog), conditionals);
             conditionals
                 .iter()
-                .map(|c| c.as_ref().map(|c| c.dead_ranges(&env)).unwrap_or_default())
+                .map(|c| {
+                    c.as_ref()
+                        .map(|c| disjoint(c.dead_ranges(&env)))
+                        .unwrap_or_default()
+                })
                 .collect()
         })
         .collect();
@@ -47,12 +51,30 @@ pub fn remove_guarded(
         let Some(slot) = targets.iter().position(|&t| t == f.target) else {
             return true;
         };
-        let offset = f.usage.span.start;
-        let in_dead = dead[slot][f.file].iter().any(|r| r.contains(&offset));
+        let in_dead = contains(&dead[slot][f.file], f.usage.span.start);
         guarded[slot] += usize::from(in_dead);
         !in_dead
     });
     guarded
+}
+
+/// Ranges sorted by start merged into disjoint ones, for binary search (a
+/// generated file can hold thousands of branches and of findings).
+fn disjoint(ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
+}
+
+/// Whether disjoint sorted `ranges` contain `offset`.
+fn contains(ranges: &[Range<usize>], offset: usize) -> bool {
+    let after = ranges.partition_point(|r| r.start <= offset);
+    after > 0 && ranges[after - 1].end > offset
 }
 
 /// The macros the target's pack states.

@@ -9,6 +9,7 @@
 
 use migscan_core::{Finding, PlatformBranch, Status};
 use migscan_rules::Rule;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Shortest last segment a replacement must have to count: `torch.npu` or
 /// `npu` name a namespace the file may use for anything; `hipMalloc` or
@@ -25,12 +26,17 @@ pub fn remove_ported(
     slots: usize,
 ) -> Vec<usize> {
     let mut ported = vec![0; slots];
+    // A file can hold thousands of findings with one replacement: each is
+    // looked for in the text once.
+    let mut spelled: HashMap<String, bool> = HashMap::default();
     findings.retain(|finding| {
         let rule = &rules[finding.rule];
         let done = rule.status == Status::Auto
-            && rule
-                .replacement_for(&finding.usage.name)
-                .is_some_and(|r| r != finding.usage.name && is_specific(&r) && spells(text, &r));
+            && rule.replacement_for(&finding.usage.name).is_some_and(|r| {
+                r != finding.usage.name
+                    && is_specific(&r)
+                    && *spelled.entry(r).or_insert_with_key(|r| spells(text, r))
+            });
         if done {
             ported[slot_of(finding)] += 1;
         }

@@ -85,6 +85,10 @@ impl<'a> Prefilter<'a> {
             Language::Python => match self.python.select(text) {
                 Selection::Nothing => ParsePlan::Skip,
                 Selection::Whole => ParsePlan::Whole,
+                // tree-sitter's cost per included range adds up: past a
+                // few hundred (a generated file with a statement per line),
+                // parsing the whole file is the cheaper way.
+                Selection::Ranges(ranges) if ranges.len() > MAX_RANGES => ParsePlan::Whole,
                 Selection::Ranges(ranges) => ParsePlan::Ranges(ranges),
             },
             Language::Cpp | Language::Rust if !self.native.needs_parsing(text) => ParsePlan::Skip,
@@ -92,6 +96,9 @@ impl<'a> Prefilter<'a> {
         }
     }
 }
+
+/// Most statement ranges parsed on their own; more parse the whole file.
+const MAX_RANGES: usize = 512;
 
 /// How an anchor found by the text automaton must sit among identifier
 /// characters to count.
