@@ -122,6 +122,22 @@ pub fn render_html(report: &ScanReport, catalog: &RuleCatalog) -> String {
         }
     }
     out.push_str("</ul>");
+    if !report.vendored.is_empty() {
+        let _ = write!(
+            out,
+            "<h2>Vendored libraries</h2><p>{}</p><ul>",
+            esc(crate::vendored::vendored_intro(report))
+        );
+        for library in &report.vendored {
+            let _ = write!(
+                out,
+                "<li><code>{}</code>: {}</li>",
+                esc(&library.display),
+                esc(&crate::vendored::vendored_line(library))
+            );
+        }
+        out.push_str("</ul>");
+    }
     if !report.skipped.is_empty() {
         out.push_str("<h2>Skipped files</h2><ul>");
         for s in &report.skipped {
