@@ -416,3 +416,25 @@ fn qualifier_macros_are_read_as_the_qualifiers_they_stand_for() {
         ]
     );
 }
+
+const GPU_INFO_PY: &str = r#"import os, subprocess
+
+def smi():
+    return f"{os.environ['systemdrive']}\\Program Files\\NVIDIA Corporation\\NVSMI\\nvidia-smi.exe"
+
+out = subprocess.check_output([smi(), "--query-gpu=count,name", "--format=csv,noheader"])
+note = f"{out} came from the NVIDIA driver"
+"#;
+
+#[test]
+fn nvidia_smi_is_found_by_its_query_options_and_in_f_string_paths() {
+    let dir = repo(&[("gpu_info.py", GPU_INFO_PY)]);
+    let report = json_report(dir.path(), "ascend");
+    assert_eq!(
+        finding_lines(&report),
+        [
+            "gpu_info.py:4:12 ascend/command-nvidia-smi manual nvidia-smi",
+            "gpu_info.py:6:39 ascend/command-nvidia-smi manual nvidia-smi",
+        ]
+    );
+}

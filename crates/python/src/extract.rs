@@ -5,10 +5,11 @@ use crate::bindings::{dotted, text, Bindings, MODULE_SCOPE};
 use crate::positions::{
     is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_SOURCE, C_API_PREFIXES,
     DEVICE_FIRST_ARG, DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON, ENV_FIRST_ARG,
-    NVCC_ONLY_FLAGS, NVIDIA_TOOLS, TRITON_LAUNCH_KEYWORDS,
+    NVCC_ONLY_FLAGS, NVIDIA_SMI_OPTIONS, NVIDIA_TOOLS, TRITON_LAUNCH_KEYWORDS,
 };
 use crate::strings::{
-    backend_names, device_type, env_name, is_sized_model_id, literal_prefix, string_leaves,
+    backend_names, device_type, env_name, is_sized_model_id, literal_prefix, literal_suffix,
+    string_leaves,
 };
 use migscan_core::{LineIndex, PlatformBranch, Usage, UsageKind};
 use std::ops::Range;
@@ -130,6 +131,9 @@ impl<'s> Extractor<'s, '_> {
                         self.cuda_source(node, text);
                         self.cpp_source(node, text);
                         self.c_function(node, text);
+                    }
+                    if let Some(tail) = literal_suffix(node, self.source) {
+                        self.nvidia_tool(node, tail);
                     }
                     push_all(&mut stack, node, scope);
                 }
@@ -639,9 +643,18 @@ impl<'s> Extractor<'s, '_> {
         let first = text.split_whitespace().next().unwrap_or_default();
         let found = NVIDIA_TOOLS
             .iter()
-            .find(|&&t| base(first) == t || base(text.trim()) == t);
+            .find(|&&t| base(first) == t || base(text.trim()) == t)
+            .copied()
+            .or_else(|| {
+                // Counted once per command: not again beside `"nvidia-smi"`.
+                let named_beside = node
+                    .parent()
+                    .is_some_and(|list| text(list, self.source).contains("nvidia-smi"));
+                (!named_beside && NVIDIA_SMI_OPTIONS.iter().any(|o| text.starts_with(o)))
+                    .then_some("nvidia-smi")
+            });
         if let Some(tool) = found {
-            self.emit(UsageKind::Command, (*tool).to_string(), node);
+            self.emit(UsageKind::Command, tool.to_string(), node);
         }
     }
 

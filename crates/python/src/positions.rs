@@ -106,6 +106,18 @@ pub const C_API_PREFIXES: &[&str] = &[
     "nvrtc", "nvml",
 ];
 
+/// Options only `nvidia-smi` takes (its query mode, `nvidia-smi --help-query-gpu`): an
+/// argument list holding one runs it, whatever its first item is (`[smi_path(),
+/// "--query-gpu=name", "--format=csv"]`).
+pub const NVIDIA_SMI_OPTIONS: &[&str] = &[
+    "--query-gpu=",
+    "--query-compute-apps=",
+    "--query-accounted-apps=",
+    "--query-supported-clocks=",
+    "--query-retired-pages=",
+    "--query-remapped-rows=",
+];
+
 /// NVIDIA's programs: a string that starts with one runs it
 /// (`subprocess.run(["nvidia-smi", ...])`, `shutil.which("nvcc")`).
 pub const NVIDIA_TOOLS: &[&str] = &["nvidia-smi", "nvcc"];

@@ -27,6 +27,26 @@ pub fn literal_prefix<'s>(node: Node, source: &'s str) -> Option<&'s str> {
     source.get(start?..end)
 }
 
+/// The literal text after a `string`'s last interpolation, so
+/// `f"{drive}\\NVSMI\\nvidia-smi.exe"` reads as `\\NVSMI\\nvidia-smi.exe`;
+/// `None` for a string without interpolations (its prefix is all of it).
+pub fn literal_suffix<'s>(node: Node, source: &'s str) -> Option<&'s str> {
+    if node.kind() != "string" {
+        return None;
+    }
+    let mut cursor = node.walk();
+    let mut start = None;
+    let mut end = None;
+    for child in node.children(&mut cursor) {
+        match child.kind() {
+            "interpolation" => start = Some(child.end_byte()),
+            "string_end" => end = Some(child.start_byte()),
+            _ => {}
+        }
+    }
+    source.get(start?..end?)
+}
+
 /// The string literals an expression can evaluate to: the expression itself,
 /// both arms of `"cuda" if ok else "cpu"`, the items of a list or tuple
 /// (`device_ids=["cuda:0"]`), and both sides of `+` (`FLAGS + ["-O3"]`). and both sides of `+` (`FLAGS + ["-O3"]`).

@@ -19,7 +19,7 @@ use crate::re_export::ReExports;
 use aho_corasick::AhoCorasick;
 use migscan_core::{Target, UsageKind};
 use migscan_plan::PARALLELISM_MARKERS;
-use migscan_python::{Anchors, Outline, Selection, TRITON_LAUNCH_KEYWORDS};
+use migscan_python::{Anchors, Outline, Selection, NVIDIA_SMI_OPTIONS, TRITON_LAUNCH_KEYWORDS};
 use migscan_rules::{
     cuda_env_prefixes, looks_cuda_specific, python_unknown_anchors, Rule, RuleIndex, Selector,
 };
@@ -108,7 +108,8 @@ impl<'a> PythonAnchors<'a> {
             .chain(cuda_env_prefixes().iter().map(|&a| (a, Boundary::Start)))
             .chain(PRECISION_MARKERS.iter().map(|&a| (a, Boundary::Any)))
             .chain(PARALLELISM_MARKERS.iter().map(|&a| (a, Boundary::Any)))
-            .chain(BUILD_MARKERS.iter().map(|&a| (a, Boundary::Any)));
+            .chain(BUILD_MARKERS.iter().map(|&a| (a, Boundary::Any)))
+            .chain(NVIDIA_SMI_OPTIONS.iter().map(|&a| (a, Boundary::Any)));
         patterns.extend(fixed.map(|(a, b)| (a.to_string(), b)));
         let (text, boundaries) = ac(patterns);
         for heads in tails.values_mut() {
