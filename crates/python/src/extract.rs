@@ -647,9 +647,9 @@ impl<'s> Extractor<'s, '_> {
             .copied()
             .or_else(|| {
                 // Counted once per command: not again beside `"nvidia-smi"`.
-                let named_beside = node
-                    .parent()
-                    .is_some_and(|list| text(list, self.source).contains("nvidia-smi"));
+                let named_beside = node.parent().is_some_and(|list| {
+                    crate::bindings::text(list, self.source).contains("nvidia-smi")
+                });
                 (!named_beside && NVIDIA_SMI_OPTIONS.iter().any(|o| text.starts_with(o)))
                     .then_some("nvidia-smi")
             });
