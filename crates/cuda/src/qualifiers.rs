@@ -52,10 +52,7 @@ const QUALIFIER_WORDS: &[&str] = &[
 pub fn neutralize(source: &str) -> Cow<'_, str> {
     let own = own_qualifier_macros(source);
     let mut bytes: Option<Vec<u8>> = None;
-    let simple = KNOWN
-        .iter()
-        .map(|&(name, qualifier)| (name, qualifier))
-        .chain(own.iter().map(|(name, qualifier)| (*name, *qualifier)));
+    let simple = KNOWN.iter().chain(&own).copied();
     for (name, qualifier) in simple {
         for at in uses(source, name) {
             let out = bytes.get_or_insert_with(|| source.as_bytes().to_vec());
@@ -114,10 +111,17 @@ fn own_qualifier_macros(source: &str) -> Vec<(&str, Option<&'static str>)> {
 fn uses<'s>(source: &'s str, name: &'s str) -> impl Iterator<Item = usize> + 's {
     let ident = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
     let bytes = source.as_bytes();
+    // The start of the line of the previous match: matches come in order,
+    // so each line break is looked for once (a generated file can be one
+    // line with thousands of uses).
+    let (mut searched, mut line_start) = (0, 0);
     source.match_indices(name).filter_map(move |(at, _)| {
+        if let Some(i) = source[searched..at].rfind('\n') {
+            line_start = searched + i + 1;
+        }
+        searched = at;
         let whole = !ident(at.checked_sub(1).and_then(|i| bytes.get(i)))
             && !ident(bytes.get(at + name.len()));
-        let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
         let defines = source[line_start..at].trim_start().starts_with('#');
         (whole && !defines).then_some(at)
     })

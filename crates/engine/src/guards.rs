@@ -8,6 +8,7 @@
 //! and counted per target: the port exists, or the portable `#else` is what
 //! the target compiles.
 
+use crate::ported::remove_counted;
 use migscan_core::{Finding, Target};
 use migscan_guards::{Conditionals, MacroEnv};
 use migscan_rules::RuleCatalog;
@@ -19,18 +20,18 @@ use std::ops::Range;
 /// never chain deeper.
 const ROUNDS: usize = 3;
 
-/// Removes the findings in branches dead for their target; the count
-/// removed per target, in `targets` order. `conditionals[i]` belongs to
-/// file `i` of the scan.
+/// Removes the findings in branches dead for their target and adds them
+/// to the target's count (`counts` in `targets` order). `conditionals[i]`
+/// belongs to file `i` of the scan.
 pub fn remove_guarded(
     findings: &mut Vec<Finding>,
     conditionals: &[Option<Conditionals>],
     targets: &[Target],
     catalog: &RuleCatalog,
-) -> Vec<usize> {
-    let mut guarded = vec![0; targets.len()];
+    counts: &mut [usize],
+) {
     if conditionals.iter().all(Option::is_none) {
-        return guarded;
+        return;
     }
     // Per target, per file: the dead ranges.
     let dead: Vec<Vec<Vec<Range<usize>>>> = targets
@@ -47,15 +48,12 @@ pub fn remove_guarded(
                 .collect()
         })
         .collect();
-    findings.retain(|f| {
-        let Some(slot) = targets.iter().position(|&t| t == f.target) else {
-            return true;
-        };
-        let in_dead = contains(&dead[slot][f.file], f.usage.span.start);
-        guarded[slot] += usize::from(in_dead);
-        !in_dead
+    remove_counted(findings, targets, counts, |f| {
+        targets
+            .iter()
+            .position(|&t| t == f.target)
+            .is_some_and(|slot| contains(&dead[slot][f.file], f.usage.span.start))
     });
-    guarded
 }
 
 /// Ranges sorted by start merged into disjoint ones, for binary search (a

@@ -280,6 +280,11 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     let vendored = vendoring.summaries(&discovery.files, &vendored_lines);
     // Skipped files leave the file list, so findings are renumbered.
     for (file, (_, outcome)) in discovery.files.into_iter().zip(outcomes) {
+        // First, as a vendored library whose rule says `supported` leaves
+        // a count but no finding (skipped files have no counts).
+        for (total, n) in supported.iter_mut().zip(outcome.supported) {
+            *total += n;
+        }
         // A vendored file that was only counted is not a scanned file,
         // unless its library's finding sits on it.
         if outcome.counted_only && outcome.findings.is_empty() {
@@ -297,9 +302,6 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
             f.file = index;
             f
         }));
-        for (total, n) in supported.iter_mut().zip(outcome.supported) {
-            *total += n;
-        }
         for (total, n) in ported.iter_mut().zip(outcome.ported) {
             *total += n;
         }
@@ -332,10 +334,13 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
             &mut supported,
         );
     }
-    let guarded = guards::remove_guarded(&mut findings, &conditionals, &options.targets, catalog);
-    for (total, n) in ported.iter_mut().zip(guarded) {
-        *total += n;
-    }
+    guards::remove_guarded(
+        &mut findings,
+        &conditionals,
+        &options.targets,
+        catalog,
+        &mut ported,
+    );
     findings.sort_by(|a, b| {
         (a.file, a.usage.span, a.target, a.rule).cmp(&(b.file, b.usage.span, b.target, b.rule))
     });
@@ -710,20 +715,21 @@ fn scan_text(
     let optional_packages = optional::optional_packages(&usages, &optional_ranges);
     match_usages(usages, file_index, file, context, &mut outcome);
     optional::mark_optional(&mut outcome.findings, &optional_packages, &optional_ranges);
-    let slot_of = |f: &Finding| {
-        indexes
-            .iter()
-            .position(|(t, _)| *t == f.target)
-            .unwrap_or(0)
-    };
-    let ported = ported::remove_ported(&mut outcome.findings, text, rules, slot_of, indexes.len());
-    let branches = ported::remove_platform_branches(
+    let targets = &options.targets;
+    outcome.ported = vec![0; targets.len()];
+    ported::remove_ported(
+        &mut outcome.findings,
+        text,
+        rules,
+        targets,
+        &mut outcome.ported,
+    );
+    ported::remove_platform_branches(
         &mut outcome.findings,
         &platform_branches,
-        slot_of,
-        indexes.len(),
+        targets,
+        &mut outcome.ported,
     );
-    outcome.ported = ported.iter().zip(branches).map(|(a, b)| a + b).collect();
     if !outcome.findings.is_empty() {
         // Hashed once per line: a generated line can hold thousands of findings.
         let lines = LineIndex::new(text);

@@ -7,7 +7,7 @@
 //! a platform branch (`if current_platform.is_rocm():`) that the target
 //! never runs or that is its own port.
 
-use migscan_core::{Finding, PlatformBranch, Status};
+use migscan_core::{Finding, PlatformBranch, Status, Target};
 use migscan_rules::Rule;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -16,60 +16,68 @@ use rustc_hash::FxHashMap as HashMap;
 /// `torch.npu.synchronize` name one API.
 const MIN_SEGMENT: usize = 6;
 
+/// Removes the findings `drop` picks and adds each to its target's count;
+/// `counts` is in `targets` order. Every stage that finds a port counts
+/// what it removes the same way.
+pub fn remove_counted(
+    findings: &mut Vec<Finding>,
+    targets: &[Target],
+    counts: &mut [usize],
+    mut drop: impl FnMut(&Finding) -> bool,
+) {
+    findings.retain(|finding| {
+        let dropped = drop(finding);
+        if dropped {
+            if let Some(slot) = targets.iter().position(|&t| t == finding.target) {
+                counts[slot] += 1;
+            }
+        }
+        !dropped
+    });
+}
+
 /// Removes the `auto` findings whose replacement `text` already contains
-/// as a whole name; the count removed per target slot (`slot_of`).
+/// as a whole name, counting them per target.
 pub fn remove_ported(
     findings: &mut Vec<Finding>,
     text: &str,
     rules: &[Rule],
-    slot_of: impl Fn(&Finding) -> usize,
-    slots: usize,
-) -> Vec<usize> {
-    let mut ported = vec![0; slots];
+    targets: &[Target],
+    counts: &mut [usize],
+) {
     // A file can hold thousands of findings with one replacement: each is
     // looked for in the text once.
     let mut spelled: HashMap<String, bool> = HashMap::default();
-    findings.retain(|finding| {
+    remove_counted(findings, targets, counts, |finding| {
         let rule = &rules[finding.rule];
-        let done = rule.status == Status::Auto
+        rule.status == Status::Auto
             && rule.replacement_for(&finding.usage.name).is_some_and(|r| {
                 r != finding.usage.name
                     && is_specific(&r)
                     && *spelled.entry(r).or_insert_with_key(|r| spells(text, r))
-            });
-        if done {
-            ported[slot_of(finding)] += 1;
-        }
-        !done
+            })
     });
-    ported
 }
 
 /// Removes the findings in platform branches that are not the target's
 /// work: a branch for any one platform (another's path, or the target's own
-/// port) and the `else` of the target's own test; counts per target slot.
+/// port) and the `else` of the target's own test; counts them per target.
 pub fn remove_platform_branches(
     findings: &mut Vec<Finding>,
     branches: &[PlatformBranch],
-    slot_of: impl Fn(&Finding) -> usize,
-    slots: usize,
-) -> Vec<usize> {
-    let mut removed = vec![0; slots];
+    targets: &[Target],
+    counts: &mut [usize],
+) {
     if branches.is_empty() {
-        return removed;
+        return;
     }
-    findings.retain(|finding| {
+    remove_counted(findings, targets, counts, |finding| {
         let platform = finding.target.platform();
         let offset = finding.usage.span.start;
-        let not_work = branches
+        branches
             .iter()
-            .any(|b| b.range.contains(&offset) && (b.holds || b.platform == platform));
-        if not_work {
-            removed[slot_of(finding)] += 1;
-        }
-        !not_work
+            .any(|b| b.range.contains(&offset) && (b.holds || b.platform == platform))
     });
-    removed
 }
 
 /// A replacement that names one API: code characters only, and a last

@@ -207,6 +207,13 @@ pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
     &source[node.byte_range()]
 }
 
+/// The last segment of the name a `call` calls, as written: `is_rocm` for
+/// `current_platform.is_rocm()`; `None` for anything but a call.
+pub fn called_name<'s>(call: Node, source: &'s str) -> Option<&'s str> {
+    let function = text(call.child_by_field_name("function")?, source);
+    function.rsplit('.').next()
+}
+
 /// A `dotted_name` without the whitespace Python allows around its dots.
 pub fn dotted(node: Node, source: &str) -> String {
     text(node, source).split_whitespace().collect()

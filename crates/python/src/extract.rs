@@ -28,7 +28,8 @@ pub struct Found {
 }
 
 /// Emits every usage under `root`, the byte ranges of C/C++ source held in
-/// its strings and its platform branches; `lines` indexes `source`.
+/// its strings, its platform branches and its optional ranges; `lines`
+/// indexes `source`.
 pub fn usages<'s>(root: Node, source: &'s str, bindings: &Bindings, lines: LineIndex<'s>) -> Found {
     let mut extractor = Extractor {
         source,
@@ -624,7 +625,7 @@ impl<'s> Extractor<'s, '_> {
 
     /// `"nvidia-smi --query-gpu=name"`, `r"C:\...\NVSMI\nvidia-smi.exe"`:
     /// a program of NVIDIA's run or looked up.
-    fn nvidia_tool(&mut self, node: Node, text: &'s str) {
+    fn nvidia_tool(&mut self, node: Node, literal: &'s str) {
         // `{"nvcc": [...]}` and `args["nvcc"]` name the compiler's flags;
         // they run nothing.
         let dict_key = node.parent().is_some_and(|p| {
@@ -640,18 +641,21 @@ impl<'s> Extractor<'s, '_> {
             name.strip_suffix(".exe").unwrap_or(name)
         };
         // The command's first word, or a whole path with spaces in it.
-        let first = text.split_whitespace().next().unwrap_or_default();
+        let first = literal.split_whitespace().next().unwrap_or_default();
         let found = NVIDIA_TOOLS
             .iter()
-            .find(|&&t| base(first) == t || base(text.trim()) == t)
+            .find(|&&t| base(first) == t || base(literal.trim()) == t)
             .copied()
             .or_else(|| {
-                // Counted once per command: not again beside `"nvidia-smi"`.
-                let named_beside = node.parent().is_some_and(|list| {
-                    crate::bindings::text(list, self.source).contains("nvidia-smi")
-                });
-                (!named_beside && NVIDIA_SMI_OPTIONS.iter().any(|o| text.starts_with(o)))
-                    .then_some("nvidia-smi")
+                // The option first: every string of the file passes here,
+                // and the list around it can be long. Counted once per
+                // command: not again beside `"nvidia-smi"`.
+                let option = NVIDIA_SMI_OPTIONS.iter().any(|o| literal.starts_with(o));
+                let named_beside = || {
+                    node.parent()
+                        .is_some_and(|list| text(list, self.source).contains("nvidia-smi"))
+                };
+                (option && !named_beside()).then_some("nvidia-smi")
             });
         if let Some(tool) = found {
             self.emit(UsageKind::Command, tool.to_string(), node);
@@ -675,7 +679,7 @@ impl<'s> Extractor<'s, '_> {
     /// which the C++ frontend reads (the engine runs it). A docstring that
     /// shows C++ is prose, not source.
     fn cpp_source(&mut self, node: Node, text: &str) {
-        let source_lines = text.lines().count() > 1
+        let source_lines = text.lines().nth(1).is_some()
             && (text.contains("__global__")
                 || text.lines().any(|l| l.trim_start().starts_with("#include")));
         let docstring = node

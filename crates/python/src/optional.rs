@@ -4,7 +4,7 @@
 //! project takes its fallback, so porting such code is a choice, priced
 //! apart from the required work (the engine marks the findings).
 
-use crate::bindings::text;
+use crate::bindings::{called_name, text};
 use std::ops::Range;
 use tree_sitter::Node;
 
@@ -44,13 +44,8 @@ fn tests_integration(condition: Node, source: &str) -> bool {
             }
             "parenthesized_expression" => stack.extend(node.named_child(0)),
             "call" => {
-                let Some(function) = node.child_by_field_name("function") else {
-                    continue;
-                };
-                let function = text(function, source);
-                let name = function.rsplit('.').next().unwrap_or(function);
-                let package = name
-                    .strip_prefix("is_")
+                let package = called_name(node, source)
+                    .and_then(|name| name.strip_prefix("is_"))
                     .and_then(|n| n.strip_suffix("_available"))
                     .unwrap_or_default();
                 let integration =

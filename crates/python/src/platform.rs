@@ -6,7 +6,7 @@
 //! not that platform) or the port that exists (not work for the one that
 //! is); the engine decides per target.
 
-use crate::bindings::{text, Bindings};
+use crate::bindings::{called_name, text, Bindings};
 use migscan_core::PlatformBranch;
 use tree_sitter::Node;
 
@@ -125,9 +125,7 @@ fn platform_check_leaf(
 ) -> Option<(&'static str, bool)> {
     match node.kind() {
         "call" => {
-            let function = node.child_by_field_name("function")?;
-            let name = text(function, source);
-            let last = name.rsplit('.').next().unwrap_or(name);
+            let last = called_name(node, source)?;
             if last == "hasattr" {
                 let args = node.child_by_field_name("arguments")?;
                 let probed = args.named_child(1)?;

@@ -73,10 +73,14 @@ pub fn hours(h: f64) -> String {
     if h < 10.0 {
         return format!("{h:.1}");
     }
-    let whole = format!("{:.0}", h);
+    group_digits(&format!("{h:.0}"))
+}
+
+/// `1234567` → `1,234,567`: a run of digits with thousands separators.
+pub fn group_digits(digits: &str) -> String {
     let mut out = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -1,5 +1,6 @@
 //! The "Vendored libraries" section every readable format shares.
 
+use crate::text::group_digits;
 use migscan_engine::{ScanReport, VendoredMode, VendoredSummary};
 
 /// What the section says the scan did with the libraries.
@@ -25,7 +26,7 @@ pub fn vendored_line(library: &VendoredSummary) -> String {
         if n == 1 {
             format!("1 {one}")
         } else {
-            format!("{} {one}s", thousands(n))
+            format!("{} {one}s", group_digits(&n.to_string()))
         }
     };
     format!(
@@ -34,19 +35,6 @@ pub fn vendored_line(library: &VendoredSummary) -> String {
         plural(library.lines, "line"),
         library.evidence
     )
-}
-
-/// `1234567` → `1,234,567`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -68,7 +56,5 @@ mod tests {
             vendored_line(&library),
             "deep_gemm 2.1.0 (contains cute, cutlass): 901 files, 698,906 lines; under third_party/"
         );
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(999), "999");
     }
 }
