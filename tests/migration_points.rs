@@ -240,6 +240,8 @@ fn cuda_sources_and_nvcc_only_flags_count_wherever_a_build_script_names_them() {
         build,
         [
             "setup.py:5:48 ascend/cuda-extension-source manual cuda-extension-source",
+            "setup.py:7:20 ascend/cpp-extension-nvcc-args manual cpp-extension:nvcc-args",
+            "setup.py:10:24 ascend/cpp-extension-nvcc-args manual cpp-extension:nvcc-args",
             "setup.py:10:39 ascend/build-ccbin manual -ccbin",
         ]
     );
@@ -436,5 +438,85 @@ fn nvidia_smi_is_found_by_its_query_options_and_in_f_string_paths() {
             "gpu_info.py:4:12 ascend/command-nvidia-smi manual nvidia-smi",
             "gpu_info.py:6:39 ascend/command-nvidia-smi manual nvidia-smi",
         ]
+    );
+}
+
+const TRAIN_DOCKERFILE: &str = r#"ARG BASE_IMAGE=nvcr.io/nvidia/pytorch:24.01-py3
+FROM pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime
+ARG USE_CUDA=1
+ENV FORCE_CUDA="1"
+RUN pip install --no-cache-dir -r requirements.txt xformers==0.0.26 "flash-attn>=2" \
+    tensorrt_llm --extra-index-url https://pypi.nvidia.com
+"#;
+
+const JOB_SLURM: &str =
+    "#!/bin/bash\n#SBATCH --nodes=1\nmodule load cuda/12.4\nmake train USE_CUDNN=1\n";
+
+const BUILD_PY: &str = r#"from torch.utils.cpp_extension import load
+
+args = {"cxx": ["-O3"]}
+args["nvcc"] = ["-O3"]
+ext = load(
+    name="ops",
+    sources=["ops.cpp"],
+    extra_cuda_cflags=["-O3"],
+    extra_ldflags=["-lnccl"],
+    with_cuda=True,
+)
+"#;
+
+#[test]
+fn build_switches_installs_images_and_modules_in_ops_files_are_reported() {
+    let dir = repo(&[
+        ("docker/Dockerfile", TRAIN_DOCKERFILE),
+        ("jobs/train.slurm", JOB_SLURM),
+        ("build.py", BUILD_PY),
+    ]);
+    let report = json_report(dir.path(), "ascend");
+    assert_eq!(
+        finding_lines(&report),
+        [
+            // The import names `load`; the call is the JIT build.
+            "build.py:1:39 ascend/torch-utils-cpp-extension-load manual torch.utils.cpp_extension.load",
+            "build.py:4:6 ascend/cpp-extension-nvcc-args manual cpp-extension:nvcc-args",
+            "build.py:5:7 ascend/torch-utils-cpp-extension-load manual torch.utils.cpp_extension.load",
+            "build.py:8:5 ascend/cpp-extension-nvcc-args manual cpp-extension:nvcc-args",
+            "build.py:9:20 ascend/link-nccl manual -lnccl",
+            "build.py:10:5 ascend/cpp-extension-with-cuda manual cpp-extension:with-cuda",
+            "docker/Dockerfile:1:16 ascend/image-nvcr-io-nvidia manual nvcr.io/nvidia/pytorch:24.01-py3",
+            "docker/Dockerfile:2:6 ascend/image-pytorch-pytorch manual pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime",
+            "docker/Dockerfile:3:5 ascend/env-use-cuda manual USE_CUDA",
+            "docker/Dockerfile:4:5 ascend/env-force-cuda manual FORCE_CUDA",
+            // Installed packages: the options and their values are not packages.
+            "docker/Dockerfile:5:52 ascend/package-xformers unsupported xformers",
+            "docker/Dockerfile:5:70 ascend/package-flash-attn unsupported flash-attn",
+            "docker/Dockerfile:6:36 ascend/nvidia-package-index manual nvidia-package-index",
+            "jobs/train.slurm:3:13 ascend/env-module-cuda manual env-module:cuda",
+            "jobs/train.slurm:4:12 ascend/env-use-cudnn manual USE_CUDNN",
+        ]
+    );
+}
+
+#[test]
+fn hygon_leaves_nvcc_args_and_forced_cuda_builds_to_pytorch_for_rocm() {
+    let dir = repo(&[
+        ("docker/Dockerfile", TRAIN_DOCKERFILE),
+        ("build.py", BUILD_PY),
+    ]);
+    let report = json_report(dir.path(), "hygon");
+    let build: Vec<String> = finding_lines(&report)
+        .into_iter()
+        .filter(|f| f.contains("cpp-extension") || f.contains("-cuda "))
+        .collect();
+    // A PyTorch source build still changes; what the extension build
+    // hands to hipcc does not.
+    assert_eq!(
+        build,
+        ["docker/Dockerfile:3:5 hygon/env-use-cuda manual USE_CUDA"]
+    );
+    // `load` twice, the nvcc list twice, `with_cuda`, `FORCE_CUDA`.
+    assert_eq!(
+        report["plans"][0]["readiness"]["sites_by_status"]["supported"],
+        6
     );
 }

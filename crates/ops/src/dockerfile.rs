@@ -66,7 +66,9 @@ fn from(sink: &mut Sink, line: &str, rest: &str, line_start: usize) -> bool {
     true
 }
 
-/// `ENV A=1 B=2`, `ENV A 1` (legacy form: one variable), `ARG A=1`.
+/// `ENV A=1 B=2`, `ENV A 1` (legacy form: one variable), `ARG A=1`; a
+/// value that names an image (`ARG BASE_IMAGE=nvcr.io/nvidia/pytorch:24.01-py3`)
+/// is the image a later `FROM ${BASE_IMAGE}` builds on.
 fn variables(sink: &mut Sink, line: &str, rest: &str, line_start: usize, legacy: bool) {
     let names: Vec<&str> = if legacy {
         rest.split_whitespace().take(1).collect()
@@ -79,6 +81,20 @@ fn variables(sink: &mut Sink, line: &str, rest: &str, line_start: usize, legacy:
             })
             .collect()
     };
+    if !legacy {
+        for value in rest
+            .split_whitespace()
+            .filter_map(|w| w.split_once('=').map(|(_, v)| v.trim_matches(['"', '\''])))
+            .filter(|v| is_image_reference(v))
+        {
+            sink.add(
+                UsageKind::Image,
+                value,
+                line_start + offset_in(line, value),
+                value.len(),
+            );
+        }
+    }
     for name in names {
         if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
             sink.add(
@@ -89,4 +105,17 @@ fn variables(sink: &mut Sink, line: &str, rest: &str, line_start: usize, legacy:
             );
         }
     }
+}
+
+/// `registry/name:tag` or `owner/name`, not a path or URL: `nvidia/cuda:${V}`,
+/// `nvcr.io/nvidia/pytorch:24.01-py3`.
+fn is_image_reference(value: &str) -> bool {
+    let first = value.split('/').next().unwrap_or_default();
+    value.contains('/')
+        && !value.contains("://")
+        && !first.is_empty()
+        && !first.starts_with(['$', '.', '~'])
+        && first.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_' | b':')
+        })
 }

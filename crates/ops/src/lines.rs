@@ -94,3 +94,25 @@ pub fn is_cuda_wheel_index(value: &str) -> bool {
             .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
     }) && value.contains("://")
 }
+
+/// Whether `value` is a URL of NVIDIA's package index
+/// (`https://pypi.nvidia.com`, `https://pypi.ngc.nvidia.com/simple`).
+pub fn is_nvidia_package_index(value: &str) -> bool {
+    value.split_once("://").is_some_and(|(_, rest)| {
+        let host = rest.split(['/', ':']).next().unwrap_or(rest);
+        matches!(host, "pypi.nvidia.com" | "pypi.ngc.nvidia.com")
+    })
+}
+
+/// The URLs inside a value (`${INDEX_URL:-https://pypi.ngc.nvidia.com}`).
+pub fn urls(value: &str) -> impl Iterator<Item = &str> {
+    value.match_indices("://").filter_map(move |(i, _)| {
+        let start = value[..i]
+            .rfind(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(0, |j| j + 1);
+        let end = value[i..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '}' | ',' | ';'))
+            .map_or(value.len(), |j| i + j);
+        (start < i).then(|| &value[start..end])
+    })
+}

@@ -1,12 +1,17 @@
 //! Pip requirements and constraints files.
 
-use crate::lines::{is_cuda_wheel_index, normalize_package, offset_in, with_offsets, Sink};
+use crate::lines::{
+    is_cuda_wheel_index, is_nvidia_package_index, normalize_package, offset_in, with_offsets, Sink,
+};
 use migscan_core::{Usage, UsageKind};
 
 /// A `+cuXXX` local version: a wheel built for one CUDA release.
 pub const CUDA_LOCAL_VERSION: &str = "cuda-local-version";
 /// An index or find-links URL serving CUDA builds.
 pub const CUDA_WHEEL_INDEX: &str = "cuda-wheel-index";
+/// NVIDIA's own package index (`pypi.nvidia.com`, `pypi.ngc.nvidia.com`),
+/// which serves CUDA builds of NVIDIA's libraries.
+pub const NVIDIA_PACKAGE_INDEX: &str = "nvidia-package-index";
 
 /// Options whose value is an index or a link page.
 const INDEX_OPTIONS: &[&str] = &[
@@ -44,17 +49,24 @@ pub fn requirement_line(sink: &mut Sink, line: &str, code: &str, line_start: usi
         let mut parts = code.splitn(2, |c: char| c == '=' || c.is_whitespace());
         let option = parts.next().unwrap_or_default();
         let value = parts.next().unwrap_or_default().trim();
-        if INDEX_OPTIONS.contains(&option) && is_cuda_wheel_index(value) {
-            sink.add(
-                UsageKind::Construct,
-                CUDA_WHEEL_INDEX,
-                at(value),
-                value.len(),
-            );
+        if let Some(index) = package_index(value).filter(|_| INDEX_OPTIONS.contains(&option)) {
+            sink.add(UsageKind::Construct, index, at(value), value.len());
         }
         return;
     }
     requirement(sink, line, code, line_start);
+}
+
+/// The construct a package index URL stands for: a CUDA wheel index or
+/// NVIDIA's own index.
+pub fn package_index(url: &str) -> Option<&'static str> {
+    if is_cuda_wheel_index(url) {
+        Some(CUDA_WHEEL_INDEX)
+    } else if is_nvidia_package_index(url) {
+        Some(NVIDIA_PACKAGE_INDEX)
+    } else {
+        None
+    }
 }
 
 /// `name[extras] op version ; markers`

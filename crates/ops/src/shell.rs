@@ -1,14 +1,17 @@
 //! Shell scripts and Slurm batch scripts: variables set and read, programs
 //! run, GPU requests in `#SBATCH` directives and `srun` options.
 
-use crate::lines::{is_cuda_wheel_index, offset_in, strip_hash_comment, with_offsets, Sink};
-use crate::requirements::CUDA_WHEEL_INDEX;
+use crate::lines::{offset_in, strip_hash_comment, with_offsets, Sink};
+use crate::requirements::{package_index, requirement};
 use migscan_core::{Usage, UsageKind};
 
 /// A Slurm generic-resource request for GPUs (`--gres=gpu:4`).
 pub const SLURM_GRES_GPU: &str = "slurm:gres=gpu";
 /// A Slurm GPU-count request (`--gpus=4`, `--gpus-per-node=8`, `-G 2`).
 pub const SLURM_GPUS: &str = "slurm:gpus";
+/// The prefix of an environment module loaded (`module load cuda/12.4` is
+/// `env-module:cuda`): the toolkits a cluster job sets up.
+pub const ENV_MODULE: &str = "env-module:";
 
 pub fn usages(source: &str) -> Vec<Usage> {
     let mut sink = Sink::new(source);
@@ -61,13 +64,57 @@ const PREFIXES: &[&str] = &[
     "sudo", "env", "exec", "time", "nohup", "then", "do", "else", "!",
 ];
 
+/// What the words after a command are.
+#[derive(Clone, Copy, PartialEq)]
+enum Arguments {
+    /// Options and operands of no interest, except wheel indexes.
+    Plain,
+    /// `pip install`, `conda install`: packages.
+    Packages,
+    /// `make`: `NAME=value` overrides are variables.
+    MakeVariables,
+    /// `module load`: environment modules.
+    Modules,
+}
+
+/// Package installer options that take a value (`-r requirements.txt`).
+const INSTALL_OPTIONS_WITH_VALUE: &[&str] = &[
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-e",
+    "--editable",
+    "-t",
+    "--target",
+    "--prefix",
+    "--root",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "--trusted-host",
+    "--platform",
+    "--python-version",
+    "--only-binary",
+    "--no-binary",
+    "-n",
+    "--name",
+    "-p",
+    "--channel",
+];
+
 /// One line of shell code: assignments, variable reads, commands, Slurm
-/// options of `srun`/`sbatch`, CUDA wheel indexes.
+/// options of `srun`/`sbatch`, packages installed, make variables,
+/// environment modules, CUDA wheel indexes.
 pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize) {
     let at = |part: &str| line_start + offset_in(line, part);
     variable_reads(sink, line, code, line_start);
     let mut expect_command = true;
     let mut command = "";
+    let mut arguments = Arguments::Plain;
+    let mut skip_value = false;
     for word in code.split_whitespace() {
         if SEPARATORS.contains(&word) {
             expect_command = true;
@@ -100,19 +147,54 @@ pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize) 
                 );
             }
             command = program;
+            arguments = if program == "make" {
+                Arguments::MakeVariables
+            } else {
+                Arguments::Plain
+            };
             expect_command = false;
             continue;
         }
-        if command == "export" {
-            let name = word.split_once('=').map_or(word, |(n, _)| n);
-            if is_variable(name) {
-                sink.add(UsageKind::EnvVar, name, at(name), name.len());
+        let unquoted = word.trim_matches(['"', '\'']);
+        if let Some(index) = package_index(unquoted) {
+            sink.add(UsageKind::Construct, index, at(unquoted), unquoted.len());
+        }
+        match (command, arguments, word) {
+            ("export", ..) => {
+                let name = word.split_once('=').map_or(word, |(n, _)| n);
+                if is_variable(name) {
+                    sink.add(UsageKind::EnvVar, name, at(name), name.len());
+                }
             }
-        } else if matches!(command, "srun" | "sbatch" | "salloc") && word.starts_with('-') {
-            slurm_options(sink, line, word, line_start);
-        } else if is_cuda_wheel_index(word.trim_matches(['"', '\''])) {
-            let url = word.trim_matches(['"', '\'']);
-            sink.add(UsageKind::Construct, CUDA_WHEEL_INDEX, at(url), url.len());
+            ("srun" | "sbatch" | "salloc", ..) if word.starts_with('-') => {
+                slurm_options(sink, line, word, line_start)
+            }
+            // `uv pip install`, `python -m pip install`.
+            ("uv" | "python" | "python3", _, "pip") => command = "pip",
+            ("pip" | "pip3" | "conda" | "mamba" | "micromamba", Arguments::Plain, "install") => {
+                arguments = Arguments::Packages
+            }
+            ("module" | "ml", Arguments::Plain, "load" | "add") => arguments = Arguments::Modules,
+            (_, Arguments::Packages, _) => {
+                if skip_value {
+                    skip_value = false;
+                } else if word.starts_with('-') {
+                    skip_value = !word.contains('=') && INSTALL_OPTIONS_WITH_VALUE.contains(&word);
+                } else if !unquoted.contains(['/', '$']) && !unquoted.starts_with('.') {
+                    requirement(sink, line, unquoted, line_start);
+                }
+            }
+            (_, Arguments::MakeVariables, _) => {
+                if let Some((name, _)) = word.split_once('=').filter(|(n, _)| is_variable(n)) {
+                    sink.add(UsageKind::EnvVar, name, at(name), name.len());
+                }
+            }
+            (_, Arguments::Modules, _) if !word.starts_with('-') => {
+                let module = unquoted.split('/').next().unwrap_or(unquoted);
+                let name = format!("{ENV_MODULE}{}", module.to_ascii_lowercase());
+                sink.add(UsageKind::Construct, name, at(unquoted), unquoted.len());
+            }
+            _ => {}
         }
     }
 }

@@ -84,6 +84,7 @@ fn dockerfile_images_variables_and_commands() {
             "env-var CUDA_HOME @3:36",
             "env-var NCCL_VERSION @4:5",
             "command pip @5:5",
+            "package torch @5:17",
             "construct cuda-wheel-index @5:35",
             "command nvidia-smi @6:5",
         ]
@@ -167,6 +168,53 @@ fn compose_gpu_runtime_and_device_reservations() {
         [
             "resource compose:capabilities=gpu @8:17",
             "env-var NVIDIA_DRIVER_CAPABILITIES @10:10",
+        ]
+    );
+}
+
+#[test]
+fn shell_installs_make_variables_and_modules() {
+    let src = "python -m pip install -r req.txt bitsandbytes \"vllm==0.8\" ./local\nuv pip install flash-attn --no-build-isolation\nconda install -c nvidia cudatoolkit=11.8 && make all USE_CUDNN=1 -j8\nmodule load gcc/12 cuda/12.4\npip download xformers\n";
+    assert_eq!(
+        usages(OpsFile::Shell, src),
+        [
+            "command python @1:1",
+            "package bitsandbytes @1:34",
+            "package vllm @1:48",
+            "command uv @2:1",
+            "package flash-attn @2:16",
+            "command conda @3:1",
+            "package cudatoolkit @3:25",
+            "command make @3:45",
+            "env-var USE_CUDNN @3:54",
+            "command module @4:1",
+            "construct env-module:gcc @4:13",
+            "construct env-module:cuda @4:20",
+            "command pip @5:1",
+        ]
+    );
+}
+
+#[test]
+fn index_urls_inside_yaml_values_and_image_arguments() {
+    let yaml = "services:\n  app:\n    build:\n      args:\n        EXTRA_INDEX_URL: ${INDEX_URL:-https://pypi.ngc.nvidia.com}\n        TORCH_URL: https://download.pytorch.org/whl/cu124\n";
+    assert_eq!(
+        usages(OpsFile::Yaml, yaml),
+        [
+            "env-var EXTRA_INDEX_URL @5:9",
+            "construct nvidia-package-index @5:39",
+            "env-var TORCH_URL @6:9",
+            "construct cuda-wheel-index @6:20",
+        ]
+    );
+    let docker = "ARG BUILD_IMAGE=nvidia/cuda:${CUDA_VERSION}-devel CUDA_HOME=/usr/local/cuda\nFROM ${BUILD_IMAGE}\n";
+    assert_eq!(
+        usages(OpsFile::Dockerfile, docker),
+        [
+            "env-var BUILD_IMAGE @1:5",
+            "image nvidia/cuda:${CUDA_VERSION}-devel @1:17",
+            "env-var CUDA_HOME @1:51",
+            "image ${BUILD_IMAGE} @2:6",
         ]
     );
 }

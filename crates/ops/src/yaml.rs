@@ -2,7 +2,8 @@
 //! GPU resources and node selectors, images, environment variables, and
 //! the commands of `run:`/`command:` lines.
 
-use crate::lines::{offset_in, strip_hash_comment, with_offsets, Sink};
+use crate::lines::{offset_in, strip_hash_comment, urls, with_offsets, Sink};
+use crate::requirements::package_index;
 use crate::shell::command_line;
 use migscan_core::{Usage, UsageKind};
 
@@ -64,6 +65,12 @@ pub fn usages(source: &str) -> Vec<Usage> {
             && !value.starts_with(['|', '>', '['])
         {
             command_line(&mut sink, line, value, start);
+        }
+        // Index URLs in any value: `EXTRA_INDEX_URL: ${INDEX_URL:-https://...}`.
+        for url in urls(value) {
+            if let Some(index) = package_index(url) {
+                sink.add(UsageKind::Construct, index, value_at(url), url.len());
+            }
         }
         // Values that name GPU resources, e.g. `resource: nvidia.com/gpu`.
         if value.starts_with("nvidia.com/") {

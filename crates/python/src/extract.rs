@@ -5,7 +5,8 @@ use crate::bindings::{dotted, text, Bindings, MODULE_SCOPE};
 use crate::positions::{
     is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_SOURCE, C_API_PREFIXES,
     DEVICE_FIRST_ARG, DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON, ENV_FIRST_ARG,
-    NVCC_ONLY_FLAGS, NVIDIA_SMI_OPTIONS, NVIDIA_TOOLS, TRITON_LAUNCH_KEYWORDS,
+    LINK_FLAG_KEYWORDS, NVCC_ARGS, NVCC_ONLY_FLAGS, NVIDIA_SMI_OPTIONS, NVIDIA_TOOLS,
+    TRITON_LAUNCH_KEYWORDS, WITH_CUDA,
 };
 use crate::strings::{
     backend_names, device_type, env_name, is_sized_model_id, literal_prefix, literal_suffix,
@@ -393,6 +394,13 @@ impl<'s> Extractor<'s, '_> {
                     let key = text(key, self.source);
                     if key == "extra_compile_args" {
                         self.nvcc_flags_in_dict(value);
+                    } else if key == "extra_cuda_cflags" {
+                        self.emit(UsageKind::BuildSetting, NVCC_ARGS.to_string(), arg);
+                        self.compiler_flags(value);
+                    } else if LINK_FLAG_KEYWORDS.contains(&key) {
+                        self.compiler_flags(value);
+                    } else if key == "with_cuda" && !matches!(value.kind(), "false" | "none") {
+                        self.emit(UsageKind::BuildSetting, WITH_CUDA.to_string(), arg);
                     } else if DEVICE_KEYWORDS.contains(&key) || (device_flag && key == "default") {
                         self.strings(value, StringPosition::Device);
                     } else if BACKEND_KEYWORDS.contains(&key) {
@@ -634,6 +642,9 @@ impl<'s> Extractor<'s, '_> {
                     .is_some_and(|key| key.id() == node.id())
         });
         if dict_key {
+            if literal == "nvcc" {
+                self.emit(UsageKind::BuildSetting, NVCC_ARGS.to_string(), node);
+            }
             return;
         }
         let base = |path: &'s str| {

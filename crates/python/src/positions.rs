@@ -67,6 +67,19 @@ pub const TRITON_LAUNCH_KEYWORDS: &[(&str, &str)] = &[
     ("num_stages", "triton-num-stages"),
 ];
 
+/// The build setting nvcc's argument list of a PyTorch extension is
+/// reported as: the `"nvcc"` key of `extra_compile_args` (`{"nvcc": [...]}`,
+/// `args["nvcc"].append(...)`), or `load(..., extra_cuda_cflags=[...])`.
+pub const NVCC_ARGS: &str = "cpp-extension:nvcc-args";
+
+/// The build setting `load(..., with_cuda=True)` is reported as: the
+/// extension is compiled with the CUDA toolchain.
+pub const WITH_CUDA: &str = "cpp-extension:with-cuda";
+
+/// Keywords of extension builders whose list holds linker flags
+/// (`extra_ldflags=["-lnccl"]`).
+pub const LINK_FLAG_KEYWORDS: &[&str] = &["extra_ldflags", "extra_link_args"];
+
 /// The construct a `.cu`/`.cuh` path in Python code is reported as.
 pub const CUDA_SOURCE: &str = "cuda-extension-source";
 

@@ -327,6 +327,7 @@ kernels = glob.glob(os.path.join(csrc, "**", "*.cu"))
         [
             "-O3",
             "--use_fast_math",
+            "cpp-extension:nvcc-args",
             "-gencode",
             "-U__CUDA_NO_HALF_OPERATORS__"
         ]
@@ -344,7 +345,10 @@ kernels = glob.glob(os.path.join(csrc, "**", "*.cu"))
 #[test]
 fn nvcc_flag_lists_may_be_concatenated() {
     let src = "from torch.utils.cpp_extension import CUDAExtension\nFLAGS = ['-O3']\nCUDAExtension('x', ['a.cu'], extra_compile_args={'nvcc': FLAGS + ['-gencode=arch=compute_80,code=sm_80']})\n";
-    assert_eq!(names_of(src, UsageKind::BuildSetting), ["-gencode"]);
+    assert_eq!(
+        names_of(src, UsageKind::BuildSetting),
+        ["cpp-extension:nvcc-args", "-gencode"]
+    );
 }
 
 #[test]
