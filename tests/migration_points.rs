@@ -520,3 +520,55 @@ fn hygon_leaves_nvcc_args_and_forced_cuda_builds_to_pytorch_for_rocm() {
         6
     );
 }
+
+const ROCM_AWARE_SETUP_PY: &str = r#"import torch
+from torch.utils.cpp_extension import CUDAExtension, ROCM_HOME
+
+is_rocm_pytorch = torch.version.hip is not None and ROCM_HOME is not None
+extra_compile_args = {"cxx": []}
+if not is_rocm_pytorch:
+    extra_compile_args["nvcc"] = ["-D__CUDA_NO_HALF_OPERATORS__", "--use_fast_math"]
+else:
+    extra_compile_args["nvcc"] = []
+"#;
+
+const MESSAGES_MAKEFILE: &str = "NVCC := $(shell which nvcc 2>/dev/null)\nifeq ($(NVCC),)\n    $(info nvcc not found, skipping GPU builds)\nendif\nall:\n\t@echo \"building with nvcc\"\n\t$(NVCC) -o app app.cu\n";
+
+#[test]
+fn flags_named_for_a_platform_guard_its_branches_and_messages_run_nothing() {
+    let dir = repo(&[
+        ("setup.py", ROCM_AWARE_SETUP_PY),
+        ("Makefile", MESSAGES_MAKEFILE),
+    ]);
+    let hygon = finding_lines(&json_report(dir.path(), "hygon"));
+    // The CUDA-only branch is dead on ROCm; the `else` is the port.
+    assert!(
+        !hygon
+            .iter()
+            .any(|f| f.starts_with("setup.py:7") || f.starts_with("setup.py:9")),
+        "{hygon:?}"
+    );
+    // On ascend the CUDA branch is work and the ROCm branch is not.
+    let ascend = finding_lines(&json_report(dir.path(), "ascend"));
+    let lines = |report: &[String], file: &str| -> Vec<String> {
+        report
+            .iter()
+            .filter(|f| f.starts_with(file))
+            .map(|f| f.split(' ').next().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(
+        lines(&ascend, "setup.py"),
+        [
+            "setup.py:2:39",
+            "setup.py:7:24",
+            "setup.py:7:35",
+            "setup.py:7:67"
+        ]
+    );
+    // `which nvcc` and the recipe run nvcc; the two messages do not.
+    assert_eq!(
+        lines(&ascend, "Makefile"),
+        ["Makefile:1:23", "Makefile:7:2"]
+    );
+}

@@ -54,11 +54,22 @@ pub fn usages(source: &str) -> Vec<Usage> {
                 );
             }
         }
-        for word in code.split_whitespace() {
-            word_usage(&mut sink, start + offset_in(line, word), word);
+        if !is_message(code) {
+            for word in code.split_whitespace() {
+                word_usage(&mut sink, start + offset_in(line, word), word);
+            }
         }
     }
     sink.usages
+}
+
+/// A line that prints a message (`$(info nvcc found)`, `@echo "built with
+/// nvcc"`): its words are prose.
+fn is_message(code: &str) -> bool {
+    let code = code.trim_start_matches(['\t', ' ', '@', '-']);
+    ["$(info ", "$(warning ", "$(error ", "echo ", "printf "]
+        .iter()
+        .any(|start| code.starts_with(start))
 }
 
 /// The variable a line assigns and the operator (`NAME = v`, `NAME := v`,

@@ -13,7 +13,8 @@ use tree_sitter::Node;
 /// Predicates named for the platform they test, by the start of the
 /// called name's last segment (`vllm.platforms.current_platform.is_rocm`,
 /// DeepSpeed's `OpBuilder.is_rocm_pytorch`, transformers'
-/// `is_torch_npu_available`), and the platform, as `PlatformBranch::platform`
+/// `is_torch_npu_available`), or of a flag's name (`is_rocm_pytorch`,
+/// `IS_HIP_EXTENSION`), and the platform, as `PlatformBranch::platform`
 /// names it.
 const PREDICATES: &[(&str, &str)] = &[
     ("is_rocm", "rocm"),
@@ -131,18 +132,16 @@ fn platform_check_leaf(
                 let probed = args.named_child(1)?;
                 return device_type(text(probed, source)).map(|p| (p, true));
             }
-            let last = last.trim_start_matches('_');
-            PREDICATES
-                .iter()
-                .find(|(predicate, _)| {
-                    last.strip_prefix(predicate)
-                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('_'))
-                })
-                .map(|&(_, platform)| (platform, true))
+            named_platform(last).map(|platform| (platform, true))
         }
         "attribute" | "identifier" => {
-            let name = bindings.qualify(scope, node, source)?;
-            (name == "torch.version.hip").then_some(("rocm", true))
+            if bindings.qualify(scope, node, source).as_deref() == Some("torch.version.hip") {
+                return Some(("rocm", true));
+            }
+            // A flag named like a predicate: `is_rocm_pytorch = ...` then
+            // `if not is_rocm_pytorch:`, `IS_HIP_EXTENSION`.
+            let last = text(node, source).rsplit('.').next()?;
+            named_platform(&last.to_ascii_lowercase()).map(|platform| (platform, true))
         }
         "comparison_operator" => {
             let left = node.named_child(0)?;
@@ -166,6 +165,19 @@ fn platform_check_leaf(
         }
         _ => None,
     }
+}
+
+/// The platform a predicate or flag is named for (`is_rocm`,
+/// `_is_torch_npu_available`, `is_rocm_pytorch`); `None` for other names.
+fn named_platform(name: &str) -> Option<&'static str> {
+    let name = name.trim_start_matches('_');
+    PREDICATES
+        .iter()
+        .find(|(predicate, _)| {
+            name.strip_prefix(predicate)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('_'))
+        })
+        .map(|&(_, platform)| platform)
 }
 
 fn operator<'s>(node: Node, source: &'s str) -> Option<&'s str> {
