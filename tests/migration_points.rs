@@ -572,3 +572,36 @@ fn flags_named_for_a_platform_guard_its_branches_and_messages_run_nothing() {
         ["Makefile:1:23", "Makefile:7:2"]
     );
 }
+
+#[test]
+fn effort_follows_the_kind_of_change_not_only_the_status() {
+    // An environment variable with no HCCL counterpart is unsupported on
+    // ascend, but dropping it is a small change, not a library port.
+    let dir = repo(&[(
+        "launch.sh",
+        "export TORCH_NCCL_NAN_CHECK=1\nexport CUDA_VISIBLE_DEVICES=0,1\n",
+    )]);
+    let report = json_report(dir.path(), "ascend");
+    let items: Vec<String> = report["plans"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap())
+        .map(|i| {
+            format!(
+                "{} {} {} {}",
+                i["rule_id"].as_str().unwrap(),
+                i["status"].as_str().unwrap(),
+                i["effort_class"].as_str().unwrap(),
+                i["hours"]["likely"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "ascend/torch-nccl-nan-check unsupported small 1.25",
+            "ascend/cuda-visible-devices manual small 1.25",
+        ]
+    );
+}

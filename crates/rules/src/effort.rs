@@ -65,17 +65,34 @@ pub struct EffortClass {
     pub per_line: Hours,
 }
 
-/// Every effort class, by name.
+/// Every effort class, by name, and the most each kind of change costs.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct EffortModel {
     /// Classes by name, sorted.
     pub classes: BTreeMap<String, EffortClass>,
+    /// The dearest class a change of each kind is priced with, by kind
+    /// ([`CHANGE_KINDS`]): a rule's class above it is lowered to it.
+    pub ceilings: BTreeMap<String, String>,
 }
+
+/// The kinds of change a ceiling can name, as [`crate::Matcher::change_kind`]
+/// tells them apart.
+pub const CHANGE_KINDS: &[&str] = &[
+    "env",
+    "setting",
+    "command",
+    "image",
+    "resource",
+    "intrinsic",
+    "api",
+];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEffort {
     class: BTreeMap<String, Spanned<EffortClass>>,
+    #[serde(default)]
+    ceiling: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 impl EffortModel {
@@ -104,8 +121,33 @@ impl EffortModel {
             }
             classes.insert(name, class);
         }
+        let mut ceilings = BTreeMap::new();
+        for (kind, class) in raw.ceiling {
+            if !CHANGE_KINDS.contains(&kind.get_ref().as_str()) {
+                errors.push(
+                    PackError::new(
+                        file,
+                        kind.span(),
+                        format!("unknown kind of change `{}`", kind.get_ref()),
+                    )
+                    .help(format!("kinds: {}", CHANGE_KINDS.join(", "))),
+                );
+            } else if !classes.contains_key(class.get_ref()) {
+                errors.push(PackError::new(
+                    file,
+                    class.span(),
+                    format!(
+                        "ceiling of `{}`: unknown effort class `{}`",
+                        kind.get_ref(),
+                        class.get_ref()
+                    ),
+                ));
+            } else {
+                ceilings.insert(kind.into_inner(), class.into_inner());
+            }
+        }
         if errors.is_empty() {
-            Ok(Self { classes })
+            Ok(Self { classes, ceilings })
         } else {
             Err(errors)
         }
@@ -114,6 +156,21 @@ impl EffortModel {
     /// The class called `name`.
     pub fn class(&self, name: &str) -> Option<&EffortClass> {
         self.classes.get(name)
+    }
+
+    /// The class a change of `kind` that its rule puts in `class` is
+    /// priced with: `class`, or the kind's ceiling when that is cheaper
+    /// (an environment variable with no equivalent is dropped or replaced,
+    /// never ported like a library).
+    pub fn capped<'a>(&'a self, kind: &str, class: &'a str) -> &'a str {
+        let cost = |name: &str| {
+            self.class(name)
+                .map(|c| c.per_api.expected() + c.per_site.expected() + c.per_line.expected())
+        };
+        match self.ceilings.get(kind) {
+            Some(ceiling) if cost(ceiling) < cost(class) => ceiling,
+            _ => class,
+        }
     }
 }
 
@@ -149,5 +206,36 @@ mod tests {
         let errors = EffortModel::parse(&file).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert!(errors[0].message().contains("per_api"));
+    }
+
+    const TWO_CLASSES: &str = "[class.small]\ndescription = \"s\"\nper_api = { low = 0.5, likely = 1, high = 2 }\nper_site = { low = 0.1, likely = 0.25, high = 0.5 }\n[class.large]\ndescription = \"l\"\nper_api = { low = 8, likely = 16, high = 40 }\nper_site = { low = 0.5, likely = 1, high = 3 }\n";
+
+    fn model(ceiling: &str) -> Result<EffortModel, Vec<PackError>> {
+        EffortModel::parse(&DataFile {
+            name: "effort.toml".into(),
+            text: format!("{TWO_CLASSES}[ceiling]\n{ceiling}").into(),
+        })
+    }
+
+    #[test]
+    fn a_kind_of_change_caps_the_class_of_its_rules() {
+        let model = model("env = \"small\"\n").unwrap();
+        assert_eq!(model.capped("env", "large"), "small");
+        // A cheaper class stays; kinds without a ceiling keep theirs.
+        assert_eq!(model.capped("env", "small"), "small");
+        assert_eq!(model.capped("api", "large"), "large");
+    }
+
+    #[test]
+    fn ceilings_name_known_kinds_and_classes() {
+        let errors = model("envvar = \"small\"\nimage = \"huge\"\n").unwrap_err();
+        let messages: Vec<String> = errors.iter().map(|e| e.message().to_string()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown kind of change `envvar`",
+                "ceiling of `image`: unknown effort class `huge`"
+            ]
+        );
     }
 }

@@ -269,13 +269,15 @@ fn validate(
 
     match (errors.is_empty(), step, matcher) {
         (true, Some(step), Some(matcher)) => Ok(Rule {
+            effort: effort
+                .capped(matcher.change_kind(), &effort_class)
+                .to_string(),
             id,
             target,
             matcher,
             status,
             replacement: raw.replacement.filter(|r| !r.is_empty()),
             step,
-            effort: effort_class,
             message: raw.message,
             source,
             confidence: raw.confidence,

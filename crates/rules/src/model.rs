@@ -151,6 +151,25 @@ pub struct Matcher {
 }
 
 impl Matcher {
+    /// The kind of change a match stands for, which bounds its price
+    /// (`[ceiling]` in `rules/effort.toml`): an environment variable, a
+    /// build setting or flag, a program, an image, a cluster resource, a
+    /// device intrinsic (a `__`-prefixed C/C++ symbol such as `__hmax2`),
+    /// or an API.
+    pub fn change_kind(&self) -> &'static str {
+        match self.selector {
+            Selector::Env => "env",
+            Selector::Setting => "setting",
+            Selector::Command => "command",
+            Selector::Image => "image",
+            Selector::Resource => "resource",
+            Selector::Symbol if self.value.starts_with("__") => "intrinsic",
+            _ => "api",
+        }
+    }
+}
+
+impl Matcher {
     /// How the matcher reads in documentation: `call torch.cuda.*`.
     pub fn describe(&self) -> String {
         let kinds = if self.kinds.is_empty() {
