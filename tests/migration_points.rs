@@ -153,6 +153,7 @@ fn triton_re_exported_by_a_package_and_its_launch_options_are_reported() {
             "pkg/ops/ssd.py:5:43 ascend/triton-num-stages manual triton-num-stages",
             "pkg/ops/ssd.py:5:57 ascend/triton-num-warps manual triton-num-warps",
             "pkg/ops/ssd.py:8:2 ascend/triton manual triton.jit",
+            "pkg/ops/ssd.py:9:5 ascend/triton-kernel manual triton-kernel",
             "pkg/ops/ssd.py:14:37 ascend/triton-num-warps manual triton-num-warps",
         ]
     );
@@ -604,4 +605,55 @@ fn effort_follows_the_kind_of_change_not_only_the_status() {
             "ascend/cuda-visible-devices manual small 1.25",
         ]
     );
+}
+
+const TRITON_KERNEL_PY: &str = r#"import triton
+import triton.language as tl
+
+
+@triton.jit
+def add_kernel(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    pid = tl.program_id(axis=0)
+    offs = pid * BLOCK + tl.arange(0, BLOCK)
+    mask = offs < n
+    tl.store(y_ptr + offs, tl.load(x_ptr + offs, mask=mask), mask=mask)
+
+
+def add(x, y):
+    add_kernel[(triton.cdiv(x.numel(), 1024),)](x, y, x.numel(), BLOCK=1024)
+"#;
+
+#[test]
+fn triton_kernels_are_sized_and_what_they_use_is_priced_with_them() {
+    let dir = repo(&[("ops/add.py", TRITON_KERNEL_PY)]);
+    let report = json_report(dir.path(), "ascend");
+    let lines = finding_lines(&report);
+    assert!(
+        lines.contains(&"ops/add.py:6:5 ascend/triton-kernel manual triton-kernel".to_string()),
+        "{lines:?}"
+    );
+    let items: Vec<&serde_json::Value> = report["plans"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap())
+        .collect();
+    let item = |id: &str| {
+        *items
+            .iter()
+            .find(|i| i["rule_id"] == id)
+            .unwrap_or_else(|| panic!("no {id} in {items:?}"))
+    };
+    // One kernel of 5 lines: 1 h to set the backend up, 1.5 h for the
+    // kernel, 0.01 h per line.
+    let kernel = item("ascend/triton-kernel");
+    assert_eq!(kernel["sites"], 1);
+    assert_eq!(kernel["hours"]["likely"], 2.55);
+    // The `@triton.jit` decorator is inside the kernel: its API costs the
+    // in-kernel rate (0.25 h once, nothing per site); the two imports keep
+    // the rule's `large` rate per site (1 h each).
+    let triton = item("ascend/triton");
+    assert_eq!(triton["effort_class"], "large");
+    assert_eq!(triton["sites"], 3);
+    assert_eq!(triton["hours"]["likely"], 2.25);
 }

@@ -42,6 +42,10 @@ pub struct Extraction {
     /// Optional integrations (Python's `if is_flash_attn_available():`
     /// bodies, `try:` imports with a fallback).
     pub optional_ranges: Vec<std::ops::Range<usize>>,
+    /// Kernels written in a Python kernel language (`@triton.jit`
+    /// functions with their decorators): what is used in them changes with
+    /// the kernel's port, which the kernel's own finding prices.
+    pub kernel_ranges: Vec<std::ops::Range<usize>>,
 }
 
 /// A byte range that runs only when `platform` is (`holds`) or is not the
@@ -69,6 +73,7 @@ impl Extraction {
             cpp_sources: Vec::new(),
             platform_branches: Vec::new(),
             optional_ranges: Vec::new(),
+            kernel_ranges: Vec::new(),
         }
     }
 }
@@ -105,6 +110,10 @@ pub struct Finding {
     /// a package the file imports only inside `try: ... except
     /// ImportError`): priced apart from the required work.
     pub optional: bool,
+    /// Inside the body of a kernel the file sizes (a `@triton.jit`
+    /// function): covered by that kernel's port, so priced
+    /// no dearer than `in-kernel`.
+    pub in_kernel: bool,
 }
 
 /// FNV-1a, 64 bit, over the parts (each followed by a zero byte). Stable

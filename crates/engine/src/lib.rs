@@ -583,6 +583,7 @@ fn match_usages(
                 usage: usage.clone(),
                 line_hash: 0,
                 optional: false,
+                in_kernel: false,
             });
         }
     }
@@ -710,11 +711,17 @@ fn scan_text(
         usages,
         platform_branches,
         optional_ranges,
+        kernel_ranges,
         ..
     } = extraction;
     let optional_packages = optional::optional_packages(&usages, &optional_ranges);
     match_usages(usages, file_index, file, context, &mut outcome);
     optional::mark_optional(&mut outcome.findings, &optional_packages, &optional_ranges);
+    // A sized construct (the kernel itself) is never inside another.
+    for finding in outcome.findings.iter_mut().filter(|f| f.usage.weight <= 1) {
+        let at = finding.usage.span.start;
+        finding.in_kernel = kernel_ranges.iter().any(|r| r.contains(&at));
+    }
     let targets = &options.targets;
     outcome.ported = vec![0; targets.len()];
     ported::remove_ported(

@@ -25,6 +25,11 @@ struct RuleTally<'f> {
     lines: u64,
     imports: BTreeSet<&'f str>,
     uses: BTreeSet<&'f str>,
+    /// Sites inside a kernel the file sizes, the names used there, and the
+    /// names used elsewhere.
+    kernel_sites: usize,
+    kernel_uses: BTreeSet<&'f str>,
+    outside_uses: BTreeSet<&'f str>,
 }
 
 impl RuleTally<'_> {
@@ -241,6 +246,12 @@ fn priced<'f>(findings: impl Iterator<Item = &'f Finding>, catalog: &RuleCatalog
     for finding in findings {
         let tally = per_rule.entry(finding.rule).or_default();
         tally.sites += 1;
+        if finding.in_kernel {
+            tally.kernel_sites += 1;
+            tally.kernel_uses.insert(&finding.usage.name);
+        } else if finding.usage.kind != UsageKind::Import {
+            tally.outside_uses.insert(&finding.usage.name);
+        }
         // Only sized constructs (kernels) have lines to pay for.
         if finding.usage.weight > 1 {
             tally.lines += u64::from(finding.usage.weight);
@@ -256,12 +267,29 @@ fn priced<'f>(findings: impl Iterator<Item = &'f Finding>, catalog: &RuleCatalog
         .map(|(rule_index, tally)| {
             let (sites, apis) = (tally.sites, tally.apis());
             let rule = catalog.rule(rule_index);
-            let class = catalog.effort().class(&rule.effort);
-            let hours = class.map_or_else(Hours::default, |c| {
-                c.per_api.times(apis as f64)
-                    + c.per_site.times(sites as f64)
-                    + c.per_line.times(tally.lines as f64)
-            });
+            let effort = catalog.effort();
+            // What a kernel's port covers is priced as `in-kernel` when that
+            // is cheaper: the names used only inside kernels and those sites.
+            let in_kernel = effort.capped_by(IN_KERNEL, &rule.effort);
+            let (kernel_apis, kernel_sites) = if in_kernel == rule.effort {
+                (0, 0)
+            } else {
+                let only_in_kernels = tally.kernel_uses.difference(&tally.outside_uses);
+                (only_in_kernels.count(), tally.kernel_sites)
+            };
+            let price = |class: &str, apis: usize, sites: usize, lines: u64| {
+                effort.class(class).map_or_else(Hours::default, |c| {
+                    c.per_api.times(apis as f64)
+                        + c.per_site.times(sites as f64)
+                        + c.per_line.times(lines as f64)
+                })
+            };
+            let hours = price(
+                &rule.effort,
+                apis - kernel_apis,
+                sites - kernel_sites,
+                tally.lines,
+            ) + price(in_kernel, kernel_apis, kernel_sites, 0);
             PlanItem {
                 rule: rule_index,
                 rule_id: rule.id.clone(),
@@ -274,6 +302,9 @@ fn priced<'f>(findings: impl Iterator<Item = &'f Finding>, catalog: &RuleCatalog
         })
         .collect()
 }
+
+/// The class of CUDA tokens a kernel's port covers.
+const IN_KERNEL: &str = "in-kernel";
 
 fn sort_costliest_first(items: &mut [PlanItem]) {
     items.sort_by(|a, b| {

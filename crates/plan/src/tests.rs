@@ -61,6 +61,7 @@ fn finding(catalog: &RuleCatalog, id: &str, name: &str) -> Finding {
         usage: Usage::new(UsageKind::Call, name, LineIndex::new("x").span(0, 1)),
         line_hash: 0,
         optional: false,
+        in_kernel: false,
     }
 }
 

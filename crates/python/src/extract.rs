@@ -5,8 +5,8 @@ use crate::bindings::{dotted, text, Bindings, MODULE_SCOPE};
 use crate::positions::{
     is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_SOURCE, C_API_PREFIXES,
     DEVICE_FIRST_ARG, DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON, ENV_FIRST_ARG,
-    LINK_FLAG_KEYWORDS, NVCC_ARGS, NVCC_ONLY_FLAGS, NVIDIA_SMI_OPTIONS, NVIDIA_TOOLS,
-    TRITON_LAUNCH_KEYWORDS, WITH_CUDA,
+    KERNEL_DECORATORS, LINK_FLAG_KEYWORDS, NVCC_ARGS, NVCC_ONLY_FLAGS, NVIDIA_SMI_OPTIONS,
+    NVIDIA_TOOLS, TRITON_LAUNCH_KEYWORDS, WITH_CUDA,
 };
 use crate::strings::{
     backend_names, device_type, env_name, is_sized_model_id, literal_prefix, literal_suffix,
@@ -26,6 +26,8 @@ pub struct Found {
     pub platform_branches: Vec<PlatformBranch>,
     /// Optional integrations.
     pub optional_ranges: Vec<Range<usize>>,
+    /// Bodies of kernels written in a Python kernel language.
+    pub kernel_ranges: Vec<Range<usize>>,
 }
 
 /// Emits every usage under `root`, the byte ranges of C/C++ source held in
@@ -40,6 +42,7 @@ pub fn usages<'s>(root: Node, source: &'s str, bindings: &Bindings, lines: LineI
         cpp_sources: Vec::new(),
         platform_branches: Vec::new(),
         optional_ranges: Vec::new(),
+        kernel_ranges: Vec::new(),
         loads_c: bindings
             .module_level()
             .any(|(_, qualified)| qualified == "ctypes" || qualified.starts_with("ctypes.")),
@@ -50,6 +53,7 @@ pub fn usages<'s>(root: Node, source: &'s str, bindings: &Bindings, lines: LineI
         cpp_sources: extractor.cpp_sources,
         platform_branches: extractor.platform_branches,
         optional_ranges: extractor.optional_ranges,
+        kernel_ranges: extractor.kernel_ranges,
     }
 }
 
@@ -106,6 +110,7 @@ struct Extractor<'s, 'b> {
     cpp_sources: Vec<Range<usize>>,
     platform_branches: Vec<PlatformBranch>,
     optional_ranges: Vec<Range<usize>>,
+    kernel_ranges: Vec<Range<usize>>,
     /// Whether the module imports `ctypes`, so strings can name C functions.
     loads_c: bool,
 }
@@ -158,6 +163,10 @@ impl<'s> Extractor<'s, '_> {
                     if let Some(value) = node.child_by_field_name("value") {
                         stack.push((value, scope, Role::Plain));
                     }
+                }
+                "decorated_definition" => {
+                    self.python_kernel(node, scope);
+                    push_all(&mut stack, node, scope);
                 }
                 "decorator" => {
                     if let Some(expr) = node.named_child(0) {
@@ -227,6 +236,51 @@ impl<'s> Extractor<'s, '_> {
                 _ => push_all(&mut stack, node, scope),
             }
         }
+    }
+
+    /// A function a kernel decorator compiles (`@triton.jit def k(...)`):
+    /// one construct at its name, weighed by its lines, and the whole
+    /// definition noted so what it uses is priced with the kernel.
+    fn python_kernel(&mut self, node: Node, scope: usize) {
+        let Some(function) = node
+            .child_by_field_name("definition")
+            .filter(|d| d.kind() == "function_definition")
+        else {
+            return;
+        };
+        let mut cursor = node.walk();
+        let construct = node
+            .named_children(&mut cursor)
+            .filter(|child| child.kind() == "decorator")
+            .filter_map(|decorator| {
+                let expr = decorator.named_child(0)?;
+                // `@triton.jit(do_not_specialize=...)` names it through a call.
+                let callee = match expr.kind() {
+                    "call" => expr.child_by_field_name("function")?,
+                    _ => expr,
+                };
+                let name = self.bindings.qualify(scope, callee, self.source)?;
+                KERNEL_DECORATORS
+                    .iter()
+                    .find(|(decorator, _)| {
+                        name.strip_suffix(decorator)
+                            .is_some_and(|head| head.is_empty() || head.ends_with('.'))
+                    })
+                    .map(|&(_, construct)| construct)
+            })
+            .next();
+        let (Some(construct), Some(name)) = (construct, function.child_by_field_name("name"))
+        else {
+            return;
+        };
+        let lines = function.end_position().row - function.start_position().row + 1;
+        let span = self.lines.span(name.start_byte(), name.end_byte());
+        let mut usage = Usage::new(UsageKind::Construct, construct, span);
+        usage.weight = u32::try_from(lines).unwrap_or(u32::MAX);
+        self.usages.push(usage);
+        // Decorators and signature too: `@triton.autotune(configs=...)` and
+        // `BLOCK: tl.constexpr` belong to the kernel.
+        self.kernel_ranges.push(node.start_byte()..node.end_byte());
     }
 
     fn emit(&mut self, kind: UsageKind, name: String, node: Node) {
@@ -741,6 +795,7 @@ impl Found {
             cpp_sources: self.cpp_sources,
             platform_branches: self.platform_branches,
             optional_ranges: self.optional_ranges,
+            kernel_ranges: self.kernel_ranges,
             ..migscan_core::Extraction::normalized(self.usages, has_syntax_errors)
         }
     }

@@ -80,6 +80,12 @@ pub const WITH_CUDA: &str = "cpp-extension:with-cuda";
 /// (`extra_ldflags=["-lnccl"]`).
 pub const LINK_FLAG_KEYWORDS: &[&str] = &["extra_ldflags", "extra_link_args"];
 
+/// Decorators that compile a Python function into a GPU kernel, by the
+/// end of the qualified name they resolve to (a package may re-export
+/// `triton`: `from vllm.triton_utils import triton`), and the construct the
+/// kernel is reported as (sized by its lines, like a CUDA kernel).
+pub const KERNEL_DECORATORS: &[(&str, &str)] = &[("triton.jit", "triton-kernel")];
+
 /// The construct a `.cu`/`.cuh` path in Python code is reported as.
 pub const CUDA_SOURCE: &str = "cuda-extension-source";
 

@@ -163,12 +163,21 @@ impl EffortModel {
     /// (an environment variable with no equivalent is dropped or replaced,
     /// never ported like a library).
     pub fn capped<'a>(&'a self, kind: &str, class: &'a str) -> &'a str {
+        match self.ceilings.get(kind) {
+            Some(ceiling) => self.capped_by(ceiling, class),
+            None => class,
+        }
+    }
+
+    /// The cheaper of `class` and `ceiling` (by one API, one site and one
+    /// line); `class` when `ceiling` is no class of this model.
+    pub fn capped_by<'a>(&'a self, ceiling: &'a str, class: &'a str) -> &'a str {
         let cost = |name: &str| {
             self.class(name)
                 .map(|c| c.per_api.expected() + c.per_site.expected() + c.per_line.expected())
         };
-        match self.ceilings.get(kind) {
-            Some(ceiling) if cost(ceiling) < cost(class) => ceiling,
+        match (cost(ceiling), cost(class)) {
+            (Some(ceiling_cost), Some(class_cost)) if ceiling_cost < class_cost => ceiling,
             _ => class,
         }
     }
