@@ -1,7 +1,7 @@
 //! Dockerfiles: base images, `ENV`/`ARG` variables, and what `RUN` runs.
 
 use crate::lines::{offset_in, with_offsets, Sink};
-use crate::shell::command_line;
+use crate::shell::{command_line, Dialect};
 use migscan_core::{Usage, UsageKind};
 
 pub fn usages(source: &str) -> Vec<Usage> {
@@ -42,7 +42,7 @@ pub fn usages(source: &str) -> Vec<Usage> {
                 start,
                 keyword == "ENV" && !rest.contains('='),
             ),
-            "RUN" => command_line(&mut sink, line, rest, start),
+            "RUN" => command_line(&mut sink, line, rest, start, Dialect::Shell),
             _ => {}
         }
         if !line.trim_end().ends_with('\\') {

@@ -43,6 +43,7 @@ pub fn usages(source: &str) -> Vec<Usage> {
                 line,
                 code.trim_start_matches(['\t', '@', '-']),
                 start,
+                shell::Dialect::MakeRecipe,
             );
         } else if let Some((name, _)) = assignment(code) {
             if shell::is_variable(name) && own.binary_search(&name).is_err() {

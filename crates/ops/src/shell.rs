@@ -23,7 +23,7 @@ pub fn usages(source: &str) -> Vec<Usage> {
         }
         let code = strip_hash_comment(line);
         if !code.trim().is_empty() {
-            command_line(&mut sink, line, code, start);
+            command_line(&mut sink, line, code, start, Dialect::Shell);
         }
     }
     sink.usages
@@ -105,10 +105,25 @@ const INSTALL_OPTIONS_WITH_VALUE: &[&str] = &[
     "--channel",
 ];
 
+/// Where a line of shell code stands: `$(...)` is a command substitution
+/// in a script, but a variable reference in a Makefile recipe (whose
+/// substitutions are spelled `$$(...)`).
+#[derive(Clone, Copy, PartialEq)]
+pub enum Dialect {
+    /// A shell script, a Dockerfile `RUN`, a CI `run:` line.
+    Shell,
+    /// A Makefile recipe line.
+    MakeRecipe,
+}
+
 /// One line of shell code: assignments, variable reads, commands, Slurm
 /// options of `srun`/`sbatch`, packages installed, make variables,
 /// environment modules, CUDA wheel indexes.
-pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize) {
+pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize, dialect: Dialect) {
+    let substituted = |word| match dialect {
+        Dialect::Shell => substituted(word),
+        Dialect::MakeRecipe => word.strip_prefix('$').and_then(substituted),
+    };
     let at = |part: &str| line_start + offset_in(line, part);
     variable_reads(sink, line, code, line_start);
     let mut expect_command = true;
@@ -124,12 +139,24 @@ pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize) 
         if word.is_empty() {
             continue;
         }
+        // A substitution among the arguments runs a command of its own.
+        expect_command |= substituted(word).is_some();
         if expect_command {
             if PREFIXES.contains(&word) {
                 continue;
             }
-            if let Some((name, _)) = word.split_once('=').filter(|(n, _)| is_variable(n)) {
+            let mut word = word;
+            if let Some((name, value)) = word.split_once('=').filter(|(n, _)| is_variable(n)) {
                 sink.add(UsageKind::EnvVar, name, at(name), name.len());
+                // `N=$(nvidia-smi -L | wc -l)`: the substitution runs a command.
+                match substituted(value) {
+                    Some(command) => word = command,
+                    None => continue,
+                }
+            }
+            // `$(nvidia-smi ...)`, `` `nvcc --version` `` as one word.
+            let word = substituted(word).unwrap_or(word);
+            if word.is_empty() {
                 continue;
             }
             if word == "export" {
@@ -197,6 +224,14 @@ pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize) 
             _ => {}
         }
     }
+}
+
+/// The command word after an opening command substitution (`$(nvcc` →
+/// `nvcc`, `` `nvidia-smi`` → `nvidia-smi`); `None` when `word` opens none.
+fn substituted(word: &str) -> Option<&str> {
+    word.strip_prefix("$(")
+        .or_else(|| word.strip_prefix('`'))
+        .map(|rest| rest.trim_end_matches('`'))
 }
 
 /// `$CUDA_VISIBLE_DEVICES`, `${NCCL_DEBUG:-INFO}`.

@@ -218,3 +218,20 @@ fn index_urls_inside_yaml_values_and_image_arguments() {
         ]
     );
 }
+
+#[test]
+fn commands_in_substitutions_run() {
+    let src = "NUM_GPUS=$(nvidia-smi -L | wc -l)\nV=`nvcc --version`\necho $(nvidia-smi)\n";
+    assert_eq!(
+        usages(OpsFile::Shell, src),
+        [
+            "env-var NUM_GPUS @1:1",
+            "command nvidia-smi @1:12",
+            "command wc @1:28",
+            "env-var V @2:1",
+            "command nvcc @2:4",
+            "command echo @3:1",
+            "command nvidia-smi @3:8",
+        ]
+    );
+}

@@ -4,7 +4,7 @@
 
 use crate::lines::{offset_in, strip_hash_comment, urls, with_offsets, Sink};
 use crate::requirements::package_index;
-use crate::shell::command_line;
+use crate::shell::{command_line, Dialect};
 use migscan_core::{Usage, UsageKind};
 
 /// A container runtime class (`runtimeClassName: nvidia`).
@@ -64,7 +64,7 @@ pub fn usages(source: &str) -> Vec<Usage> {
             && !value.is_empty()
             && !value.starts_with(['|', '>', '['])
         {
-            command_line(&mut sink, line, value, start);
+            command_line(&mut sink, line, value, start, Dialect::Shell);
         }
         // Index URLs in any value: `EXTRA_INDEX_URL: ${INDEX_URL:-https://...}`.
         for url in urls(value) {
