@@ -657,3 +657,31 @@ fn triton_kernels_are_sized_and_what_they_use_is_priced_with_them() {
     assert_eq!(triton["sites"], 3);
     assert_eq!(triton["hours"]["likely"], 2.25);
 }
+
+const DISPATCH_CU: &str = r#"#include <ATen/ATen.h>
+at::Tensor nms(const at::Tensor& boxes) {
+  AT_DISPATCH_FLOATING_TYPES(boxes.scalar_type(), "nms", [&] { run<scalar_t>(boxes); });
+  AT_DISPATCH_FLOATING_TYPES_AND_HALF(boxes.scalar_type(), "nms_half", [&] { run<scalar_t>(boxes); });
+  return boxes;
+}
+"#;
+
+#[test]
+fn dispatch_over_double_is_a_precision_change_on_ascend() {
+    let dir = repo(&[("csrc/nms.cu", DISPATCH_CU)]);
+    let dispatch = |target: &str| -> Vec<String> {
+        finding_lines(&json_report(dir.path(), target))
+            .into_iter()
+            .filter(|f| f.contains("AT_DISPATCH"))
+            .collect()
+    };
+    assert_eq!(
+        dispatch("ascend"),
+        [
+            "csrc/nms.cu:3:3 ascend/at-dispatch-floating-types manual AT_DISPATCH_FLOATING_TYPES",
+            "csrc/nms.cu:4:3 ascend/at-dispatch-floating-types-and manual AT_DISPATCH_FLOATING_TYPES_AND_HALF",
+        ]
+    );
+    // Double runs as double on ROCm.
+    assert!(dispatch("hygon").is_empty());
+}
