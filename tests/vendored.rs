@@ -131,3 +131,47 @@ fn the_configuration_chooses_the_mode_and_a_bad_one_points_into_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn sarif_says_why_a_vendored_library_has_no_results() {
+    let dir = tree();
+    let notes = |mode: &str| -> Vec<String> {
+        let out = stdout_ok(&migscan_in(
+            dir.path(),
+            &[
+                "--target",
+                "hygon",
+                "--format",
+                "sarif",
+                "--vendored",
+                mode,
+                ".",
+            ],
+        ));
+        let sarif: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let invocation = &sarif["runs"][0]["invocations"][0];
+        assert_eq!(invocation["executionSuccessful"], true);
+        invocation["toolExecutionNotifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                format!(
+                    "{} {}: {}",
+                    n["level"].as_str().unwrap(),
+                    n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                        .as_str()
+                        .unwrap(),
+                    n["message"]["text"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let summarized = notes("summarize");
+    assert!(summarized.iter().any(|n| n.starts_with(
+        "note pkg/third_party/fastnorm: vendored library fastnorm 0.4.1 (under third_party/): 1 files, 3 lines; one result for the whole library"
+    )), "{summarized:?}");
+    assert!(notes("skip")
+        .iter()
+        .any(|n| n.ends_with("listed only, not scanned (--vendored skip)")),);
+}

@@ -5,7 +5,7 @@
 use crate::markdown::ASSUMPTIONS;
 use crate::severity;
 use migscan_core::{stable_hash, Finding, Severity};
-use migscan_engine::ScanReport;
+use migscan_engine::{ScanReport, VendoredMode};
 use migscan_rules::{Rule, RuleCatalog};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -61,6 +61,7 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     automation_details: Value,
+    invocations: Value,
     original_uri_base_ids: Value,
     properties: Value,
     results: Results<'a>,
@@ -120,6 +121,42 @@ impl Results<'_> {
     }
 }
 
+/// One note per vendored library, so code scanning says why a library's
+/// own sites have no results (`--vendored summarize` or `skip`).
+fn vendored_notifications(report: &ScanReport) -> Vec<Value> {
+    let treatment = match report.vendored_mode {
+        VendoredMode::Summarize => {
+            "one result for the whole library (--vendored summarize); its own sites are not results"
+        }
+        VendoredMode::Itemize => "its sites are results like the project's (--vendored itemize)",
+        VendoredMode::Skip => "listed only, not scanned (--vendored skip)",
+    };
+    report
+        .vendored
+        .iter()
+        .map(|library| {
+            let version = library
+                .version
+                .as_deref()
+                .map(|v| format!(" {v}"))
+                .unwrap_or_default();
+            json!({
+                "level": "note",
+                "descriptor": { "id": "vendored-library" },
+                "message": { "text": format!(
+                    "vendored library {}{version} ({}): {} files, {} lines; {treatment}",
+                    library.name, library.evidence, library.files, library.lines
+                ) },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": library.display, "uriBaseId": "%SRCROOT%" },
+                    }
+                }],
+            })
+        })
+        .collect()
+}
+
 /// Writes the report as a SARIF 2.1.0 log.
 pub fn write_sarif(
     report: &ScanReport,
@@ -150,6 +187,10 @@ pub fn write_sarif(
                 }
             }),
             automation_details: json!({ "id": format!("migscan/{}/", report.targets.iter().map(|t| t.id()).collect::<Vec<_>>().join("+")) }),
+            invocations: json!([{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": vendored_notifications(report),
+            }]),
             original_uri_base_ids: json!({ "%SRCROOT%": { "description": { "text": "The scanned root." } } }),
             results: Results {
                 report,
