@@ -685,3 +685,31 @@ fn dispatch_over_double_is_a_precision_change_on_ascend() {
     // Double runs as double on ROCm.
     assert!(dispatch("hygon").is_empty());
 }
+
+#[test]
+fn headers_beside_the_source_are_the_projects_own() {
+    let dir = repo(&[
+        (
+            "llmc/cuda_common.h",
+            "#pragma once\n#include <cuda_runtime.h>\n",
+        ),
+        (
+            "llmc/cublas_wrappers.h",
+            "#pragma once\n#include <cublas_v2.h>\n",
+        ),
+        (
+            "llmc/layernorm.cuh",
+            "#include \"cuda_common.h\"\n#include \"cublas_wrappers.h\"\n#include \"cuda_missing.h\"\n",
+        ),
+    ]);
+    let includes: Vec<String> = finding_lines(&json_report(dir.path(), "ascend"))
+        .into_iter()
+        .filter(|f| f.starts_with("llmc/layernorm.cuh"))
+        .collect();
+    // The two headers that exist beside it are the project's; one that
+    // does not exist there is looked up as before.
+    assert_eq!(
+        includes,
+        ["llmc/layernorm.cuh:3:10 ascend/unknown-cuda-api unknown cuda_missing.h"]
+    );
+}

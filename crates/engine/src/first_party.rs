@@ -3,7 +3,9 @@
 //! Scanning vLLM must not report vLLM's `from vllm.config import ...` as a
 //! use of the vLLM dependency, nor DeepSpeed's own `deepspeed.ops`, nor
 //! Megatron-Core's `megatron.core` (a package inside the `megatron`
-//! namespace package, which has no `__init__.py`).
+//! namespace package, which has no `__init__.py`). In C/C++, a header
+//! included from beside the source (`#include "cuda_common.h"` next to
+//! `cuda_common.h`) is the project's own, however CUDA-like its name.
 
 use std::path::Path;
 
@@ -20,6 +22,17 @@ impl OwnPackage {
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
         })
     }
+}
+
+/// Whether `header`, a bare file name (`cuda_common.h`), is a file beside
+/// the C/C++ source that includes it: the project's own header, whatever it
+/// is called. A header with a directory (`cub/cub.cuh`) is left to the
+/// rules: it may name a vendored library, whose includes stay findings.
+pub fn is_sibling_header(source: &Path, header: &str) -> bool {
+    !header.contains(['/', '\\'])
+        && source
+            .parent()
+            .is_some_and(|dir| dir.join(header).is_file())
 }
 
 /// The top-level package a Python file belongs to: the outermost directory

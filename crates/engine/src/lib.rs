@@ -563,6 +563,11 @@ fn match_usages(
                 continue;
             }
         }
+        if usage.kind == UsageKind::Include
+            && first_party::is_sibling_header(&file.path, &usage.name)
+        {
+            continue;
+        }
         for (slot, (target, index)) in context.indexes.iter().enumerate() {
             let rule = match index.lookup(&usage, rules) {
                 Some(Verdict::Rule(i)) if rules[i].status == Status::Supported => {
