@@ -713,3 +713,37 @@ fn headers_beside_the_source_are_the_projects_own() {
         ["llmc/layernorm.cuh:3:10 ascend/unknown-cuda-api unknown cuda_missing.h"]
     );
 }
+
+const FBGEMM_PY: &str = r#"import torch
+import fbgemm_gpu.experimental.gen_ai
+
+
+def gemm(x, w, xs, ws):
+    return torch.ops.fbgemm.f8f8bf16_rowwise(x, w, xs, ws)
+"#;
+
+#[test]
+fn fbgemm_operators_are_a_third_party_cuda_library() {
+    let dir = repo(&[("quant/fp8.py", FBGEMM_PY)]);
+    let fbgemm = |target: &str| -> Vec<String> {
+        finding_lines(&json_report(dir.path(), target))
+            .into_iter()
+            .filter(|f| f.contains("fbgemm"))
+            .collect()
+    };
+    assert_eq!(
+        fbgemm("ascend"),
+        [
+            "quant/fp8.py:2:8 ascend/fbgemm-genai unsupported fbgemm_gpu.experimental.gen_ai",
+            "quant/fp8.py:6:12 ascend/torch-ops-fbgemm manual torch.ops.fbgemm.f8f8bf16_rowwise",
+        ]
+    );
+    // FBGEMM_GPU has a ROCm build; its GenAI part does not.
+    assert_eq!(
+        fbgemm("hygon"),
+        [
+            "quant/fp8.py:2:8 hygon/fbgemm-genai unsupported fbgemm_gpu.experimental.gen_ai",
+            "quant/fp8.py:6:12 hygon/torch-ops-fbgemm manual torch.ops.fbgemm.f8f8bf16_rowwise",
+        ]
+    );
+}
