@@ -747,3 +747,19 @@ fn fbgemm_operators_are_a_third_party_cuda_library() {
         ]
     );
 }
+
+#[test]
+fn cudnn_switches_of_pytorch_have_no_counterpart_on_ascend() {
+    let dir = repo(&[(
+        "docker-compose.yaml",
+        "services:\n  train:\n    environment:\n      TORCH_CUDNN_V8_API_ENABLED: 1\n      TORCH_CUDNN_V8_API_DISABLED: 0\n",
+    )]);
+    assert_eq!(
+        finding_lines(&json_report(dir.path(), "ascend")),
+        [
+            // Any TORCH_CUDNN_ switch; a rule of its own where one exists.
+            "docker-compose.yaml:4:7 ascend/torch-cudnn-env unsupported TORCH_CUDNN_V8_API_ENABLED",
+            "docker-compose.yaml:5:7 ascend/torch-cudnn-v8-api-disabled unsupported TORCH_CUDNN_V8_API_DISABLED",
+        ]
+    );
+}
