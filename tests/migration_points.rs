@@ -7,6 +7,14 @@ mod common;
 
 use common::{finding_lines, json_report, repo};
 
+/// The finding lines of a scan for `target` that mention `text`.
+fn findings_naming(dir: &std::path::Path, target: &str, text: &str) -> Vec<String> {
+    finding_lines(&json_report(dir, target))
+        .into_iter()
+        .filter(|f| f.contains(text))
+        .collect()
+}
+
 const REDUCE_CU: &str = r#"#include <cuda_runtime.h>
 #define WARP_SIZE 32
 __device__ __forceinline__ float warp_sum(float v) {
@@ -669,12 +677,7 @@ at::Tensor nms(const at::Tensor& boxes) {
 #[test]
 fn dispatch_over_double_is_a_precision_change_on_ascend() {
     let dir = repo(&[("csrc/nms.cu", DISPATCH_CU)]);
-    let dispatch = |target: &str| -> Vec<String> {
-        finding_lines(&json_report(dir.path(), target))
-            .into_iter()
-            .filter(|f| f.contains("AT_DISPATCH"))
-            .collect()
-    };
+    let dispatch = |target: &str| findings_naming(dir.path(), target, "AT_DISPATCH");
     assert_eq!(
         dispatch("ascend"),
         [
@@ -725,12 +728,7 @@ def gemm(x, w, xs, ws):
 #[test]
 fn fbgemm_operators_are_a_third_party_cuda_library() {
     let dir = repo(&[("quant/fp8.py", FBGEMM_PY)]);
-    let fbgemm = |target: &str| -> Vec<String> {
-        finding_lines(&json_report(dir.path(), target))
-            .into_iter()
-            .filter(|f| f.contains("fbgemm"))
-            .collect()
-    };
+    let fbgemm = |target: &str| findings_naming(dir.path(), target, "fbgemm");
     assert_eq!(
         fbgemm("ascend"),
         [
