@@ -761,3 +761,17 @@ fn cudnn_switches_of_pytorch_have_no_counterpart_on_ascend() {
         ]
     );
 }
+
+#[test]
+fn warp_arithmetic_is_known_by_the_name_of_its_result() {
+    let src = "__global__ void k(int* out) {\n  int id = threadIdx.x;\n  int lane = id & 0x1f;\n  int warps = blockDim.x / 32;\n  int half = id / 32;\n  out[id] = lane + warps + half;\n}\n";
+    let dir = repo(&[("csrc/k.cu", src)]);
+    // `half = id / 32` names neither a lane nor a warp: left alone.
+    assert_eq!(
+        findings_naming(dir.path(), "hygon", "hardcoded-warp-size"),
+        [
+            "csrc/k.cu:3:19 hygon/hardcoded-warp-size manual hardcoded-warp-size",
+            "csrc/k.cu:4:28 hygon/hardcoded-warp-size manual hardcoded-warp-size",
+        ]
+    );
+}

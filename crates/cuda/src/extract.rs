@@ -519,7 +519,21 @@ impl<'s> Extractor<'s, '_> {
         ) else {
             return;
         };
-        if is_hardcoded_warp_size(self.text(left), self.text(operator), self.text(right)) {
+        let (operator, right_text) = (self.text(operator), self.text(right));
+        // The operand names the lane or warp (`threadIdx.x & 31`), or the
+        // result does (`int lane = id & 0x1f;`).
+        let named_result = || {
+            let parent = node.parent()?;
+            let target = match parent.kind() {
+                "init_declarator" => parent.child_by_field_name("declarator")?,
+                "assignment_expression" => parent.child_by_field_name("left")?,
+                _ => return None,
+            };
+            Some(self.text(target))
+        };
+        if is_hardcoded_warp_size(self.text(left), operator, right_text)
+            || named_result().is_some_and(|t| is_hardcoded_warp_size(t, operator, right_text))
+        {
             self.emit_node(UsageKind::Construct, HARDCODED_WARP_SIZE, right);
         }
     }
