@@ -130,6 +130,7 @@ impl<'s> Extractor<'s, '_> {
                     let mut c = node.walk();
                     for declarator in node.children_by_field_name("declarator", &mut c) {
                         if declarator.kind() == "init_declarator" {
+                            self.named_warp_result(declarator);
                             if let Some(value) = declarator.child_by_field_name("value") {
                                 self.warp_size_definition(declared_name(declarator), value);
                                 stack.push(value);
@@ -202,6 +203,10 @@ impl<'s> Extractor<'s, '_> {
                 }
                 "binary_expression" => {
                     self.warp_arithmetic(node);
+                    stack.extend(node.named_children(&mut cursor));
+                }
+                "assignment_expression" => {
+                    self.named_warp_result(node);
                     stack.extend(node.named_children(&mut cursor));
                 }
                 _ => stack.extend(node.named_children(&mut cursor)),
@@ -511,6 +516,41 @@ impl<'s> Extractor<'s, '_> {
     }
 
     /// `lane % 32`, `threadIdx.x / 32`, `tid & 31`.
+    /// `int lane = id & 0x1f;`, `warps = n / 32`: the result is named as a
+    /// lane or warp, whatever the operand is called. Read from the
+    /// declaration or assignment down (asking a node for its parent walks
+    /// from the root, which long chains make quadratic).
+    fn named_warp_result(&mut self, node: Node) {
+        let (target, value) = match node.kind() {
+            "init_declarator" => ("declarator", "value"),
+            _ => ("left", "right"),
+        };
+        let (Some(target), Some(value)) = (
+            node.child_by_field_name(target),
+            node.child_by_field_name(value),
+        ) else {
+            return;
+        };
+        if value.kind() != "binary_expression" {
+            return;
+        }
+        let (Some(operator), Some(right)) = (
+            value.child_by_field_name("operator"),
+            value.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        let is_named_hazard =
+            is_hardcoded_warp_size(self.text(target), self.text(operator), self.text(right));
+        // The operand's own name is checked where the expression is walked.
+        let left_named = value.child_by_field_name("left").is_some_and(|l| {
+            is_hardcoded_warp_size(self.text(l), self.text(operator), self.text(right))
+        });
+        if is_named_hazard && !left_named {
+            self.emit_node(UsageKind::Construct, HARDCODED_WARP_SIZE, right);
+        }
+    }
+
     fn warp_arithmetic(&mut self, node: Node) {
         let (Some(left), Some(operator), Some(right)) = (
             node.child_by_field_name("left"),
@@ -519,21 +559,7 @@ impl<'s> Extractor<'s, '_> {
         ) else {
             return;
         };
-        let (operator, right_text) = (self.text(operator), self.text(right));
-        // The operand names the lane or warp (`threadIdx.x & 31`), or the
-        // result does (`int lane = id & 0x1f;`).
-        let named_result = || {
-            let parent = node.parent()?;
-            let target = match parent.kind() {
-                "init_declarator" => parent.child_by_field_name("declarator")?,
-                "assignment_expression" => parent.child_by_field_name("left")?,
-                _ => return None,
-            };
-            Some(self.text(target))
-        };
-        if is_hardcoded_warp_size(self.text(left), operator, right_text)
-            || named_result().is_some_and(|t| is_hardcoded_warp_size(t, operator, right_text))
-        {
+        if is_hardcoded_warp_size(self.text(left), self.text(operator), self.text(right)) {
             self.emit_node(UsageKind::Construct, HARDCODED_WARP_SIZE, right);
         }
     }
