@@ -248,9 +248,16 @@ fn priced<'f>(findings: impl Iterator<Item = &'f Finding>, catalog: &RuleCatalog
         tally.sites += 1;
         if finding.in_kernel {
             tally.kernel_sites += 1;
-            tally.kernel_uses.insert(&finding.usage.name);
-        } else if finding.usage.kind != UsageKind::Import {
-            tally.outside_uses.insert(&finding.usage.name);
+        }
+        // Uses only: an import is not an API of its own (`apis()`), so the
+        // names used only in kernels are a subset of the APIs counted.
+        if finding.usage.kind != UsageKind::Import {
+            let names = if finding.in_kernel {
+                &mut tally.kernel_uses
+            } else {
+                &mut tally.outside_uses
+            };
+            names.insert(&finding.usage.name);
         }
         // Only sized constructs (kernels) have lines to pay for.
         if finding.usage.weight > 1 {

@@ -8,6 +8,11 @@ description = "rename"
 per_api = { low = 1.0, likely = 2.0, high = 3.0 }
 per_site = { low = 0.5, likely = 1.0, high = 1.5 }
 
+[class.in-kernel]
+description = "covered by a kernel's port"
+per_api = { low = 0.1, likely = 0.25, high = 1.0 }
+per_site = { low = 0.0, likely = 0.0, high = 0.0 }
+
 [class.review]
 description = "check"
 per_api = { low = 0.0, likely = 0.0, high = 0.0 }
@@ -63,6 +68,37 @@ fn finding(catalog: &RuleCatalog, id: &str, name: &str) -> Finding {
         optional: false,
         in_kernel: false,
     }
+}
+
+#[test]
+fn what_a_kernel_uses_is_priced_with_it_and_imports_are_no_apis() {
+    let catalog = catalog();
+    let in_kernel = |name: &str, kind: UsageKind| {
+        let mut f = finding(&catalog, "ascend/sync", name);
+        f.usage.kind = kind;
+        f.in_kernel = true;
+        f
+    };
+    let findings = vec![
+        finding(&catalog, "ascend/sync", "torch.cuda.synchronize"),
+        in_kernel("torch.cuda.empty_cache", UsageKind::Call),
+        // Imports inside a kernel's definition: sites, never APIs.
+        in_kernel("torch.cuda", UsageKind::Import),
+        in_kernel("torch.cuda.amp", UsageKind::Import),
+    ];
+    let plan = MigrationPlan::build(Target::Ascend, &findings, 1, 0, &catalog);
+    let item = &plan.steps[0].items[0];
+    assert_eq!((item.sites, item.apis), (4, 2));
+    // trivial: 1 API × (1, 2, 3) + 1 site × (0.5, 1, 1.5);
+    // in-kernel: 1 API × (0.1, 0.25, 1), nothing per site.
+    assert_eq!(
+        item.hours,
+        Hours {
+            low: 1.6,
+            likely: 3.25,
+            high: 5.5
+        }
+    );
 }
 
 #[test]
