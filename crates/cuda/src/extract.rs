@@ -202,7 +202,7 @@ impl<'s> Extractor<'s, '_> {
                     }
                 }
                 "binary_expression" => {
-                    self.warp_arithmetic(node);
+                    self.warp_arithmetic(node, None);
                     stack.extend(node.named_children(&mut cursor));
                 }
                 "assignment_expression" => {
@@ -515,43 +515,30 @@ impl<'s> Extractor<'s, '_> {
         (name.trim_start_matches("::").to_string(), rest)
     }
 
-    /// `lane % 32`, `threadIdx.x / 32`, `tid & 31`.
-    /// `int lane = id & 0x1f;`, `warps = n / 32`: the result is named as a
-    /// lane or warp, whatever the operand is called. Read from the
-    /// declaration or assignment down (asking a node for its parent walks
-    /// from the root, which long chains make quadratic).
+    /// `int lane = id & 0x1f;`, `warps = n / 32`: warp arithmetic whose
+    /// result is named as a lane or warp, whatever the operand is called.
+    /// Read from the declaration or assignment down (asking a node for its
+    /// parent walks from the root, which long chains make quadratic). The
+    /// walk meets the expression again without the name; a hazard found
+    /// both ways is one usage once the extraction drops exact repeats.
     fn named_warp_result(&mut self, node: Node) {
         let (target, value) = match node.kind() {
             "init_declarator" => ("declarator", "value"),
             _ => ("left", "right"),
         };
-        let (Some(target), Some(value)) = (
+        if let (Some(target), Some(value)) = (
             node.child_by_field_name(target),
             node.child_by_field_name(value),
-        ) else {
-            return;
-        };
-        if value.kind() != "binary_expression" {
-            return;
-        }
-        let (Some(operator), Some(right)) = (
-            value.child_by_field_name("operator"),
-            value.child_by_field_name("right"),
-        ) else {
-            return;
-        };
-        let is_named_hazard =
-            is_hardcoded_warp_size(self.text(target), self.text(operator), self.text(right));
-        // The operand's own name is checked where the expression is walked.
-        let left_named = value.child_by_field_name("left").is_some_and(|l| {
-            is_hardcoded_warp_size(self.text(l), self.text(operator), self.text(right))
-        });
-        if is_named_hazard && !left_named {
-            self.emit_node(UsageKind::Construct, HARDCODED_WARP_SIZE, right);
+        ) {
+            if value.kind() == "binary_expression" {
+                self.warp_arithmetic(value, Some(self.text(target)));
+            }
         }
     }
 
-    fn warp_arithmetic(&mut self, node: Node) {
+    /// `lane % 32`, `threadIdx.x / 32`, `tid & 31`: the left operand, or
+    /// the name the result is given, says it is a lane or warp index.
+    fn warp_arithmetic(&mut self, node: Node, result: Option<&str>) {
         let (Some(left), Some(operator), Some(right)) = (
             node.child_by_field_name("left"),
             node.child_by_field_name("operator"),
@@ -559,7 +546,9 @@ impl<'s> Extractor<'s, '_> {
         ) else {
             return;
         };
-        if is_hardcoded_warp_size(self.text(left), self.text(operator), self.text(right)) {
+        let (operator_text, right_text) = (self.text(operator), self.text(right));
+        let names_lane = |name: &str| is_hardcoded_warp_size(name, operator_text, right_text);
+        if names_lane(self.text(left)) || result.is_some_and(names_lane) {
             self.emit_node(UsageKind::Construct, HARDCODED_WARP_SIZE, right);
         }
     }

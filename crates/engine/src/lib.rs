@@ -512,6 +512,16 @@ fn usage_matters(
             .any(|(_, index)| index.lookup_name(kind, name, rules).is_some())
 }
 
+/// Marks the findings inside a kernel the file sizes (`@triton.jit`): the
+/// kernel's port covers them. A sized construct (the kernel itself) is
+/// never inside another.
+fn mark_in_kernel(findings: &mut [Finding], kernels: &[std::ops::Range<usize>]) {
+    for finding in findings.iter_mut().filter(|f| f.usage.weight <= 1) {
+        let at = finding.usage.span.start;
+        finding.in_kernel = kernels.iter().any(|r| r.contains(&at));
+    }
+}
+
 /// How comments and strings are written in files of `language`.
 fn comment_syntax(language: Language) -> CommentSyntax {
     match language {
@@ -722,11 +732,7 @@ fn scan_text(
     let optional_packages = optional::optional_packages(&usages, &optional_ranges);
     match_usages(usages, file_index, file, context, &mut outcome);
     optional::mark_optional(&mut outcome.findings, &optional_packages, &optional_ranges);
-    // A sized construct (the kernel itself) is never inside another.
-    for finding in outcome.findings.iter_mut().filter(|f| f.usage.weight <= 1) {
-        let at = finding.usage.span.start;
-        finding.in_kernel = kernel_ranges.iter().any(|r| r.contains(&at));
-    }
+    mark_in_kernel(&mut outcome.findings, &kernel_ranges);
     let targets = &options.targets;
     outcome.ported = vec![0; targets.len()];
     ported::remove_ported(

@@ -146,7 +146,7 @@ pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize, 
                 continue;
             }
             let mut word = word;
-            if let Some((name, value)) = word.split_once('=').filter(|(n, _)| is_variable(n)) {
+            if let Some((name, value)) = assignment(word) {
                 sink.add(UsageKind::EnvVar, name, at(name), name.len());
                 // `N=$(nvidia-smi -L | wc -l)`: the substitution runs a command.
                 match substituted(value) {
@@ -212,7 +212,7 @@ pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize, 
                 }
             }
             (_, Arguments::MakeVariables, _) => {
-                if let Some((name, _)) = word.split_once('=').filter(|(n, _)| is_variable(n)) {
+                if let Some((name, _)) = assignment(word) {
                     sink.add(UsageKind::EnvVar, name, at(name), name.len());
                 }
             }
@@ -224,6 +224,11 @@ pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize, 
             _ => {}
         }
     }
+}
+
+/// `NAME=value`: the variable a word assigns, and the value.
+fn assignment(word: &str) -> Option<(&str, &str)> {
+    word.split_once('=').filter(|(name, _)| is_variable(name))
 }
 
 /// The command word after an opening command substitution (`$(nvcc` →
