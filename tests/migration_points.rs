@@ -775,3 +775,52 @@ fn warp_arithmetic_is_known_by_the_name_of_its_result() {
         ]
     );
 }
+
+const OWN_COMMON_H: &str = r#"#ifndef CUDA_COMMON_H
+#define CUDA_COMMON_H
+#include <cuda_runtime.h>
+#ifndef CUDA_VERSION
+#define CUDA_VERSION 11000
+#endif
+#define cudaStreamCaptureModeRelaxed hipStreamCaptureModeRelaxed
+inline void cudaCheck_(cudaError_t error, const char *file, int line) {
+  if (error != cudaSuccess) { exit(1); }
+}
+#define cudaCheck(err) (cudaCheck_(err, __FILE__, __LINE__))
+#endif
+"#;
+
+const OWN_TRAIN_CU: &str = r#"#include "common.h"
+void setup(float** p) {
+  cudaCheck(cudaMalloc(p, 64));
+  cudaCheck(cudaFree(*p));
+  int mode = cudaStreamCaptureModeRelaxed;
+#if CUDA_VERSION >= 12000
+  cudaCheck(cudaDeviceSynchronize());
+#endif
+}
+"#;
+
+#[test]
+fn names_the_project_defines_are_its_own_not_vendor_apis() {
+    let dir = repo(&[("common.h", OWN_COMMON_H), ("train.cu", OWN_TRAIN_CU)]);
+    let lines = finding_lines(&json_report(dir.path(), "ascend"));
+    // The project's `cudaCheck`, `cudaCheck_` and include guard go, in the
+    // file that defines them and in the one that uses them; the CUDA calls
+    // inside stay. A fallback for a vendor macro (`CUDA_VERSION`) and an
+    // alias of a vendor name stay vendor names.
+    assert_eq!(
+        lines,
+        [
+            "common.h:3:10 ascend/include-cuda-runtime-h manual cuda_runtime.h",
+            "common.h:4:9 ascend/cuda-version-macro manual CUDA_VERSION",
+            "common.h:8:24 ascend/cuda-runtime manual cudaError_t",
+            "common.h:9:16 ascend/cuda-runtime manual cudaSuccess",
+            "train.cu:3:13 ascend/cuda-malloc manual cudaMalloc",
+            "train.cu:4:13 ascend/cuda-free manual cudaFree",
+            "train.cu:5:14 ascend/cuda-runtime manual cudaStreamCaptureModeRelaxed",
+            "train.cu:6:5 ascend/cuda-version-macro manual CUDA_VERSION",
+            "train.cu:7:13 ascend/cuda-device-synchronize manual cudaDeviceSynchronize",
+        ]
+    );
+}

@@ -46,6 +46,10 @@ pub struct Extraction {
     /// functions with their decorators): what is used in them changes with
     /// the kernel's port, which the kernel's own finding prices.
     pub kernel_ranges: Vec<std::ops::Range<usize>>,
+    /// Names the file defines that a rule might take for a vendor API (a
+    /// C/C++ `cudaCheck` function or macro, a `CUDA_COMMON_H` include
+    /// guard): the project's own, wherever they are used.
+    pub defined_names: Vec<String>,
 }
 
 /// A byte range that runs only when `platform` is (`holds`) or is not the
@@ -74,6 +78,7 @@ impl Extraction {
             platform_branches: Vec::new(),
             optional_ranges: Vec::new(),
             kernel_ranges: Vec::new(),
+            defined_names: Vec::new(),
         }
     }
 }

@@ -10,8 +10,9 @@ use tree_sitter::Node;
 
 mod members;
 
-/// Emits the usages under `root` that `keep` accepts.
-pub fn usages(root: Node, source: &str, keep: Keep) -> Vec<Usage> {
+/// The usages under `root` that `keep` accepts, and the names defined
+/// there that `keep` would take for symbols (see [`Extractor::definition`]).
+pub fn usages(root: Node, source: &str, keep: Keep) -> (Vec<Usage>, Vec<String>) {
     let mut extractor = Extractor {
         source,
         lines: LineIndex::new(source),
@@ -19,10 +20,11 @@ pub fn usages(root: Node, source: &str, keep: Keep) -> Vec<Usage> {
         keep,
         aliases: namespace_aliases(source),
         objects: HashMap::new(),
+        definitions: Vec::new(),
     };
     extractor.objects = extractor.typed_objects(root);
     extractor.walk(root);
-    extractor.usages
+    (extractor.usages, extractor.definitions)
 }
 
 struct Extractor<'s, 'k> {
@@ -34,6 +36,9 @@ struct Extractor<'s, 'k> {
     aliases: Vec<(&'s str, &'s str)>,
     /// Variables whose members are CUDA API, with their type (`members`).
     objects: HashMap<&'s str, String>,
+    /// Macros and functions the file defines whose names a rule might take
+    /// for a vendor API.
+    definitions: Vec<String>,
 }
 
 /// Nodes that are text, not code.
@@ -88,6 +93,7 @@ impl<'s> Extractor<'s, '_> {
                 kind if SKIPPED.contains(&kind) => {}
                 "preproc_include" => self.include(node),
                 "preproc_def" | "preproc_function_def" => {
+                    self.macro_definition(node);
                     if let Some(value) = node.child_by_field_name("value") {
                         self.warp_size_definition(node.child_by_field_name("name"), value);
                         self.macro_body(value);
@@ -95,6 +101,13 @@ impl<'s> Extractor<'s, '_> {
                 }
                 "function_definition" => {
                     self.kernel_definition(node);
+                    if let Some(name) = node
+                        .child_by_field_name("declarator")
+                        .and_then(declared_name)
+                        .filter(|name| name.kind() == "identifier")
+                    {
+                        self.definition(self.text(name));
+                    }
                     self.memory_spaces(node);
                     push(&mut stack, "type");
                     if let Some(declarator) = node.child_by_field_name("declarator") {
@@ -223,6 +236,51 @@ impl<'s> Extractor<'s, '_> {
             .text(path)
             .trim_matches(|c| matches!(c, '<' | '>' | '"'));
         self.emit_node(UsageKind::Include, header, path);
+    }
+
+    /// A name the project defines for itself, if a rule might take it for a
+    /// vendor API: `cudaCheck` stays the project's helper wherever it is
+    /// called.
+    fn definition(&mut self, name: &str) {
+        if (self.keep)(UsageKind::Symbol, name) {
+            self.definitions.push(name.to_string());
+        }
+    }
+
+    /// `#define cudaCheck(err) ...`, `#define CUDA_COMMON_H`: the project's
+    /// own macros. Not an alias of another name (`#define cudaMalloc
+    /// hipMalloc` in a compatibility header keeps the CUDA name a CUDA
+    /// name), nor a fallback for a vendor macro (`#ifndef CUDA_VERSION`
+    /// `#define CUDA_VERSION 11000`).
+    fn macro_definition(&mut self, node: Node) {
+        let Some(name) = node.child_by_field_name("name").map(|n| self.text(n)) else {
+            return;
+        };
+        if node.kind() == "preproc_def" {
+            if let Some(value) = node.child_by_field_name("value") {
+                let value = self.text(value).trim();
+                let alias = value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+                    && value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+                if alias || self.is_fallback(node, name) {
+                    return;
+                }
+            }
+        }
+        self.definition(name);
+    }
+
+    /// Whether `node` sits directly in an `#ifndef name` (a default for a
+    /// macro defined elsewhere).
+    fn is_fallback(&self, node: Node, name: &str) -> bool {
+        node.parent().is_some_and(|parent| {
+            parent.kind() == "preproc_ifdef"
+                && parent.child(0).is_some_and(|d| d.kind() == "#ifndef")
+                && parent
+                    .child_by_field_name("name")
+                    .is_some_and(|n| self.text(n) == name)
+        })
     }
 
     /// Macro bodies are unparsed text: their identifiers count as symbols,

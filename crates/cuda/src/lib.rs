@@ -58,8 +58,11 @@ impl CudaFrontend {
         let source = qualifiers::neutralize(source);
         let tree = parse_within(&mut self.parser, &source, PARSE_BUDGET, LANGUAGE)?;
         let root = tree.root_node();
-        let usages = extract::usages(root, &source, keep);
-        Ok(Extraction::normalized(usages, root.has_error()))
+        let (usages, defined_names) = extract::usages(root, &source, keep);
+        Ok(Extraction {
+            defined_names,
+            ..Extraction::normalized(usages, root.has_error())
+        })
     }
 }
 

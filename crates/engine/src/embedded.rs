@@ -25,6 +25,7 @@ pub fn with_cpp_sources(
         let Ok(embedded) = cuda.extract_kept(&text[range.clone()], keep) else {
             continue;
         };
+        extraction.defined_names.extend(embedded.defined_names);
         extraction
             .usages
             .extend(embedded.usages.into_iter().map(|mut usage| {
@@ -33,5 +34,9 @@ pub fn with_cpp_sources(
                 usage
             }));
     }
-    Extraction::normalized(extraction.usages, extraction.has_syntax_errors)
+    // Sorted again with the string's usages in place; the file's branches,
+    // optional and kernel ranges stay as the Python frontend found them.
+    let usages = std::mem::take(&mut extraction.usages);
+    extraction.usages = Extraction::normalized(usages, extraction.has_syntax_errors).usages;
+    extraction
 }

@@ -10,6 +10,7 @@ mod extension;
 mod first_party;
 mod guards;
 mod optional;
+mod own_names;
 mod ported;
 mod prefilter;
 mod re_export;
@@ -188,6 +189,8 @@ struct FileOutcome {
     /// Findings left out per target because the file already has the
     /// target's name for them.
     ported: Vec<usize>,
+    /// Names the file defines that a rule might take for vendor APIs.
+    defined_names: Vec<String>,
 }
 
 /// Runs the pipeline.
@@ -276,6 +279,7 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
     let mut builds_extension = false;
     let mut conditionals = Vec::new();
     let mut ported = vec![0; indexes.len()];
+    let mut defined_names = FxHashSet::default();
     let vendored_lines: Vec<usize> = outcomes.iter().map(|(_, outcome)| outcome.lines).collect();
     let vendored = vendoring.summaries(&discovery.files, &vendored_lines);
     // Skipped files leave the file list, so findings are renumbered.
@@ -317,6 +321,7 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
             list.extend(found.into_iter().map(|s| (file.display.clone(), s)));
         }
         conditionals.push(outcome.conditionals);
+        defined_names.extend(outcome.defined_names);
         files.push(ScannedFile {
             path: file.path,
             display: file.display,
@@ -334,6 +339,7 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
             &mut supported,
         );
     }
+    own_names::remove_own_names(&mut findings, &defined_names, catalog.rules());
     guards::remove_guarded(
         &mut findings,
         &conditionals,
@@ -727,8 +733,10 @@ fn scan_text(
         platform_branches,
         optional_ranges,
         kernel_ranges,
+        defined_names,
         ..
     } = extraction;
+    outcome.defined_names = defined_names;
     let optional_packages = optional::optional_packages(&usages, &optional_ranges);
     match_usages(usages, file_index, file, context, &mut outcome);
     optional::mark_optional(&mut outcome.findings, &optional_packages, &optional_ranges);
