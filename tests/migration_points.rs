@@ -824,3 +824,38 @@ fn names_the_project_defines_are_its_own_not_vendor_apis() {
         ]
     );
 }
+
+const SETUP_DEPS_PY: &str = r#"from setuptools import setup
+
+_deps = [
+    "bitsandbytes>=0.43.0",
+    "jieba",
+    "trl[vllm]==0.18.0",
+    "torch=={}".format(TORCH),
+]
+deps = {d.split(">=")[0]: d for d in _deps}
+setup(name="recipes", install_requires=[deps["bitsandbytes"]])
+"#;
+
+#[test]
+fn requirement_strings_in_python_name_the_packages_they_install() {
+    let dir = repo(&[
+        ("setup.py", SETUP_DEPS_PY),
+        ("requirements.txt", "distilabel[vllm,ray]>=1.5\n"),
+    ]);
+    let lines: Vec<String> = finding_lines(&json_report(dir.path(), "ascend"))
+        .into_iter()
+        .filter(|f| f.contains("package") || f.contains("bitsandbytes"))
+        .collect();
+    // A constrained requirement names its package and the packages its
+    // extras install; a bare word and a dictionary key are not
+    // requirements.
+    assert_eq!(
+        lines,
+        [
+            "requirements.txt:1:12 ascend/package-vllm manual vllm",
+            "setup.py:4:6 ascend/package-bitsandbytes manual bitsandbytes",
+            "setup.py:6:10 ascend/package-vllm manual vllm",
+        ]
+    );
+}

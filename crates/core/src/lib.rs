@@ -4,12 +4,14 @@
 //! the planner groups findings into [`Step`]s. Nothing in this crate knows about
 //! files, syntax trees, rule files or terminals.
 
+mod requirement;
 mod source;
 mod span;
 mod target;
 mod usage;
 mod visible;
 
+pub use requirement::{normalize_package, requirement_spec, RequirementSpec};
 pub use source::{read_source, TextEncoding, MAX_FILE_BYTES};
 pub use span::{LineIndex, Span};
 pub use target::{Confidence, Severity, Status, Step, Target, UnknownTarget};

@@ -1,5 +1,6 @@
 //! Helpers shared by the line-oriented frontends.
 
+pub use migscan_core::normalize_package;
 use migscan_core::{LineIndex, Usage, UsageKind};
 
 /// nvcc flags worth a rule (CMake, Makefiles); others pass.
@@ -68,22 +69,6 @@ pub fn strip_hash_comment(line: &str) -> &str {
 /// Byte offset of `part` (a sub-slice of `line`) within `line`.
 pub fn offset_in(line: &str, part: &str) -> usize {
     part.as_ptr() as usize - line.as_ptr() as usize
-}
-
-/// Normalizes a Python package name (PEP 503): lower case, runs of `-_.` to `-`.
-pub fn normalize_package(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.chars() {
-        let c = c.to_ascii_lowercase();
-        if matches!(c, '-' | '_' | '.') {
-            if !out.ends_with('-') {
-                out.push('-');
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Whether `value` is a CUDA wheel index (`download.pytorch.org/whl/cu121`,

@@ -3,7 +3,7 @@
 use crate::lines::{
     is_cuda_wheel_index, is_nvidia_package_index, normalize_package, offset_in, with_offsets, Sink,
 };
-use migscan_core::{Usage, UsageKind};
+use migscan_core::{requirement_spec, Usage, UsageKind};
 
 /// A `+cuXXX` local version: a wheel built for one CUDA release.
 pub const CUDA_LOCAL_VERSION: &str = "cuda-local-version";
@@ -69,33 +69,24 @@ pub fn package_index(url: &str) -> Option<&'static str> {
     }
 }
 
-/// `name[extras] op version ; markers`
+/// `name[extras] op version ; markers`: the package, each extra (the
+/// packages it names come with it: `trl[vllm]` installs vLLM), and a CUDA
+/// local version.
 pub fn requirement(sink: &mut Sink, line: &str, spec: &str, line_start: usize) {
-    let at = |part: &str| line_start + offset_in(line, part);
-    let end = spec
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-        .unwrap_or(spec.len());
-    let name = &spec[..end];
-    if name.is_empty() || name.contains("://") {
+    let Some(parts) = requirement_spec(spec) else {
         return;
+    };
+    let base = line_start + offset_in(line, spec);
+    for range in std::iter::once(parts.name).chain(parts.extras) {
+        let name = normalize_package(&spec[range.clone()]);
+        sink.add(UsageKind::Package, name, base + range.start, range.len());
     }
-    sink.add(
-        UsageKind::Package,
-        normalize_package(name),
-        at(name),
-        name.len(),
-    );
-    let rest = &spec[end..];
-    if let Some(i) = rest.find("+cu") {
-        let version = &rest[i + 1..];
-        let digits = version[2..].bytes().take_while(u8::is_ascii_digit).count();
-        if digits > 0 {
-            sink.add(
-                UsageKind::Construct,
-                CUDA_LOCAL_VERSION,
-                at(version),
-                2 + digits,
-            );
-        }
+    if let Some(range) = parts.cuda_local_version {
+        sink.add(
+            UsageKind::Construct,
+            CUDA_LOCAL_VERSION,
+            base + range.start,
+            range.len(),
+        );
     }
 }

@@ -12,7 +12,9 @@ use crate::strings::{
     backend_names, device_type, env_name, is_sized_model_id, literal_prefix, literal_suffix,
     string_leaves,
 };
-use migscan_core::{LineIndex, PlatformBranch, Usage, UsageKind};
+use migscan_core::{
+    normalize_package, requirement_spec, LineIndex, PlatformBranch, Usage, UsageKind,
+};
 use std::ops::Range;
 use tree_sitter::Node;
 
@@ -138,6 +140,7 @@ impl<'s> Extractor<'s, '_> {
                         self.cuda_source(node, text);
                         self.cpp_source(node, text);
                         self.c_function(node, text);
+                        self.requirement(text);
                     }
                     if let Some(tail) = literal_suffix(node, self.source) {
                         self.nvidia_tool(node, tail);
@@ -753,6 +756,22 @@ impl<'s> Extractor<'s, '_> {
         if source_lines && !docstring {
             let start = text.as_ptr() as usize - self.source.as_ptr() as usize;
             self.cpp_sources.push(start..start + text.len());
+        }
+    }
+
+    /// `"bitsandbytes>=0.43.0"`, `"trl[vllm]==0.18"`: a requirement with a
+    /// version constraint, as a `setup.py`'s dependency lists and version
+    /// checks write them, names the packages it installs (a bare word may
+    /// be anything, so it does not count).
+    fn requirement(&mut self, text: &'s str) {
+        let Some(parts) = requirement_spec(text).filter(|p| p.constrained) else {
+            return;
+        };
+        let base = text.as_ptr() as usize - self.source.as_ptr() as usize;
+        for range in std::iter::once(parts.name).chain(parts.extras) {
+            let span = self.lines.span(base + range.start, base + range.end);
+            let name = normalize_package(&text[range]);
+            self.usages.push(Usage::new(UsageKind::Package, name, span));
         }
     }
 
