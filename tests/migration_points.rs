@@ -859,3 +859,18 @@ fn requirement_strings_in_python_name_the_packages_they_install() {
         ]
     );
 }
+
+#[test]
+fn cuda_build_variants_named_in_scripts_are_reported() {
+    let script = "#!/bin/bash\nbuild_one() {\n  case \"$1\" in\n    cu*) echo cuda ;;\n  esac\n}\nbuild_one cu118 2.1\nbuild_one cpu 2.1\nCU_VERSION=cu121 ./build.sh\n";
+    let dir = repo(&[("dev/build_all.sh", script)]);
+    let lines = findings_naming(dir.path(), "hygon", "cuda-local-version");
+    // The case pattern `cu*` and the CPU build are not CUDA builds.
+    assert_eq!(
+        lines,
+        [
+            "dev/build_all.sh:7:11 hygon/cuda-local-version manual cuda-local-version",
+            "dev/build_all.sh:9:12 hygon/cuda-local-version manual cuda-local-version",
+        ]
+    );
+}

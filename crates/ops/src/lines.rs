@@ -71,13 +71,17 @@ pub fn offset_in(line: &str, part: &str) -> usize {
     part.as_ptr() as usize - line.as_ptr() as usize
 }
 
+/// Whether `word` is a CUDA build variant tag (`cu121`, `cu118`), as wheel
+/// indexes and build scripts name CUDA builds.
+pub fn is_cuda_variant(word: &str) -> bool {
+    word.strip_prefix("cu")
+        .is_some_and(|v| (2..=3).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Whether `value` is a CUDA wheel index (`download.pytorch.org/whl/cu121`,
 /// `.../whl/nightly/cu124`).
 pub fn is_cuda_wheel_index(value: &str) -> bool {
-    value.split('/').any(|part| {
-        part.strip_prefix("cu")
-            .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
-    }) && value.contains("://")
+    value.split('/').any(is_cuda_variant) && value.contains("://")
 }
 
 /// Whether `value` is a URL of NVIDIA's package index

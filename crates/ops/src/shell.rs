@@ -1,8 +1,8 @@
 //! Shell scripts and Slurm batch scripts: variables set and read, programs
 //! run, GPU requests in `#SBATCH` directives and `srun` options.
 
-use crate::lines::{offset_in, strip_hash_comment, with_offsets, Sink};
-use crate::requirements::{package_index, requirement};
+use crate::lines::{is_cuda_variant, offset_in, strip_hash_comment, with_offsets, Sink};
+use crate::requirements::{package_index, requirement, CUDA_LOCAL_VERSION};
 use migscan_core::{Usage, UsageKind};
 
 /// A Slurm generic-resource request for GPUs (`--gres=gpu:4`).
@@ -148,6 +148,7 @@ pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize, 
             let mut word = word;
             if let Some((name, value)) = assignment(word) {
                 sink.add(UsageKind::EnvVar, name, at(name), name.len());
+                cuda_variant(sink, value.trim_matches(['"', '\'']), at);
                 // `N=$(nvidia-smi -L | wc -l)`: the substitution runs a command.
                 match substituted(value) {
                     Some(command) => word = command,
@@ -186,6 +187,7 @@ pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize, 
         if let Some(index) = package_index(unquoted) {
             sink.add(UsageKind::Construct, index, at(unquoted), unquoted.len());
         }
+        cuda_variant(sink, unquoted, at);
         match (command, arguments, word) {
             ("export", ..) => {
                 let name = word.split_once('=').map_or(word, |(n, _)| n);
@@ -223,6 +225,19 @@ pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize, 
             }
             _ => {}
         }
+    }
+}
+
+/// `build_one cu113 1.10`, `CU_VERSION=cu121`: a CUDA build named by its
+/// variant tag, as a `+cu121` local version names it.
+fn cuda_variant(sink: &mut Sink, word: &str, at: impl Fn(&str) -> usize) {
+    if is_cuda_variant(word) {
+        sink.add(
+            UsageKind::Construct,
+            CUDA_LOCAL_VERSION,
+            at(word),
+            word.len(),
+        );
     }
 }
 
