@@ -874,3 +874,56 @@ fn cuda_build_variants_named_in_scripts_are_reported() {
         ]
     );
 }
+
+/// `rule_id sites apis class likely-hours` of the ascend plan's items
+/// whose rule id contains `text`.
+fn plan_items(dir: &std::path::Path, text: &str) -> Vec<String> {
+    let report = json_report(dir, "ascend");
+    report["plans"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap())
+        .filter(|i| i["rule_id"].as_str().unwrap().contains(text))
+        .map(|i| {
+            format!(
+                "{} {} {} {} {}",
+                i["rule_id"].as_str().unwrap(),
+                i["sites"],
+                i["apis"],
+                i["effort_class"].as_str().unwrap(),
+                i["hours"]["likely"]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_adapter_is_priced_once_and_covers_its_library_where_it_applies() {
+    let train = "import torch\nfrom megatron.training import get_args\nfrom megatron.legacy import mpu\nimport transformer_engine\n";
+    let mut files = vec![
+        ("megatron/core/__init__.py", ""),
+        ("megatron/core/te_ext.py", "import transformer_engine\n"),
+        ("pretrain.py", train),
+    ];
+    let dir = repo(&files);
+    // MindSpeed's megatron_adaptor is one change at one place, however
+    // many Megatron APIs the project imports (large: 16 h likely + 1 h);
+    // Transformer Engine in Megatron's own files and in a file that
+    // imports Megatron is the adapter's: a check per API.
+    assert_eq!(
+        plan_items(dir.path(), "megatron"),
+        ["ascend/megatron 2 2 large 17.0"]
+    );
+    assert_eq!(
+        plan_items(dir.path(), "transformer-engine"),
+        ["ascend/transformer-engine 2 1 adapter-covered 0.5"]
+    );
+    // A file that runs without Megatron gets no help from its adapter.
+    files.push(("tools/convert.py", "import transformer_engine\n"));
+    let dir = repo(&files);
+    assert_eq!(
+        plan_items(dir.path(), "transformer-engine"),
+        ["ascend/transformer-engine 3 1 adapter-covered 17.0"]
+    );
+}

@@ -121,6 +121,11 @@ pub struct Finding {
     /// function): covered by that kernel's port, so priced
     /// no dearer than `in-kernel`.
     pub in_kernel: bool,
+    /// In code that runs with an adapter the project adopts (a file that
+    /// imports the library the adapter patches, or belongs to it), when the
+    /// rule's change is one the adapter makes: priced no dearer than
+    /// `adapter-covered`.
+    pub adapted: bool,
 }
 
 /// FNV-1a, 64 bit, over the parts (each followed by a zero byte). Stable

@@ -24,6 +24,18 @@ impl OwnPackage {
     }
 }
 
+impl OwnPackage {
+    /// Whether the package lies within the package `library` (`megatron.core`
+    /// within `megatron`).
+    pub fn within(&self, library: &str) -> bool {
+        self.0.iter().any(|package| {
+            package
+                .strip_prefix(library)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
+    }
+}
+
 /// Whether `header`, a bare file name (`cuda_common.h`), is a file beside
 /// the C/C++ source that includes it: the project's own header, whatever it
 /// is called. A header with a directory (`cub/cub.cuh`) is left to the

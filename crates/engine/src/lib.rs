@@ -5,6 +5,7 @@
 //! Output order never depends on thread scheduling: files keep discovery
 //! order and findings are sorted by file, position, target and rule.
 
+mod adapters;
 mod embedded;
 mod extension;
 mod first_party;
@@ -605,6 +606,7 @@ fn match_usages(
                 line_hash: 0,
                 optional: false,
                 in_kernel: false,
+                adapted: false,
             });
         }
     }
@@ -741,6 +743,7 @@ fn scan_text(
     match_usages(usages, file_index, file, context, &mut outcome);
     optional::mark_optional(&mut outcome.findings, &optional_packages, &optional_ranges);
     mark_in_kernel(&mut outcome.findings, &kernel_ranges);
+    adapters::mark_adapted(&mut outcome.findings, &file.path, rules);
     let targets = &options.targets;
     outcome.ported = vec![0; targets.len()];
     ported::remove_ported(

@@ -16,23 +16,25 @@ pub use hardware::{
 use migscan_core::{Finding, Status, Step, Target, UsageKind};
 use migscan_rules::{Hours, RuleCatalog};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// What one rule matched in the plan's target.
 #[derive(Default)]
 struct RuleTally<'f> {
-    sites: usize,
     lines: u64,
-    imports: BTreeSet<&'f str>,
-    uses: BTreeSet<&'f str>,
-    /// Sites inside a kernel the file sizes, the names used there, and the
-    /// names used elsewhere.
-    kernel_sites: usize,
-    kernel_uses: BTreeSet<&'f str>,
-    outside_uses: BTreeSet<&'f str>,
+    /// Each name imported and each name used, with the dearest class one of
+    /// its sites is priced at.
+    imports: BTreeMap<&'f str, &'f str>,
+    uses: BTreeMap<&'f str, &'f str>,
+    /// Sites per class they are priced at.
+    sites: BTreeMap<&'f str, usize>,
 }
 
 impl RuleTally<'_> {
+    fn sites(&self) -> usize {
+        self.sites.values().sum()
+    }
+
     /// Distinct APIs: the names used. An import is not an API of its own
     /// when the rule also matched what it imports (`import pynvml` then
     /// `pynvml.nvmlInit()` is one API to learn, not two).
@@ -240,25 +242,31 @@ impl MigrationPlan {
 }
 
 /// One priced item per rule the findings matched, in rule order: per-API
-/// cost times distinct APIs, plus per-site and per-line costs.
-fn priced<'f>(findings: impl Iterator<Item = &'f Finding>, catalog: &RuleCatalog) -> Vec<PlanItem> {
+/// cost once per distinct API, plus per-site and per-line costs.
+///
+/// A site is priced with the rule's class unless something else covers its
+/// change: a kernel's port (`in-kernel`, inside a Triton kernel the file
+/// sizes) or an adapter the file runs with (`adapter-covered`); the cheaper
+/// class wins. An API is priced with the dearest class of its sites. A rule
+/// that adopts an adapter is one change: one API at one site.
+fn priced<'f>(
+    findings: impl Iterator<Item = &'f Finding>,
+    catalog: &'f RuleCatalog,
+) -> Vec<PlanItem> {
+    let effort = catalog.effort();
+    let dearer = |a: &'f str, b: &'f str| if effort.capped_by(a, b) == a { b } else { a };
     let mut per_rule: BTreeMap<usize, RuleTally> = BTreeMap::new();
     for finding in findings {
-        let tally = per_rule.entry(finding.rule).or_default();
-        tally.sites += 1;
+        let rule = catalog.rule(finding.rule);
+        let mut class = rule.effort.as_str();
+        if finding.adapted {
+            class = effort.capped_by(ADAPTER_COVERED, class);
+        }
         if finding.in_kernel {
-            tally.kernel_sites += 1;
+            class = effort.capped_by(IN_KERNEL, class);
         }
-        // Uses only: an import is not an API of its own (`apis()`), so the
-        // names used only in kernels are a subset of the APIs counted.
-        if finding.usage.kind != UsageKind::Import {
-            let names = if finding.in_kernel {
-                &mut tally.kernel_uses
-            } else {
-                &mut tally.outside_uses
-            };
-            names.insert(&finding.usage.name);
-        }
+        let tally = per_rule.entry(finding.rule).or_default();
+        *tally.sites.entry(class).or_default() += 1;
         // Only sized constructs (kernels) have lines to pay for.
         if finding.usage.weight > 1 {
             tally.lines += u64::from(finding.usage.weight);
@@ -267,43 +275,52 @@ fn priced<'f>(findings: impl Iterator<Item = &'f Finding>, catalog: &RuleCatalog
             UsageKind::Import => &mut tally.imports,
             _ => &mut tally.uses,
         };
-        names.insert(&finding.usage.name);
+        let priced_as = names.entry(&finding.usage.name).or_insert(class);
+        *priced_as = dearer(priced_as, class);
     }
     per_rule
         .into_iter()
         .map(|(rule_index, tally)| {
-            let (sites, apis) = (tally.sites, tally.apis());
             let rule = catalog.rule(rule_index);
-            let effort = catalog.effort();
-            // What a kernel's port covers is priced as `in-kernel` when that
-            // is cheaper: the names used only inside kernels and those sites.
-            let in_kernel = effort.capped_by(IN_KERNEL, &rule.effort);
-            let (kernel_apis, kernel_sites) = if in_kernel == rule.effort {
-                (0, 0)
-            } else {
-                let only_in_kernels = tally.kernel_uses.difference(&tally.outside_uses);
-                (only_in_kernels.count(), tally.kernel_sites)
-            };
-            let price = |class: &str, apis: usize, sites: usize, lines: u64| {
+            let cost = |class: &str, apis: usize, sites: usize, lines: u64| {
                 effort.class(class).map_or_else(Hours::default, |c| {
                     c.per_api.times(apis as f64)
                         + c.per_site.times(sites as f64)
                         + c.per_line.times(lines as f64)
                 })
             };
-            let hours = price(
-                &rule.effort,
-                apis - kernel_apis,
-                sites - kernel_sites,
-                tally.lines,
-            ) + price(in_kernel, kernel_apis, kernel_sites, 0);
+            let base = rule.effort.as_str();
+            let hours = if rule.adapter.is_some() {
+                cost(base, 1, 1, 0)
+            } else {
+                let names = if tally.uses.is_empty() {
+                    &tally.imports
+                } else {
+                    &tally.uses
+                };
+                let apis = names
+                    .values()
+                    .fold(Hours::default(), |acc, class| acc + cost(class, 1, 0, 0));
+                tally
+                    .sites
+                    .iter()
+                    .fold(apis + cost(base, 0, 0, tally.lines), |acc, (class, &n)| {
+                        acc + cost(class, 0, n, 0)
+                    })
+            };
+            // The class most sites are priced at names the item.
+            let class = tally
+                .sites
+                .iter()
+                .max_by_key(|(class, &n)| (n, std::cmp::Reverse(*class)))
+                .map_or(base, |(class, _)| class);
             PlanItem {
                 rule: rule_index,
                 rule_id: rule.id.clone(),
                 status: rule.status,
-                effort_class: rule.effort.clone(),
-                sites,
-                apis,
+                effort_class: class.to_string(),
+                sites: tally.sites(),
+                apis: tally.apis(),
                 hours,
             }
         })
@@ -312,6 +329,9 @@ fn priced<'f>(findings: impl Iterator<Item = &'f Finding>, catalog: &RuleCatalog
 
 /// The class of CUDA tokens a kernel's port covers.
 const IN_KERNEL: &str = "in-kernel";
+
+/// The class of APIs an adopted adapter patches at import.
+const ADAPTER_COVERED: &str = "adapter-covered";
 
 fn sort_costliest_first(items: &mut [PlanItem]) {
     items.sort_by(|a, b| {

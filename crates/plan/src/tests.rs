@@ -67,6 +67,7 @@ fn finding(catalog: &RuleCatalog, id: &str, name: &str) -> Finding {
         line_hash: 0,
         optional: false,
         in_kernel: false,
+        adapted: false,
     }
 }
 

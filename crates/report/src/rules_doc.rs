@@ -41,15 +41,22 @@ pub fn render_rules_doc(catalog: &RuleCatalog, target: Target) -> String {
             } else {
                 ""
             };
+            // The effort cell says when an adapter prices the rule.
+            let adapter = match (&rule.adapter, &rule.covered_by) {
+                (Some(name), _) => format!(" (adopts adapter `{name}`: once)"),
+                (_, Some(name)) => format!(" (covered by adapter `{name}`)"),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {}{} | {} | {} | {} |",
+                "| `{}` | {} | {}{} | {} | {}{} | {} |",
                 rule.id,
                 cell(&rule.matcher.describe()),
                 rule.status.as_str(),
                 confidence,
                 cell(rule.replacement.as_deref().unwrap_or("")),
                 rule.effort,
+                adapter,
                 cell(&rule.source),
             );
         }

@@ -166,6 +166,7 @@ impl RuleCatalog {
         let by_name: HashMap<String, DataFile> =
             files.iter().map(|f| (f.name.clone(), f.clone())).collect();
         errors.extend(load::check_duplicates(&rules, &by_name));
+        errors.extend(load::check_adapters(&rules, &by_name));
         if let Some(file) = effort_file {
             if effort.class(UNKNOWN_EFFORT).is_none() && errors.is_empty() {
                 errors.push(PackError::new(
@@ -356,6 +357,8 @@ fn unknown_rule(target: Target, step: Step) -> Rule {
             line: 0,
         },
         severity_override: None,
+        adapter: None,
+        covered_by: None,
         examples: vec![],
     }
 }

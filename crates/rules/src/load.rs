@@ -70,6 +70,8 @@ struct RawRule {
     confidence: Confidence,
     #[serde(default)]
     examples: Vec<Spanned<RawExample>>,
+    adapter: Option<String>,
+    covered_by: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -287,6 +289,8 @@ fn validate(
             },
             severity_override: None,
             examples,
+            adapter: raw.adapter,
+            covered_by: raw.covered_by.map(Spanned::into_inner),
         }),
         _ => Err(errors),
     }
@@ -351,6 +355,41 @@ fn matcher(raw: RawMatch) -> Result<Matcher, String> {
         except: raw.except,
         kinds: raw.kinds,
     })
+}
+
+/// Rejects a `covered_by` that names no adapter a rule of its pack declares.
+pub fn check_adapters(rules: &[Rule], files: &HashMap<String, DataFile>) -> Vec<PackError> {
+    let declared: std::collections::HashSet<(Target, &str)> = rules
+        .iter()
+        .filter_map(|r| Some((r.target, r.adapter.as_deref()?)))
+        .collect();
+    rules
+        .iter()
+        .filter_map(|rule| {
+            let adapter = rule.covered_by.as_deref()?;
+            if declared.contains(&(rule.target, adapter)) {
+                return None;
+            }
+            let file = &files[&rule.location.file];
+            let table = offset_of_line(&file.text, rule.location.line);
+            // The key in the rule's table, or the table itself.
+            let start = file.text[table..]
+                .find("covered_by")
+                .map_or(table, |at| table + at);
+            Some(
+                PackError::new(
+                    file,
+                    start..start + "covered_by".len(),
+                    format!(
+                        "rule `{}` is covered by adapter `{adapter}`, which no rule of the {} pack declares",
+                        rule.id, rule.target
+                    ),
+                )
+                .label("no such adapter")
+                .help("declare it with `adapter = \"...\"` on the rule that adopts it"),
+            )
+        })
+        .collect()
 }
 
 /// Rejects two rules with one id, or two rules of a pack matching the same thing.

@@ -235,6 +235,13 @@ pub struct Rule {
     pub severity_override: Option<Severity>,
     /// Code the rule must or must not match (`migscan rules check`).
     pub examples: Vec<Example>,
+    /// The adapter this rule's change adopts (MindSpeed's
+    /// `megatron_adaptor` for Megatron on Ascend): one change however many
+    /// APIs it matches, since the adapter patches them all at import.
+    pub adapter: Option<String>,
+    /// The adapter that makes this rule's change where the project adopts
+    /// it (a rule of the same pack declares it with `adapter`).
+    pub covered_by: Option<String>,
 }
 
 /// A rule test: code in a language, and whether the rule must match it.

@@ -109,6 +109,22 @@ fn duplicate_ids_and_matches_are_rejected() {
 }
 
 #[test]
+fn covered_by_names_an_adapter_of_the_pack() {
+    let covered = GOOD.replace("step = 1", "step = 1\ncovered_by = \"mindspeed\"");
+    assert_eq!(
+        errors(&covered),
+        [
+            "rule `ascend/sync` is covered by adapter `mindspeed`, which no rule of the ascend pack declares @8:1"
+        ]
+    );
+    let adopted = covered.replace(
+        "[[rule]]\n",
+        "[[rule]]\nid = \"ascend/megatron\"\nmatch = { name = \"megatron\", prefix = true }\nstatus = \"manual\"\nstep = 3\neffort = \"trivial\"\nadapter = \"mindspeed\"\nmessage = \"m\"\nsource = \"s\"\n\n[[rule]]\n",
+    );
+    assert!(catalog(&adopted).is_ok());
+}
+
+#[test]
 fn ids_carry_their_target_and_effort_classes_exist() {
     let rules = GOOD
         .replace("ascend/sync", "hygon/sync")
