@@ -927,3 +927,22 @@ fn an_adapter_is_priced_once_and_covers_its_library_where_it_applies() {
         ["ascend/transformer-engine 3 1 adapter-covered 17.0"]
     );
 }
+
+#[test]
+fn float64_is_a_precision_review_not_a_rename_or_a_library_port() {
+    let code = "import torch\n\nx = torch.cuda.DoubleTensor(4)\ny = x.double()\n";
+    let dir = repo(&[("stats.py", code)]);
+    // Ascend computes float64 as float32: renaming the type is not the
+    // work, checking the numbers is.
+    assert_eq!(
+        plan_items(dir.path(), "double"),
+        [
+            "ascend/tensor-double-method 1 1 precision-review 4.25",
+            "ascend/torch-cuda-doubletensor 1 1 precision-review 4.25",
+        ]
+    );
+    assert_eq!(
+        findings_naming(dir.path(), "cambricon", "double"),
+        ["stats.py:4:7 cambricon/tensor-double-method manual double"]
+    );
+}
