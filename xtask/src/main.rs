@@ -14,6 +14,9 @@
 //! - `recall [--corpus DIR] [--mirrors DIR] [--migscan BIN] [--verbose]`: scores the
 //!   release binary against `tests/accuracy/labels/`; see `recall.rs` and
 //!   `docs/accuracy.md`.
+//! - `audit`: the packs' standing audit (`migscan_rules::audit`): per
+//!   target, rules by status, the low-confidence share, and every rule
+//!   that contradicts itself; fails if there is one.
 //! - `precommit-check`: installs `pre-commit` from the Python registry into
 //!   a throwaway virtualenv, makes a throwaway git repository that uses this
 //!   repository's committed `HEAD` as a hook source, and checks that a
@@ -32,10 +35,49 @@ use migscan_rules::RuleCatalog;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Prints the packs' audit; fails when a rule contradicts itself.
+fn audit() -> ExitCode {
+    let catalog = match RuleCatalog::embedded() {
+        Ok(catalog) => catalog,
+        Err(e) => {
+            eprintln!("audit: {e:?}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let audits = migscan_rules::audit(&catalog);
+    println!("| target | rules | by status | low confidence | problems |\n|---|---|---|---|---|");
+    for a in &audits {
+        let statuses: Vec<String> = a
+            .by_status
+            .iter()
+            .map(|(s, n)| format!("{s} {n}"))
+            .collect();
+        println!(
+            "| {} | {} | {} | {} ({:.0}%) | {} |",
+            a.target,
+            a.rules,
+            statuses.join(", "),
+            a.low_confidence,
+            100.0 * a.low_confidence as f64 / a.rules.max(1) as f64,
+            a.problems.len()
+        );
+    }
+    let problems: Vec<_> = audits.iter().flat_map(|a| &a.problems).collect();
+    for (rule, problem) in &problems {
+        println!("{rule}: {problem}");
+    }
+    if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("rules-doc") => rules_doc(args.iter().any(|a| a == "--check")),
+        Some("audit") => audit(),
         Some("html-check") => html_check(args.get(1).map_or("cuda-extension", String::as_str)),
         Some("bench") => {
             let value = |flag: &str| flag_value(&args, flag);

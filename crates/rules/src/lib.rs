@@ -8,6 +8,7 @@
 // cold path, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
+mod audit;
 mod diagnostic;
 mod effort;
 mod hardware;
@@ -15,6 +16,7 @@ mod index;
 mod load;
 mod model;
 
+pub use audit::{audit, TargetAudit};
 pub use diagnostic::{DataFile, PackError, PackErrors};
 pub use effort::{EffortClass, EffortModel, Hours};
 pub use hardware::{About, Card, PrecisionSupport, Support};

@@ -293,3 +293,26 @@ fn hardware_profiles_load_with_a_default_card_per_target() {
         Some([64.0, 64.0])
     );
 }
+
+#[test]
+fn the_built_in_packs_pass_their_audit() {
+    let catalog = RuleCatalog::embedded().unwrap();
+    let audits = crate::audit(&catalog);
+    assert_eq!(audits.len(), 4);
+    let problems: Vec<_> = audits.iter().flat_map(|a| &a.problems).collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn the_audit_finds_a_rule_that_contradicts_itself() {
+    let supported = GOOD.replace("status = \"auto\"", "status = \"supported\"");
+    let catalog = catalog(&supported).unwrap();
+    let audits = crate::audit(&catalog);
+    assert_eq!(
+        audits[0].problems,
+        [(
+            "ascend/sync".to_string(),
+            "`supported`, yet names a replacement".to_string()
+        )]
+    );
+}
