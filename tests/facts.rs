@@ -1,0 +1,61 @@
+//! Facts the packs hold for a stack version, checked through the binary on
+//! code that uses them (see `docs/rules/` for every rule's source).
+
+mod common;
+
+use common::{finding_lines, json_report, repo};
+
+const GDS_CU: &str = r#"#include <cuda_bf16.h>
+#include <cuda_fp8.h>
+#include <cufile.h>
+#include <cublasLt.h>
+
+__device__ __nv_bfloat162 clamp(__nv_bfloat162 a, __nv_bfloat162 b) {
+  return __hmax2(a, b);
+}
+__device__ __half2_raw widen(__nv_fp8x2_storage_t v) {
+  return __nv_cvt_fp8x2_to_halfraw2(v, __NV_E4M3);
+}
+__device__ float scale(__nv_fp8_e4m3 x) { return float(x); }
+
+void read(CUfileHandle_t fh, void* buf) {
+  cuFileRead(fh, buf, 4096, 0, 0);
+}
+cublasGemmAlgo_t algo = CUBLAS_GEMM_ALGO15_TENSOR_OP;
+cublasLtEpilogue_t epilogue = CUBLASLT_EPILOGUE_DGELU;
+"#;
+
+#[test]
+fn hygon_follows_the_current_hipify_tables() {
+    let dir = repo(&[("csrc/gds.cu", GDS_CU)]);
+    let lines: Vec<String> = finding_lines(&json_report(dir.path(), "hygon"))
+        .into_iter()
+        .filter(|f| !f.contains(" hygon/kernel") && !f.contains("device-function"))
+        .collect();
+    // `__hmax2` is HIP's since 5.7 and no finding; the fp8 conversions are
+    // renames since HIP 6.2, the fp8 type and format map to FNUZ ones (a
+    // manual change); cuFile is hipFile since HIP 7.2; HIPIFY has no
+    // counterpart for the 16th cuBLAS algorithm, and hipBLASLt has the GELU
+    // epilogue. (The headers are not in HIPIFY's API tables.)
+    assert_eq!(
+        lines,
+        [
+            "csrc/gds.cu:1:10 hygon/unknown-cuda-api unknown cuda_bf16.h",
+            "csrc/gds.cu:2:10 hygon/unknown-cuda-api unknown cuda_fp8.h",
+            "csrc/gds.cu:4:10 hygon/unknown-cuda-api unknown cublasLt.h",
+            "csrc/gds.cu:6:12 hygon/nv-bfloat162 auto __nv_bfloat162",
+            "csrc/gds.cu:6:33 hygon/nv-bfloat162 auto __nv_bfloat162",
+            "csrc/gds.cu:6:51 hygon/nv-bfloat162 auto __nv_bfloat162",
+            "csrc/gds.cu:9:30 hygon/nv-fp8x2-storage-t auto __nv_fp8x2_storage_t",
+            "csrc/gds.cu:10:10 hygon/nv-cvt-fp8x2-to-halfraw2 auto __nv_cvt_fp8x2_to_halfraw2",
+            "csrc/gds.cu:10:40 hygon/nv-e4-m3 manual __NV_E4M3",
+            "csrc/gds.cu:12:24 hygon/nv-fp8-e4m3 manual __nv_fp8_e4m3",
+            "csrc/gds.cu:14:11 hygon/cufile-handle-t auto CUfileHandle_t",
+            "csrc/gds.cu:15:3 hygon/cu-file-read auto cuFileRead",
+            "csrc/gds.cu:17:1 hygon/cublas-gemm-algo-t auto cublasGemmAlgo_t",
+            "csrc/gds.cu:17:25 hygon/cublas-gemm-algo15-tensor-op unsupported CUBLAS_GEMM_ALGO15_TENSOR_OP",
+            "csrc/gds.cu:18:1 hygon/cublas-lt-epilogue-t auto cublasLtEpilogue_t",
+            "csrc/gds.cu:18:31 hygon/cublaslt-epilogue-dgelu auto CUBLASLT_EPILOGUE_DGELU",
+        ]
+    );
+}
