@@ -36,13 +36,14 @@ fn hygon_follows_the_current_hipify_tables() {
     // renames since HIP 6.2, the fp8 type and format map to FNUZ ones (a
     // manual change); cuFile is hipFile since HIP 7.2; HIPIFY has no
     // counterpart for the 16th cuBLAS algorithm, and hipBLASLt has the GELU
-    // epilogue. (The headers are not in HIPIFY's API tables.)
+    // epilogue. Headers follow HIPIFY's include map.
     assert_eq!(
         lines,
         [
-            "csrc/gds.cu:1:10 hygon/unknown-cuda-api unknown cuda_bf16.h",
-            "csrc/gds.cu:2:10 hygon/unknown-cuda-api unknown cuda_fp8.h",
-            "csrc/gds.cu:4:10 hygon/unknown-cuda-api unknown cublasLt.h",
+            "csrc/gds.cu:1:10 hygon/include-cuda-bf16-h auto cuda_bf16.h",
+            "csrc/gds.cu:2:10 hygon/include-cuda-fp8-h auto cuda_fp8.h",
+            "csrc/gds.cu:3:10 hygon/include-cufile-h auto cufile.h",
+            "csrc/gds.cu:4:10 hygon/include-cublaslt-h auto cublasLt.h",
             "csrc/gds.cu:6:12 hygon/nv-bfloat162 auto __nv_bfloat162",
             "csrc/gds.cu:6:33 hygon/nv-bfloat162 auto __nv_bfloat162",
             "csrc/gds.cu:6:51 hygon/nv-bfloat162 auto __nv_bfloat162",
