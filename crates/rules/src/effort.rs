@@ -84,6 +84,7 @@ pub const CHANGE_KINDS: &[&str] = &[
     "image",
     "resource",
     "intrinsic",
+    "constant",
     "api",
 ];
 

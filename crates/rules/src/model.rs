@@ -154,7 +154,9 @@ impl Matcher {
     /// The kind of change a match stands for, which bounds its price
     /// (`[ceiling]` in `rules/effort.toml`): an environment variable, a
     /// build setting or flag, a program, an image, a cluster resource, a
-    /// device intrinsic (a `__`-prefixed C/C++ symbol such as `__hmax2`),
+    /// device intrinsic (a `__`-prefixed C/C++ symbol such as `__hmax2`), a
+    /// constant (an upper-case C/C++ name such as `CUBLASLT_ORDER_COL32`:
+    /// an enum value or flag, replaced by another value where it is used),
     /// or an API.
     pub fn change_kind(&self) -> &'static str {
         match self.selector {
@@ -164,9 +166,21 @@ impl Matcher {
             Selector::Image => "image",
             Selector::Resource => "resource",
             Selector::Symbol if self.value.starts_with("__") => "intrinsic",
+            Selector::Symbol if is_constant_name(&self.value) => "constant",
             _ => "api",
         }
     }
+}
+
+/// `CUBLAS_OP_N`, `cudaDeviceProp::CUDA_R_16F`: an upper-case name with an
+/// underscore, as C and C++ write enum values and constants.
+fn is_constant_name(value: &str) -> bool {
+    let last = value.rsplit("::").find(|s| !s.is_empty()).unwrap_or(value);
+    last.contains('_')
+        && last.starts_with(|c: char| c.is_ascii_uppercase())
+        && last
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 impl Matcher {

@@ -316,3 +316,21 @@ fn the_audit_finds_a_rule_that_contradicts_itself() {
         )]
     );
 }
+
+#[test]
+fn the_kind_of_change_follows_the_matched_name() {
+    let kind = |table: &str| {
+        let rules = GOOD.replace("{ name = \"torch.cuda.synchronize\" }", table);
+        catalog(&rules)
+            .unwrap()
+            .find("ascend/sync")
+            .unwrap()
+            .matcher
+            .change_kind()
+    };
+    assert_eq!(kind("{ symbol = \"CUBLASLT_ORDER_COL32\" }"), "constant");
+    assert_eq!(kind("{ symbol = \"__hmax2\" }"), "intrinsic");
+    assert_eq!(kind("{ symbol = \"cublasLtMatmul\" }"), "api");
+    assert_eq!(kind("{ symbol = \"CUDA\" }"), "api");
+    assert_eq!(kind("{ env = \"NCCL_DEBUG\" }"), "env");
+}
