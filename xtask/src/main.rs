@@ -15,8 +15,9 @@
 //!   release binary against `tests/accuracy/labels/`; see `recall.rs` and
 //!   `docs/accuracy.md`.
 //! - `audit`: the packs' standing audit (`migscan_rules::audit`): per
-//!   target, rules by status, the low-confidence share, and every rule
-//!   that contradicts itself; fails if there is one.
+//!   target, rules by status, the low-confidence share, every rule that
+//!   contradicts itself (fails if there is one), and the libraries other
+//!   packs price that it has no rule for.
 //! - `precommit-check`: installs `pre-commit` from the Python registry into
 //!   a throwaway virtualenv, makes a throwaway git repository that uses this
 //!   repository's committed `HEAD` as a hook source, and checks that a
@@ -45,7 +46,7 @@ fn audit() -> ExitCode {
         }
     };
     let audits = migscan_rules::audit(&catalog);
-    println!("| target | rules | by status | low confidence | problems |\n|---|---|---|---|---|");
+    println!("| target | rules | by status | low confidence | problems | library gaps |\n|---|---|---|---|---|---|");
     for a in &audits {
         let statuses: Vec<String> = a
             .by_status
@@ -53,14 +54,20 @@ fn audit() -> ExitCode {
             .map(|(s, n)| format!("{s} {n}"))
             .collect();
         println!(
-            "| {} | {} | {} | {} ({:.0}%) | {} |",
+            "| {} | {} | {} | {} ({:.0}%) | {} | {} |",
             a.target,
             a.rules,
             statuses.join(", "),
             a.low_confidence,
             100.0 * a.low_confidence as f64 / a.rules.max(1) as f64,
-            a.problems.len()
+            a.problems.len(),
+            a.gaps.len()
         );
+    }
+    for a in &audits {
+        if !a.gaps.is_empty() {
+            println!("{} has no rule for: {}", a.target, a.gaps.join(", "));
+        }
     }
     let problems: Vec<_> = audits.iter().flat_map(|a| &a.problems).collect();
     for (rule, problem) in &problems {

@@ -19,6 +19,10 @@ pub struct TargetAudit {
     pub by_status: BTreeMap<&'static str, usize>,
     /// What contradicts itself, by rule id.
     pub problems: Vec<(String, String)>,
+    /// Libraries another pack has a rule for and this one has none: their
+    /// uses fall to `unknown` here, so the targets are not compared like
+    /// with like (reported, not failed: each needs its own facts).
+    pub gaps: Vec<String>,
 }
 
 /// Classes too dear for a change that is one line in a script or build file.
@@ -26,6 +30,16 @@ const DEAR_CLASSES: &[&str] = &["large", "rewrite", "library-rewrite", "vendored
 
 /// Audits every pack of `catalog`.
 pub fn audit(catalog: &RuleCatalog) -> Vec<TargetAudit> {
+    let libraries: BTreeMap<Target, std::collections::BTreeSet<String>> = Target::ALL
+        .into_iter()
+        .map(|t| {
+            let names = catalog
+                .rules_for(t)
+                .filter_map(|(_, r)| library(r))
+                .collect();
+            (t, names)
+        })
+        .collect();
     Target::ALL
         .into_iter()
         .filter_map(|target| {
@@ -42,6 +56,16 @@ pub fn audit(catalog: &RuleCatalog) -> Vec<TargetAudit> {
                 .flat_map(|rule| rule_problems(rule).map(|p| (rule.id.clone(), p)))
                 .collect();
             problems.extend(library_statuses(&rules));
+            let own = &libraries[&target];
+            let mut gaps: Vec<String> = libraries
+                .iter()
+                .filter(|(other, _)| **other != target)
+                .flat_map(|(_, names)| names.iter())
+                .filter(|name| !own.contains(*name))
+                .cloned()
+                .collect();
+            gaps.sort();
+            gaps.dedup();
             Some(TargetAudit {
                 target,
                 rules: rules.len(),
@@ -51,6 +75,7 @@ pub fn audit(catalog: &RuleCatalog) -> Vec<TargetAudit> {
                     .count(),
                 by_status,
                 problems,
+                gaps,
             })
         })
         .collect()
@@ -93,6 +118,19 @@ fn rule_problems(rule: &Rule) -> impl Iterator<Item = String> + '_ {
     ]
     .into_iter()
     .flatten()
+}
+
+/// The third-party library a rule prices, normalized (`flash-attn`): a
+/// package rule, or a rule for a top-level Python module and everything
+/// under it.
+fn library(rule: &Rule) -> Option<String> {
+    let m = &rule.matcher;
+    let value = match m.selector {
+        Selector::Package => m.value.as_str(),
+        Selector::Name if m.prefix && !m.value.contains('.') => m.value.as_str(),
+        _ => return None,
+    };
+    Some(value.to_ascii_lowercase().replace('_', "-"))
 }
 
 /// One library, one status: a package rule and the rule for the library's

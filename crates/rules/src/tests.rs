@@ -334,3 +334,35 @@ fn the_kind_of_change_follows_the_matched_name() {
     assert_eq!(kind("{ symbol = \"CUDA\" }"), "api");
     assert_eq!(kind("{ env = \"NCCL_DEBUG\" }"), "env");
 }
+
+#[test]
+fn the_audit_lists_libraries_another_pack_prices() {
+    let package = |target: &str, name: &str| {
+        format!(
+            "[[rule]]\nid = \"{target}/package-{name}\"\nmatch = {{ package = \"{name}\" }}\nstatus = \"manual\"\nstep = 4\neffort = \"trivial\"\nmessage = \"m\"\nsource = \"s\"\n"
+        )
+    };
+    let file = |name: &str, text: String| DataFile {
+        name: name.into(),
+        text: text.into(),
+    };
+    let catalog = RuleCatalog::from_files([
+        file("rules/effort.toml", EFFORT.into()),
+        file("rules/ascend/pack.toml", PACK.into()),
+        file("rules/ascend/ops.toml", package("ascend", "flash-attn")),
+        file("rules/hygon/pack.toml", PACK.into()),
+        file("rules/hygon/ops.toml", package("hygon", "xformers")),
+    ])
+    .unwrap();
+    let gaps: Vec<(Target, Vec<String>)> = crate::audit(&catalog)
+        .into_iter()
+        .map(|a| (a.target, a.gaps))
+        .collect();
+    assert_eq!(
+        gaps,
+        [
+            (Target::Ascend, vec!["xformers".to_string()]),
+            (Target::Hygon, vec!["flash-attn".to_string()]),
+        ]
+    );
+}
