@@ -259,11 +259,7 @@ impl<'s> Extractor<'s, '_> {
         if node.kind() == "preproc_def" {
             if let Some(value) = node.child_by_field_name("value") {
                 let value = self.text(value).trim();
-                let alias = value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
-                    && value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
-                if alias || self.is_fallback(node, name) {
+                if is_name(value) || self.is_fallback(node, name) {
                     return;
                 }
             }
@@ -645,11 +641,6 @@ fn launched_kernel(before: &str) -> (String, usize) {
 /// The namespace aliases of a file (`namespace cg = cooperative_groups;`),
 /// read from the text before the walk: the walk meets uses in any order.
 fn namespace_aliases(source: &str) -> Vec<(&str, &str)> {
-    let identifier = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':')
-    };
     source
         .match_indices("namespace ")
         .filter_map(|(at, _)| {
@@ -657,9 +648,18 @@ fn namespace_aliases(source: &str) -> Vec<(&str, &str)> {
             let statement = &rest[..rest.find([';', '{', '\n'])?];
             let (alias, target) = statement.split_once('=')?;
             let (alias, target) = (alias.trim(), target.trim().trim_start_matches("::"));
-            (identifier(alias) && identifier(target)).then_some((alias, target))
+            (is_name(alias) && is_name(target)).then_some((alias, target))
         })
         .collect()
+}
+
+/// Whether `text` is one name, maybe `::`-qualified (`cudaMalloc`,
+/// `cute::Int`), not a number or an expression.
+fn is_name(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':')
 }
 
 /// The parameter list of a (possibly nested) function declarator.

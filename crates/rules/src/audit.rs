@@ -3,7 +3,7 @@
 //! target) and by the test suite (no problem may be left).
 
 use crate::{Rule, RuleCatalog, Selector};
-use migscan_core::{Confidence, Status, Target};
+use migscan_core::{normalize_package, Confidence, Status, Target};
 use std::collections::BTreeMap;
 
 /// One target's audit.
@@ -130,24 +130,22 @@ fn library(rule: &Rule) -> Option<String> {
         Selector::Name if m.prefix && !m.value.contains('.') => m.value.as_str(),
         _ => return None,
     };
-    Some(value.to_ascii_lowercase().replace('_', "-"))
+    Some(normalize_package(value))
 }
 
 /// One library, one status: a package rule and the rule for the library's
 /// imports (`flash-attn` and `flash_attn`) must agree.
 fn library_statuses(rules: &[&Rule]) -> Vec<(String, String)> {
-    let normalized = |name: &str| name.to_ascii_lowercase().replace('_', "-");
     let imports: BTreeMap<String, &Rule> = rules
         .iter()
-        .filter(|r| r.matcher.selector == Selector::Name && r.matcher.prefix)
-        .filter(|r| !r.matcher.value.contains('.'))
-        .map(|r| (normalized(&r.matcher.value), *r))
+        .filter(|r| r.matcher.selector == Selector::Name)
+        .filter_map(|r| Some((library(r)?, *r)))
         .collect();
     rules
         .iter()
         .filter(|r| r.matcher.selector == Selector::Package)
         .filter_map(|package| {
-            let library = imports.get(&normalized(&package.matcher.value))?;
+            let library = imports.get(&library(package)?)?;
             (library.status != package.status).then(|| {
                 (
                     package.id.clone(),
