@@ -62,11 +62,13 @@ fn device_functions_and_warp_size_spellings_are_reported() {
     );
 }
 
-const MAKEFILE: &str = "CUDA_HOME ?= /usr/local/cuda\nNVCC := $(CUDA_HOME)/bin/nvcc\nNVCC_FLAGS = -O3 -gencode arch=compute_80,code=sm_80\n\ntrain: train.cu\n\t$(NVCC) $(NVCC_FLAGS) $< -lcudart -lcublas -lnccl -o $@\n";
+const MAKEFILE: &str = "CUDA_HOME ?= /usr/local/cuda\nNVCC := $(CUDA_HOME)/bin/nvcc\nNVCC_FLAGS = -O3 -gencode arch=compute_80,code=sm_80\n\ntrain: train.cu\n\t$(NVCC) $(NVCC_FLAGS) -lineinfo -Xcompiler -fopenmp $< -lcudart -lcublas -lnccl -o $@\n";
 
 #[test]
 fn makefiles_report_nvcc_flags_and_cuda_libraries() {
     let dir = repo(&[("Makefile", MAKEFILE)]);
+    // On hygon the compiler is changed where the variable is assigned;
+    // hipcc takes the recipe as it is but for nvcc's own options.
     let report = json_report(dir.path(), "hygon");
     assert_eq!(
         finding_lines(&report),
@@ -75,15 +77,36 @@ fn makefiles_report_nvcc_flags_and_cuda_libraries() {
             "Makefile:2:11 hygon/unknown-cuda-ops unknown CUDA_HOME",
             "Makefile:2:26 hygon/command-nvcc manual nvcc",
             "Makefile:3:18 hygon/build-gencode manual -gencode",
-            "Makefile:6:2 hygon/command-nvcc manual nvcc",
-            "Makefile:6:27 hygon/link-cudart auto -lcudart",
-            "Makefile:6:36 hygon/link-cublas auto -lcublas",
-            "Makefile:6:45 hygon/link-nccl auto -lnccl",
+            "Makefile:6:24 hygon/build-lineinfo manual -lineinfo",
+            "Makefile:6:34 hygon/build-xcompiler manual -Xcompiler",
+            "Makefile:6:57 hygon/link-cudart auto -lcudart",
+            "Makefile:6:66 hygon/link-cublas auto -lcublas",
+            "Makefile:6:75 hygon/link-nccl auto -lnccl",
         ]
+    );
+    // On ascend every recipe that compiles CUDA is rewritten for CANN.
+    let report = json_report(dir.path(), "ascend");
+    let recipes: Vec<String> = finding_lines(&report)
+        .into_iter()
+        .filter(|f| f.starts_with("Makefile:6:2 "))
+        .collect();
+    assert_eq!(
+        recipes,
+        ["Makefile:6:2 ascend/nvcc-recipe manual nvcc-recipe"]
     );
 }
 
-const SETUP_PY: &str = "from setuptools import setup\nfrom torch.utils.cpp_extension import BuildExtension, CUDAExtension\n\nsetup(\n    name=\"ops\",\n    ext_modules=[CUDAExtension(\"ops._C\", [\"csrc/ops.cu\"])],\n    cmdclass={\"build_ext\": BuildExtension},\n)\n";
+const SETUP_PY: &str = r#"from setuptools import setup
+from torch.utils.cpp_extension import BuildExtension, CUDAExtension
+
+NVCC_ARGS = ["-D__CUDA_NO_HALF_OPERATORS__", "-U__CUDA_NO_BFLOAT16_OPERATORS__", "-lineinfo"]
+
+setup(
+    name="ops",
+    ext_modules=[CUDAExtension("ops._C", ["csrc/ops.cu"], extra_compile_args={"nvcc": NVCC_ARGS})],
+    cmdclass={"build_ext": BuildExtension},
+)
+"#;
 
 const OPS_CU: &str = "#include <cuda_runtime.h>\nvoid copy(float* d, const float* h, size_t n, cudaStream_t s) {\n  cudaMemcpyAsync(d, h, n, cudaMemcpyHostToDevice, s);\n  asm volatile(\"membar.gl;\");\n}\n";
 
@@ -106,6 +129,12 @@ fn hygon_leaves_what_the_extension_build_hipifies_to_the_build() {
     assert_eq!(
         in_file("csrc/ops.cu"),
         ["csrc/ops.cu:4:3 hygon/inline-asm unsupported inline-asm"]
+    );
+    // The `.cu` source the build lists and the CUDA half macros it defines
+    // or undoes need nothing on ROCm; an option only nvcc takes does.
+    assert_eq!(
+        in_file("setup.py"),
+        ["setup.py:4:82 hygon/build-lineinfo manual -lineinfo"]
     );
     assert!(
         in_file("bench/bench.cu")

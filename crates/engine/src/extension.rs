@@ -9,10 +9,12 @@
 //! except sources below a directory with a Makefile of its own: nvcc builds
 //! those directly, so they need hipify like any standalone CUDA code. What
 //! hipify cannot map (warp-size assumptions, PTX, CUTLASS, APIs HIP lacks)
-//! is not `auto` and stays a finding.
+//! is not `auto` and stays a finding. The `.cu` paths the build scripts
+//! list are the sources the builder hipifies, so they are credited too.
 
 use crate::{Language, ScannedFile};
 use migscan_core::{Finding, Status, Target};
+use migscan_python::CUDA_SOURCE;
 use migscan_rules::Rule;
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
@@ -33,7 +35,8 @@ pub fn is_builder(name: &str) -> bool {
 
 /// Moves the findings that the build's hipify resolves out of `findings`
 /// into the supported counts: `auto` findings in the extension's C/C++
-/// sources, for targets whose PyTorch hipifies extensions.
+/// sources and on the `.cu` paths its build scripts list, for targets
+/// whose PyTorch hipifies extensions.
 pub fn credit_build_hipify(
     findings: &mut Vec<Finding>,
     files: &[ScannedFile],
@@ -49,7 +52,7 @@ pub fn credit_build_hipify(
         .collect();
     findings.retain(|f| {
         let converted = f.target.hipifies_extensions_at_build()
-            && extension_source[f.file]
+            && (extension_source[f.file] || f.usage.name == CUDA_SOURCE)
             && rules[f.rule].status == Status::Auto;
         if converted {
             if let Some(slot) = targets.iter().position(|&t| t == f.target) {

@@ -20,6 +20,10 @@ pub const NVCC_FLAGS: &[&str] = &[
     "--relocatable-device-code",
     "--maxrregcount",
     "-maxrregcount",
+    "-Xcompiler",
+    "--compiler-options",
+    "-lineinfo",
+    "--generate-line-info",
 ];
 
 /// Collects usages with spans computed from byte offsets.

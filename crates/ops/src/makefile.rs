@@ -119,6 +119,13 @@ fn nvcc_variables(source: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The construct a recipe that runs nvcc through one of the Makefile's
+/// variables is reported as. It is not the `nvcc` command itself: the
+/// program is named where the variable is assigned, so a target whose
+/// compiler takes nvcc's command line (hipcc) changes that one line, while
+/// one whose toolchain builds differently rewrites every such recipe.
+pub const NVCC_RECIPE: &str = "nvcc-recipe";
+
 /// A recipe that starts with `$(NVCC)`: nvcc runs there.
 fn nvcc_through_variable(
     sink: &mut Sink,
@@ -140,8 +147,8 @@ fn nvcc_through_variable(
         .or_else(|| first.strip_prefix("${").and_then(|r| r.strip_suffix('}')));
     if name.is_some_and(|n| compilers.contains(&n)) {
         sink.add(
-            UsageKind::Command,
-            "nvcc",
+            UsageKind::Construct,
+            NVCC_RECIPE,
             start + offset_in(line, first),
             first.len(),
         );

@@ -142,7 +142,7 @@ fn makefile_variables_recipes_flags_and_libraries() {
             "build-setting -gencode @4:34",
             "build-setting -lcudart @5:11",
             "build-setting -lcublas @5:20",
-            "command nvcc @8:2",
+            "construct nvcc-recipe @8:2",
             "build-setting -arch @8:24",
             "build-setting -lnccl @8:49",
             "command nvidia-smi @9:3",

@@ -89,9 +89,10 @@ pub const KERNEL_DECORATORS: &[(&str, &str)] = &[("triton.jit", "triton-kernel")
 /// The construct a `.cu`/`.cuh` path in Python code is reported as.
 pub const CUDA_SOURCE: &str = "cuda-extension-source";
 
-/// Compiler flags only nvcc takes: a string holding one is part of a CUDA
-/// build wherever it stands (`flags.append("--use_fast_math")`, a list
-/// built up over a function), not only in `extra_compile_args`.
+/// Compiler flags only nvcc takes, or that undo CUDA's own header macros: a
+/// string holding one is part of a CUDA build wherever it stands
+/// (`flags.append("--use_fast_math")`, a list built up over a function),
+/// not only in `extra_compile_args`.
 pub const NVCC_ONLY_FLAGS: &[&str] = &[
     "-gencode",
     "--generate-code",
@@ -107,6 +108,10 @@ pub const NVCC_ONLY_FLAGS: &[&str] = &[
     "--gpu-architecture",
     "-allow-unsupported-compiler",
     "-ccbin",
+    "-Xcompiler",
+    "--compiler-options",
+    "-lineinfo",
+    "--generate-line-info",
     "-U__CUDA_NO_HALF_OPERATORS__",
     "-U__CUDA_NO_HALF_CONVERSIONS__",
     "-U__CUDA_NO_HALF2_OPERATORS__",
