@@ -20,7 +20,9 @@ pub fn with_cpp_sources(
         return extraction;
     }
     let lines = LineIndex::new(text);
-    for range in std::mem::take(&mut extraction.cpp_sources) {
+    // The ranges stay: a file that builds its strings with PyTorch's
+    // extension builder has them credited like an extension's sources.
+    for range in extraction.cpp_sources.clone() {
         // A string the C++ parser gives up on only loses its own findings.
         let Ok(embedded) = cuda.extract_kept(&text[range.clone()], keep) else {
             continue;

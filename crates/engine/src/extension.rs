@@ -12,11 +12,13 @@
 //! is not `auto` and stays a finding. The `.cu` paths the build scripts
 //! list are the sources the builder hipifies, so they are credited too.
 
+use crate::ported::remove_counted;
 use crate::{Language, ScannedFile};
 use migscan_core::{Finding, Status, Target};
 use migscan_python::CUDA_SOURCE;
 use migscan_rules::Rule;
 use rustc_hash::FxHashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// The names of `torch.utils.cpp_extension` that build a CUDA extension.
@@ -50,17 +52,33 @@ pub fn credit_build_hipify(
         .iter()
         .map(|f| f.language == Language::Cpp && !makefiles.below_one(&f.path, roots))
         .collect();
-    findings.retain(|f| {
-        let converted = f.target.hipifies_extensions_at_build()
-            && (extension_source[f.file] || f.usage.name == CUDA_SOURCE)
-            && rules[f.rule].status == Status::Auto;
-        if converted {
-            if let Some(slot) = targets.iter().position(|&t| t == f.target) {
-                supported[slot] += 1;
-            }
-        }
-        !converted
+    remove_counted(findings, targets, supported, |f| {
+        (extension_source[f.file] || f.usage.name == CUDA_SOURCE) && converted(f, rules)
     });
+}
+
+/// Moves the findings in a Python file's C/C++ strings into the supported
+/// counts, as for an extension's source files, when the file itself builds
+/// them (`load_inline(cpp_sources=...)`): `sources` are the strings' byte
+/// ranges.
+pub fn credit_inline_sources(
+    findings: &mut Vec<Finding>,
+    sources: &[Range<usize>],
+    rules: &[Rule],
+    targets: &[Target],
+    supported: &mut [usize],
+) {
+    if sources.is_empty() {
+        return;
+    }
+    remove_counted(findings, targets, supported, |f| {
+        sources.iter().any(|r| r.contains(&f.usage.span.start)) && converted(f, rules)
+    });
+}
+
+/// Whether the build's hipify makes the change `finding` asks for.
+fn converted(finding: &Finding, rules: &[Rule]) -> bool {
+    finding.target.hipifies_extensions_at_build() && rules[finding.rule].status == Status::Auto
 }
 
 /// Which directories hold a Makefile, asked once each.

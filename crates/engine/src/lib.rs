@@ -736,15 +736,25 @@ fn scan_text(
         optional_ranges,
         kernel_ranges,
         defined_names,
+        cpp_sources,
         ..
     } = extraction;
     outcome.defined_names = defined_names;
     let optional_packages = optional::optional_packages(&usages, &optional_ranges);
     match_usages(usages, file_index, file, context, &mut outcome);
+    let targets = &options.targets;
+    if outcome.builds_extension {
+        extension::credit_inline_sources(
+            &mut outcome.findings,
+            &cpp_sources,
+            rules,
+            targets,
+            &mut outcome.supported,
+        );
+    }
     optional::mark_optional(&mut outcome.findings, &optional_packages, &optional_ranges);
     mark_in_kernel(&mut outcome.findings, &kernel_ranges);
     adapters::mark_adapted(&mut outcome.findings, &file.path, rules);
-    let targets = &options.targets;
     outcome.ported = vec![0; targets.len()];
     ported::remove_ported(
         &mut outcome.findings,
