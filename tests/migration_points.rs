@@ -986,3 +986,36 @@ fn float64_is_a_precision_review_not_a_rename_or_a_library_port() {
         ["stats.py:4:7 cambricon/tensor-double-method manual double"]
     );
 }
+
+const ARCH_LIST_SETUP_PY: &str = r#"import os
+from torch.utils.cpp_extension import CUDAExtension
+os.environ["TORCH_CUDA_ARCH_LIST"] = "7.0;8.0;9.0+PTX"
+caps = "8.0"
+caps += ";8.6"
+version = "1.2;3.4"
+"#;
+
+#[test]
+fn compute_capability_lists_in_build_scripts_are_reported() {
+    let dir = repo(&[("setup.py", ARCH_LIST_SETUP_PY)]);
+    let lists = |target: &str| -> Vec<String> {
+        finding_lines(&json_report(dir.path(), target))
+            .into_iter()
+            .filter(|f| f.contains("arch"))
+            .collect()
+    };
+    // A single version and versions NVIDIA never shipped are not lists.
+    assert_eq!(
+        lists("ascend"),
+        [
+            "setup.py:3:12 ascend/torch-cuda-arch-list manual TORCH_CUDA_ARCH_LIST",
+            "setup.py:3:38 ascend/cuda-arch-list manual cuda-arch-list",
+            "setup.py:5:9 ascend/cuda-arch-list manual cuda-arch-list",
+        ]
+    );
+    // PyTorch for ROCm ignores the list; setting the variable is the change.
+    assert_eq!(
+        lists("hygon"),
+        ["setup.py:3:12 hygon/env-torch-cuda-arch-list manual TORCH_CUDA_ARCH_LIST"]
+    );
+}

@@ -3,14 +3,14 @@
 
 use crate::bindings::{dotted, text, Bindings, MODULE_SCOPE};
 use crate::positions::{
-    is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_SOURCE, C_API_PREFIXES,
-    DEVICE_FIRST_ARG, DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON, ENV_FIRST_ARG,
-    KERNEL_DECORATORS, LINK_FLAG_KEYWORDS, NVCC_ARGS, NVCC_ONLY_FLAGS, NVIDIA_SMI_OPTIONS,
-    NVIDIA_TOOLS, TRITON_LAUNCH_KEYWORDS, WITH_CUDA,
+    is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_ARCH_LIST, CUDA_SOURCE,
+    C_API_PREFIXES, DEVICE_FIRST_ARG, DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON,
+    ENV_FIRST_ARG, KERNEL_DECORATORS, LINK_FLAG_KEYWORDS, NVCC_ARGS, NVCC_ONLY_FLAGS,
+    NVIDIA_SMI_OPTIONS, NVIDIA_TOOLS, TRITON_LAUNCH_KEYWORDS, WITH_CUDA,
 };
 use crate::strings::{
-    backend_names, device_type, env_name, is_sized_model_id, literal_prefix, literal_suffix,
-    string_leaves,
+    backend_names, device_type, env_name, is_cuda_arch_list, is_sized_model_id, literal_prefix,
+    literal_suffix, string_leaves,
 };
 use migscan_core::{
     normalize_package, requirement_spec, LineIndex, PlatformBranch, Usage, UsageKind,
@@ -138,6 +138,7 @@ impl<'s> Extractor<'s, '_> {
                         self.nvcc_only_flag(node, text);
                         self.nvidia_tool(node, text);
                         self.cuda_source(node, text);
+                        self.cuda_arch_list(node, text);
                         self.cpp_source(node, text);
                         self.c_function(node, text);
                         self.requirement(text);
@@ -739,6 +740,14 @@ impl<'s> Extractor<'s, '_> {
             && !path.contains(char::is_whitespace);
         if is_cuda {
             self.emit(UsageKind::Construct, CUDA_SOURCE.to_string(), node);
+        }
+    }
+
+    /// `"7.0;8.0;9.0+PTX"`, `compute_caps += ";8.6"`: NVIDIA compute
+    /// capabilities a build targets, wherever the list is put together.
+    fn cuda_arch_list(&mut self, node: Node, text: &str) {
+        if is_cuda_arch_list(text) {
+            self.emit(UsageKind::Construct, CUDA_ARCH_LIST.to_string(), node);
         }
     }
 

@@ -12,7 +12,7 @@
 //! own imports, since it is only ever kept whole.
 
 use crate::lexer::{Lexer, Token, TokenKind};
-use crate::strings::is_sized_model_id;
+use crate::strings::{is_cuda_arch_list, is_sized_model_id};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
@@ -464,7 +464,7 @@ impl<'s> Outline<'s> {
                                 .is_some_and(|head| anchors.pair(head, name)))
                 }
                 TokenKind::String => {
-                    self.names_sized_model(token)
+                    self.holds_value(token)
                         || self.interpolates(token, &|head, name| {
                             locals.contains(name) || head.is_some_and(|h| anchors.pair(h, name))
                         })
@@ -506,10 +506,12 @@ impl<'s> Outline<'s> {
         false
     }
 
-    /// Whether a string token is a plain literal naming a sized hub model.
-    fn names_sized_model(&self, token: Token) -> bool {
+    /// Whether a string token is a plain literal whose value makes a
+    /// finding of its own: a sized hub model, a list of compute
+    /// capabilities. Neither has a fixed spelling for the text scan to find.
+    fn holds_value(&self, token: Token) -> bool {
         let text = self.text(token);
-        if !text.contains('/') {
+        if !text.contains(['/', ';', '+']) {
             return false;
         }
         let body = text.trim_start_matches(|c: char| c.is_ascii_alphabetic());
@@ -519,7 +521,7 @@ impl<'s> Outline<'s> {
             1
         };
         body.get(quote..body.len().saturating_sub(quote))
-            .is_some_and(is_sized_model_id)
+            .is_some_and(|value| is_sized_model_id(value) || is_cuda_arch_list(value))
     }
 
     /// The byte ranges of the needed units: a class member brings its

@@ -89,6 +89,10 @@ pub const KERNEL_DECORATORS: &[(&str, &str)] = &[("triton.jit", "triton-kernel")
 /// The construct a `.cu`/`.cuh` path in Python code is reported as.
 pub const CUDA_SOURCE: &str = "cuda-extension-source";
 
+/// The construct a list of NVIDIA compute capabilities in Python code
+/// (`"7.0;8.0;9.0+PTX"`) is reported as.
+pub const CUDA_ARCH_LIST: &str = "cuda-arch-list";
+
 /// Compiler flags only nvcc takes, or that undo CUDA's own header macros: a
 /// string holding one is part of a CUDA build wherever it stands
 /// (`flags.append("--use_fast_math")`, a list built up over a function),

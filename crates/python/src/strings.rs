@@ -129,3 +129,33 @@ mod tests {
         assert_eq!(names, ["gloo", "nccl"]);
     }
 }
+
+/// A list of NVIDIA compute capabilities as `TORCH_CUDA_ARCH_LIST` writes
+/// it: `"7.0;7.5;8.0"`, `";8.6"` (appended to one), `"9.0a"`, `"8.6+PTX"`,
+/// or the `+PTX` suffix alone. A single version (`"8.0"`) or versions
+/// separated by spaces may be anything, so they do not count.
+pub fn is_cuda_arch_list(value: &str) -> bool {
+    let value = value.trim();
+    if value == "+PTX" {
+        return true;
+    }
+    let appended = value.starts_with(';');
+    let items: Vec<&str> = value.split(';').filter(|i| !i.is_empty()).collect();
+    let ptx = value.contains("+PTX");
+    !items.is_empty()
+        && (appended || ptx || items.len() > 1)
+        && items.iter().all(|item| is_compute_capability(item))
+}
+
+/// `8.0`, `9.0a`, `10.0+PTX`: a major version NVIDIA has shipped (3 to 13), a
+/// minor digit, an optional feature letter and `+PTX`.
+fn is_compute_capability(item: &str) -> bool {
+    let item = item.strip_suffix("+PTX").unwrap_or(item);
+    let item = item.strip_suffix(['a', 'f']).unwrap_or(item);
+    let Some((major, minor)) = item.split_once('.') else {
+        return false;
+    };
+    major.parse::<u8>().is_ok_and(|m| (3..=13).contains(&m))
+        && minor.len() == 1
+        && minor.bytes().all(|b| b.is_ascii_digit())
+}

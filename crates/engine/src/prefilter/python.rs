@@ -36,9 +36,18 @@ const PRECISION_MARKERS: &[&str] = &[
     "allow_tf32",
 ];
 
-/// Strings that make nvcc flags, CUDA sources, NVIDIA programs and C/C++
-/// source in strings findings.
-const BUILD_MARKERS: &[&str] = &["nvcc", ".cu", "nvidia-smi", "#include", "__global__"];
+/// Strings that make nvcc flags, CUDA sources, NVIDIA programs, C/C++
+/// source in strings and compute-capability lists (`"8.0;9.0+PTX"`)
+/// findings. A list without `+PTX` is only found in a statement something
+/// else selects: it has no fixed spelling to look for.
+const BUILD_MARKERS: &[&str] = &[
+    "nvcc",
+    ".cu",
+    "nvidia-smi",
+    "#include",
+    "__global__",
+    "+PTX",
+];
 
 /// What the selected packs need in Python code.
 pub struct PythonAnchors<'a> {
