@@ -111,6 +111,34 @@ pub fn is_sized_model_id(value: &str) -> bool {
     id_chars(org) && id_chars(name) && migscan_core::model_parameters(value).is_some()
 }
 
+/// A list of NVIDIA compute capabilities as `TORCH_CUDA_ARCH_LIST` writes
+/// it: `"7.0;7.5;8.0"`, `";8.6"` (appended to one), `"9.0a;10.0f"`,
+/// `"8.6+PTX"`, or the `+PTX` suffix alone. A single version (`"8.0"`) or versions
+/// separated by spaces may be anything, so they do not count.
+pub fn is_cuda_arch_list(value: &str) -> bool {
+    let value = value.trim();
+    if value == "+PTX" {
+        return true;
+    }
+    let mut items = value.split(';').filter(|i| !i.is_empty()).peekable();
+    items.peek().is_some()
+        && (value.contains(';') || value.contains("+PTX"))
+        && items.all(is_compute_capability)
+}
+
+/// `8.0`, `9.0a`, `10.0+PTX`: a major version NVIDIA has shipped (3 to 13), a
+/// minor digit, an optional feature letter and `+PTX`.
+fn is_compute_capability(item: &str) -> bool {
+    let item = item.strip_suffix("+PTX").unwrap_or(item);
+    let item = item.strip_suffix(['a', 'f']).unwrap_or(item);
+    let Some((major, minor)) = item.split_once('.') else {
+        return false;
+    };
+    major.parse::<u8>().is_ok_and(|m| (3..=13).contains(&m))
+        && minor.len() == 1
+        && minor.bytes().all(|b| b.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,34 +156,29 @@ mod tests {
         let names: Vec<_> = backend_names("cpu:gloo,cuda:nccl").collect();
         assert_eq!(names, ["gloo", "nccl"]);
     }
-}
 
-/// A list of NVIDIA compute capabilities as `TORCH_CUDA_ARCH_LIST` writes
-/// it: `"7.0;7.5;8.0"`, `";8.6"` (appended to one), `"9.0a"`, `"8.6+PTX"`,
-/// or the `+PTX` suffix alone. A single version (`"8.0"`) or versions
-/// separated by spaces may be anything, so they do not count.
-pub fn is_cuda_arch_list(value: &str) -> bool {
-    let value = value.trim();
-    if value == "+PTX" {
-        return true;
+    #[test]
+    fn compute_capability_lists_need_a_separator_or_ptx() {
+        for list in [
+            "7.0;7.5;8.0",
+            ";8.6",
+            "9.0a;10.0f",
+            "8.6+PTX",
+            "+PTX",
+            "12.0;",
+        ] {
+            assert!(is_cuda_arch_list(list), "{list}");
+        }
+        for other in [
+            "8.0",
+            "1.2;3.4",
+            "7.0 8.0",
+            "v8.0;v9.0",
+            "8.10;9.0",
+            ";",
+            "",
+        ] {
+            assert!(!is_cuda_arch_list(other), "{other}");
+        }
     }
-    let appended = value.starts_with(';');
-    let items: Vec<&str> = value.split(';').filter(|i| !i.is_empty()).collect();
-    let ptx = value.contains("+PTX");
-    !items.is_empty()
-        && (appended || ptx || items.len() > 1)
-        && items.iter().all(|item| is_compute_capability(item))
-}
-
-/// `8.0`, `9.0a`, `10.0+PTX`: a major version NVIDIA has shipped (3 to 13), a
-/// minor digit, an optional feature letter and `+PTX`.
-fn is_compute_capability(item: &str) -> bool {
-    let item = item.strip_suffix("+PTX").unwrap_or(item);
-    let item = item.strip_suffix(['a', 'f']).unwrap_or(item);
-    let Some((major, minor)) = item.split_once('.') else {
-        return false;
-    };
-    major.parse::<u8>().is_ok_and(|m| (3..=13).contains(&m))
-        && minor.len() == 1
-        && minor.bytes().all(|b| b.is_ascii_digit())
 }
