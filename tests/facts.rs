@@ -60,3 +60,26 @@ fn hygon_follows_the_current_hipify_tables() {
         ]
     );
 }
+
+const STREAMING_CU: &str = r#"__device__ float4 load(const float4* p) { return __ldcs(p); }
+__device__ void store(float4* p, float4 v) { __stcs(p, v); }
+__device__ float first(const float* p) { return __ldg(p); }
+"#;
+
+#[test]
+fn hygon_cache_hint_loads_exist_only_for_half() {
+    let dir = repo(&[("stream.cu", STREAMING_CU)]);
+    let lines: Vec<String> = finding_lines(&json_report(dir.path(), "hygon"))
+        .into_iter()
+        .filter(|f| f.contains("/ld") || f.contains("/st"))
+        .collect();
+    // HIPIFY maps `__ldcs` by name, but HIP defines it for `__half` and
+    // `__half2` only; `__stcs` it lacks; `__ldg` has every overload.
+    assert_eq!(
+        lines,
+        [
+            "stream.cu:1:50 hygon/ldcs manual __ldcs",
+            "stream.cu:2:46 hygon/stcs unsupported __stcs",
+        ]
+    );
+}

@@ -1019,3 +1019,33 @@ fn compute_capability_lists_in_build_scripts_are_reported() {
         ["setup.py:3:12 hygon/env-torch-cuda-arch-list manual TORCH_CUDA_ARCH_LIST"]
     );
 }
+
+const PRIVATE_BINDINGS_PY: &str = r#"import torch
+from torch import _C
+
+
+def clear(state):
+    if hasattr(torch._C, "_cuda_clearCublasWorkspaces"):
+        torch._C._cuda_clearCublasWorkspaces()
+    if hasattr(_C, "_cuda_setRNGState"):
+        _C._cuda_setRNGState(state)
+"#;
+
+#[test]
+fn private_cuda_bindings_are_reported_also_when_named_by_strings() {
+    let dir = repo(&[("memory.py", PRIVATE_BINDINGS_PY)]);
+    assert_eq!(
+        finding_lines(&json_report(dir.path(), "ascend")),
+        [
+            "memory.py:6:26 ascend/unknown-cuda-api unknown torch._C._cuda_clearCublasWorkspaces",
+            "memory.py:7:9 ascend/unknown-cuda-api unknown torch._C._cuda_clearCublasWorkspaces",
+            "memory.py:8:20 ascend/unknown-cuda-api unknown torch._C._cuda_setRNGState",
+            "memory.py:9:9 ascend/unknown-cuda-api unknown torch._C._cuda_setRNGState",
+        ]
+    );
+    // PyTorch for ROCm has the same bindings.
+    assert_eq!(
+        finding_lines(&json_report(dir.path(), "hygon")),
+        Vec::<String>::new()
+    );
+}

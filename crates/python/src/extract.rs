@@ -402,6 +402,30 @@ impl<'s> Extractor<'s, '_> {
         }
     }
 
+    /// `hasattr(torch._C, "_cuda_clearCublasWorkspaces")`, `getattr(torch.cuda,
+    /// "is_bf16_supported")`: an attribute named by a string is used like
+    /// one written out.
+    fn attribute_by_name(&mut self, function: Node, args: Node, scope: usize) {
+        let builtin = function.kind() == "identifier"
+            && matches!(text(function, self.source), "hasattr" | "getattr");
+        let (Some(object), Some(attr)) = (args.named_child(0), args.named_child(1)) else {
+            return;
+        };
+        if !builtin || attr.kind() != "string" {
+            return;
+        }
+        let Some(name) = literal_prefix(attr, self.source) else {
+            return;
+        };
+        let identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if let Some(object) = self.bindings.qualify(scope, object, self.source) {
+            if identifier {
+                self.emit(UsageKind::Attribute, format!("{object}.{name}"), attr);
+            }
+        }
+    }
+
     /// Strings in the device, backend and environment positions of a call.
     fn call(&mut self, node: Node, scope: usize) {
         let (Some(function), Some(args)) = (
@@ -414,6 +438,9 @@ impl<'s> Extractor<'s, '_> {
             return;
         }
         let callee = self.callee(function, scope);
+        if matches!(callee, Callee::Opaque) {
+            self.attribute_by_name(function, args, scope);
+        }
         let first_position = match &callee {
             Callee::Qualified(name) if DEVICE_FIRST_ARG.contains(&name.as_str()) => {
                 Some(StringPosition::Device)

@@ -272,6 +272,14 @@ pub fn native_unknown_anchors() -> impl Iterator<Item = &'static str> {
         .copied()
 }
 
+/// `torch._C._cuda_setRNGState`, `torch._C._cuda_clearCublasWorkspaces`:
+/// the private bindings of PyTorch's CUDA backend, which the public
+/// `torch.cuda` functions wrap.
+fn is_private_cuda_binding(name: &str) -> bool {
+    name.strip_prefix("torch._C._cuda")
+        .is_some_and(|rest| rest.starts_with(|c: char| c == '_' || c.is_ascii_uppercase()))
+}
+
 /// Whether a usage no rule covers still looks tied to CUDA, so that gaps in a
 /// pack show up as `unknown` instead of passing silently. Methods and members
 /// on unknown receivers never count: `args.use_cuda` is the project's own name.
@@ -281,7 +289,9 @@ pub fn looks_cuda_specific(kind: UsageKind, name: &str) -> bool {
             // Runs for every usage and target: compare without allocating.
             let among = |list: &[&str], s: &str| list.iter().any(|e| e.eq_ignore_ascii_case(s));
             let root = name.split('.').next().unwrap_or_default();
-            among(CUDA_PACKAGES, root) || name.split('.').any(|s| among(CUDA_SEGMENTS, s))
+            among(CUDA_PACKAGES, root)
+                || name.split('.').any(|s| among(CUDA_SEGMENTS, s))
+                || is_private_cuda_binding(name)
         }
         UsageKind::DeviceString => name == "cuda",
         UsageKind::BackendString => name == "nccl",
