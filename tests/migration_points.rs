@@ -1049,3 +1049,32 @@ fn private_cuda_bindings_are_reported_also_when_named_by_strings() {
         Vec::<String>::new()
     );
 }
+
+const CUDNN_MAKEFILE: &str = "ifeq ($(shell [ -d $(HOME)/cudnn-frontend/include ] && echo \"exists\"), exists)\n  CUDNN_FRONTEND_PATH ?= $(HOME)/cudnn-frontend/include\nendif\n# the include/ directory is not a library of NVIDIA's\nINCLUDES = -Iinclude\nifneq ($(call file_exists_in_path, nvidia-smi),)\n  GPU_CC=$(nvidia-smi --query-gpu=compute_cap)\nendif\n%.ptx: %\n\tcuobjdump --dump-ptx $< > $@\n";
+
+const PIP_LIBRARIES_SLURM: &str = "#!/bin/bash\nexport LD_LIBRARY_PATH=.venv/lib/python3.11/site-packages/nvidia/nvjitlink/lib\nLD_PRELOAD=/opt/site-packages/nvidia/nccl/lib/libnccl.so.2 python train.py\n";
+
+#[test]
+fn nvidia_library_directories_in_build_files_are_reported() {
+    let dir = repo(&[
+        ("Makefile", CUDNN_MAKEFILE),
+        ("slurm/train.slurm", PIP_LIBRARIES_SLURM),
+    ]);
+    let paths: Vec<String> = finding_lines(&json_report(dir.path(), "hygon"))
+        .into_iter()
+        .filter(|f| f.contains("-path ") || f.contains("nvidia-smi") || f.contains("cuobjdump"))
+        .collect();
+    // NVIDIA's programs count also where Make runs them through `$(...)`.
+    assert_eq!(
+        paths,
+        [
+            "Makefile:1:20 hygon/cudnn-frontend-path manual cudnn-frontend-path",
+            "Makefile:2:26 hygon/cudnn-frontend-path manual cudnn-frontend-path",
+            "Makefile:6:36 hygon/command-nvidia-smi manual nvidia-smi",
+            "Makefile:7:12 hygon/command-nvidia-smi manual nvidia-smi",
+            "Makefile:10:2 hygon/unknown-cuda-ops unknown cuobjdump",
+            "slurm/train.slurm:2:24 hygon/nvidia-pip-library-path manual nvidia-pip-library-path",
+            "slurm/train.slurm:3:12 hygon/nvidia-pip-library-path manual nvidia-pip-library-path",
+        ]
+    );
+}

@@ -15,7 +15,7 @@ pub use requirement::{normalize_package, requirement_spec, RequirementSpec};
 pub use source::{read_source, TextEncoding, MAX_FILE_BYTES};
 pub use span::{LineIndex, Span};
 pub use target::{Confidence, Severity, Status, Step, Target, UnknownTarget};
-pub use usage::{model_parameters, Usage, UsageKind};
+pub use usage::{model_parameters, Usage, UsageKind, NVIDIA_PROGRAMS};
 pub use visible::{visible, visible_lines};
 
 /// Which usages a scan wants built, by kind and name. Frontends ask before

@@ -159,3 +159,22 @@ pub fn model_parameters(model_id: &str) -> Option<f64> {
         number.parse::<f64>().ok().filter(|n| digits && *n > 0.0)
     })
 }
+
+/// Programs only NVIDIA's stack ships: the driver's and the toolkit's
+/// command-line tools, which a build or a job script runs by name.
+pub const NVIDIA_PROGRAMS: &[&str] = &[
+    "nvcc",
+    "nvidia-smi",
+    "nsys",
+    "ncu",
+    "nvprof",
+    "dcgmi",
+    "cuobjdump",
+    "nvdisasm",
+    "ptxas",
+    "fatbinary",
+    "compute-sanitizer",
+    "cuda-memcheck",
+    "cuda-gdb",
+    "__nvcc_device_query",
+];

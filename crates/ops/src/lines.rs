@@ -88,6 +88,35 @@ pub fn is_cuda_wheel_index(value: &str) -> bool {
     value.split('/').any(is_cuda_variant) && value.contains("://")
 }
 
+/// The construct a path naming the cuDNN frontend's directory is reported
+/// as (`$(HOME)/cudnn-frontend/include`).
+pub const CUDNN_FRONTEND_PATH: &str = "cudnn-frontend-path";
+
+/// The construct a path into the CUDA libraries pip installs is reported
+/// as (`.venv/lib/python3.11/site-packages/nvidia/nvjitlink/lib`).
+pub const NVIDIA_PIP_LIBRARY_PATH: &str = "nvidia-pip-library-path";
+
+/// The NVIDIA library a path names by a directory of its own: NVIDIA's
+/// header-only cuDNN frontend, or the CUDA libraries NVIDIA's wheels
+/// install under `site-packages/nvidia/`. Paths are split at slashes,
+/// backslashes and colons (a search-path list).
+pub fn nvidia_library_path(word: &str) -> Option<&'static str> {
+    let mut previous = "";
+    for segment in word.split(['/', '\\', ':']) {
+        let segment = segment.trim_matches(['"', '\'']);
+        if segment.eq_ignore_ascii_case("cudnn-frontend")
+            || segment.eq_ignore_ascii_case("cudnn_frontend")
+        {
+            return Some(CUDNN_FRONTEND_PATH);
+        }
+        if previous == "site-packages" && segment == "nvidia" {
+            return Some(NVIDIA_PIP_LIBRARY_PATH);
+        }
+        previous = segment;
+    }
+    None
+}
+
 /// Whether `value` is a URL of NVIDIA's package index
 /// (`https://pypi.nvidia.com`, `https://pypi.ngc.nvidia.com/simple`).
 pub fn is_nvidia_package_index(value: &str) -> bool {

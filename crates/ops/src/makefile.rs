@@ -3,9 +3,11 @@
 //! flags and the CUDA libraries linked (`-lcudart -lcublas -lnccl`), in
 //! assignments and recipes alike.
 
-use crate::lines::{offset_in, strip_hash_comment, with_offsets, Sink, NVCC_FLAGS};
+use crate::lines::{
+    nvidia_library_path, offset_in, strip_hash_comment, with_offsets, Sink, NVCC_FLAGS,
+};
 use crate::shell;
-use migscan_core::{Usage, UsageKind};
+use migscan_core::{Usage, UsageKind, NVIDIA_PROGRAMS};
 
 /// Libraries of the CUDA toolkit and NVIDIA's stack, as `-l` names.
 const CUDA_LIBRARIES: &[&str] = &[
@@ -175,15 +177,22 @@ fn variable_reads(sink: &mut Sink, line: &str, code: &str, line_start: usize, ow
     }
 }
 
-/// nvcc run through a variable (`NVCC = $(CUDA_HOME)/bin/nvcc`) or
-/// nvidia-smi through `$(shell ...)`, an nvcc flag, a CUDA library linked.
+/// nvcc run through a variable (`NVCC = $(CUDA_HOME)/bin/nvcc`), an NVIDIA
+/// program run through `$(shell ...)` or named to a function
+/// (`$(call file_exists_in_path, nvidia-smi)`), a path into an NVIDIA
+/// library, an nvcc flag, a CUDA library linked.
 fn word_usage(sink: &mut Sink, at: usize, word: &str) {
-    let quotes = ['"', '\'', '(', ')'];
+    let quotes = ['"', '\'', '(', ')', ','];
     let trimmed = word.trim_start_matches(quotes);
     let at = at + (word.len() - trimmed.len());
     let word = trimmed.trim_end_matches(quotes);
-    let program = word.rsplit('/').next().unwrap_or(word);
-    if matches!(program, "nvcc" | "nvidia-smi") {
+    if let Some(library) = nvidia_library_path(word) {
+        sink.add(UsageKind::Construct, library, at, word.len());
+        return;
+    }
+    // `N=$(nvidia-smi` and `$(shell` end in the program's name.
+    let program = word.rsplit(['/', '(']).next().unwrap_or(word);
+    if NVIDIA_PROGRAMS.contains(&program) {
         let skipped = word.len() - program.len();
         sink.add(UsageKind::Command, program, at + skipped, program.len());
         return;

@@ -1,7 +1,9 @@
 //! Shell scripts and Slurm batch scripts: variables set and read, programs
 //! run, GPU requests in `#SBATCH` directives and `srun` options.
 
-use crate::lines::{is_cuda_variant, offset_in, strip_hash_comment, with_offsets, Sink};
+use crate::lines::{
+    is_cuda_variant, nvidia_library_path, offset_in, strip_hash_comment, with_offsets, Sink,
+};
 use crate::requirements::{package_index, requirement, CUDA_LOCAL_VERSION};
 use migscan_core::{Usage, UsageKind};
 
@@ -148,7 +150,11 @@ pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize, 
             let mut word = word;
             if let Some((name, value)) = assignment(word) {
                 sink.add(UsageKind::EnvVar, name, at(name), name.len());
-                cuda_variant(sink, value.trim_matches(['"', '\'']), at);
+                let value = value.trim_matches(['"', '\'']);
+                cuda_variant(sink, value, at);
+                if let (Dialect::Shell, Some(library)) = (dialect, nvidia_library_path(value)) {
+                    sink.add(UsageKind::Construct, library, at(value), value.len());
+                }
                 // `N=$(nvidia-smi -L | wc -l)`: the substitution runs a command.
                 match substituted(value) {
                     Some(command) => word = command,
@@ -186,6 +192,11 @@ pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize, 
         let unquoted = word.trim_matches(['"', '\'']);
         if let Some(index) = package_index(unquoted) {
             sink.add(UsageKind::Construct, index, at(unquoted), unquoted.len());
+        }
+        // A recipe's words are read as the Makefile's own.
+        let path = assignment(unquoted).map_or(unquoted, |(_, value)| value);
+        if let (Dialect::Shell, Some(library)) = (dialect, nvidia_library_path(path)) {
+            sink.add(UsageKind::Construct, library, at(path), path.len());
         }
         cuda_variant(sink, unquoted, at);
         match (command, arguments, word) {

@@ -314,7 +314,7 @@ pub fn looks_cuda_specific(kind: UsageKind, name: &str) -> bool {
         UsageKind::Image => name.contains("nvidia/") || name.starts_with("nvcr.io/"),
         UsageKind::Resource => name.starts_with("nvidia.com/"),
         UsageKind::Command => {
-            name.starts_with("nvidia-") || ["nvcc", "nsys", "ncu", "dcgmi"].contains(&name)
+            name.starts_with("nvidia-") || migscan_core::NVIDIA_PROGRAMS.contains(&name)
         }
         UsageKind::BuildSetting => {
             name.to_ascii_uppercase().contains("CUDA")
