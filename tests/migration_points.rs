@@ -1078,3 +1078,33 @@ fn nvidia_library_directories_in_build_files_are_reported() {
         ]
     );
 }
+
+const FP64_KERNEL_CU: &str = r#"__device__ float area(const float* b) {
+  double theta = b[4] * 0.01745329251;
+  return (float)theta;
+}
+__global__ void nms(const double threshold, float* out) {
+  out[threadIdx.x] = area(out) > threshold;
+}
+double host_threshold() { return 0.5; }
+"#;
+
+#[test]
+fn fp64_in_device_code_is_a_precision_decision_where_targets_lack_it() {
+    let dir = repo(&[("nms.cu", FP64_KERNEL_CU)]);
+    let fp64 = |target: &str| -> Vec<String> {
+        finding_lines(&json_report(dir.path(), target))
+            .into_iter()
+            .filter(|f| f.contains("device-fp64"))
+            .collect()
+    };
+    // Host code's `double` is not device arithmetic.
+    assert_eq!(
+        fp64("ascend"),
+        [
+            "nms.cu:2:3 ascend/device-fp64 manual device-fp64",
+            "nms.cu:5:27 ascend/device-fp64 manual device-fp64",
+        ]
+    );
+    assert_eq!(fp64("hygon"), Vec::<String>::new());
+}

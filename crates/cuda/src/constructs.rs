@@ -14,6 +14,8 @@ pub const HARDCODED_WARP_SIZE: &str = "hardcoded-warp-size";
 /// A `__device__` function (also `__host__ __device__`): device code to
 /// port, sized by its lines like a kernel.
 pub const DEVICE_FUNCTION: &str = "device-function";
+/// `double` in device code: fp64 arithmetic on the device.
+pub const DEVICE_FP64: &str = "device-fp64";
 
 /// PTX mnemonics that drive tensor cores.
 const MMA_MNEMONICS: &[&str] = &["mma.sync", "wgmma", "ldmatrix", "stmatrix", "tcgen05"];

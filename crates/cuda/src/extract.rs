@@ -2,7 +2,8 @@
 
 use crate::constructs::{
     integer_value, is_full_warp_mask, is_hardcoded_warp_size, is_tensor_core_asm,
-    warp_constant_value, DEVICE_FUNCTION, FULL_WARP_MASK, HARDCODED_WARP_SIZE, INLINE_ASM, PTX_MMA,
+    warp_constant_value, DEVICE_FP64, DEVICE_FUNCTION, FULL_WARP_MASK, HARDCODED_WARP_SIZE,
+    INLINE_ASM, PTX_MMA,
 };
 use migscan_core::{Keep, LineIndex, Usage, UsageKind};
 use std::collections::HashMap;
@@ -21,6 +22,7 @@ pub fn usages(root: Node, source: &str, keep: Keep) -> (Vec<Usage>, Vec<String>)
         aliases: namespace_aliases(source),
         objects: HashMap::new(),
         definitions: Vec::new(),
+        device_code: Vec::new(),
     };
     extractor.objects = extractor.typed_objects(root);
     extractor.walk(root);
@@ -39,6 +41,8 @@ struct Extractor<'s, 'k> {
     /// Macros and functions the file defines whose names a rule might take
     /// for a vendor API.
     definitions: Vec<String>,
+    /// Byte ranges of the kernels and device functions seen so far.
+    device_code: Vec<std::ops::Range<usize>>,
 }
 
 /// Nodes that are text, not code.
@@ -90,6 +94,7 @@ impl<'s> Extractor<'s, '_> {
                 }
             };
             match node.kind() {
+                "primitive_type" => self.device_fp64(node),
                 kind if SKIPPED.contains(&kind) => {}
                 "preproc_include" => self.include(node),
                 "preproc_def" | "preproc_function_def" => {
@@ -359,11 +364,23 @@ impl<'s> Extractor<'s, '_> {
         else {
             return;
         };
+        self.device_code.push(node.byte_range());
         let lines = node.end_position().row - node.start_position().row + 1;
         let text = construct.unwrap_or(self.text(name));
         let usage = self.emit(kind, text, name.start_byte(), name.end_byte());
         if let Some(usage) = usage {
             usage.weight = u32::try_from(lines).unwrap_or(u32::MAX);
+        }
+    }
+
+    /// `double` in a kernel's or device function's parameters or body:
+    /// device arithmetic in fp64, which not every target's cores have.
+    fn device_fp64(&mut self, node: Node) {
+        let at = node.start_byte();
+        // Functions do not nest: the newest one is the only candidate.
+        let inside = self.device_code.last().is_some_and(|r| r.contains(&at));
+        if inside && self.text(node) == "double" {
+            self.emit_node(UsageKind::Construct, DEVICE_FP64, node);
         }
     }
 
