@@ -358,13 +358,13 @@ impl<'s> Extractor<'s, '_> {
             Some(_) => (UsageKind::Construct, Some(DEVICE_FUNCTION)),
             None => return,
         };
+        self.device_code.push(node.byte_range());
         let Some(name) = node
             .child_by_field_name("declarator")
             .and_then(declared_name)
         else {
             return;
         };
-        self.device_code.push(node.byte_range());
         let lines = node.end_position().row - node.start_position().row + 1;
         let text = construct.unwrap_or(self.text(name));
         let usage = self.emit(kind, text, name.start_byte(), name.end_byte());

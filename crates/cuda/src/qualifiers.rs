@@ -84,9 +84,11 @@ pub fn neutralize(source: &str) -> Cow<'_, str> {
 }
 
 /// `#define NAME __device__ __forceinline__`: the file's own macros that
-/// expand to qualifiers only, with the CUDA qualifier they carry.
+/// expand to qualifiers only, with the CUDA qualifier they carry. A macro
+/// may name another one (`#define HOST_DEVICE_INLINE HOST_DEVICE
+/// __forceinline__`), as detectron2's do.
 fn own_qualifier_macros(source: &str) -> Vec<(&str, Option<&'static str>)> {
-    source
+    let definitions: Vec<(&str, Vec<&str>)> = source
         .lines()
         .filter_map(|line| {
             let rest = line.trim_start().strip_prefix('#')?.trim_start();
@@ -95,15 +97,38 @@ fn own_qualifier_macros(source: &str) -> Vec<(&str, Option<&'static str>)> {
             let name = words.next()?;
             let body: Vec<&str> = words.collect();
             let identifier = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-            let qualifiers = !body.is_empty() && body.iter().all(|w| QUALIFIER_WORDS.contains(w));
-            (identifier && qualifiers).then(|| {
-                let carries = ["__global__", "__device__"]
-                    .into_iter()
-                    .find(|q| body.contains(q));
-                (name, carries)
-            })
+            (identifier && !body.is_empty()).then_some((name, body))
         })
-        .collect()
+        .collect();
+    let mut known: Vec<(&str, Option<&'static str>)> = Vec::new();
+    // Each round resolves one more level of macros naming macros; a
+    // definition that names a macro not known yet waits for the next.
+    loop {
+        let before = known.len();
+        for (name, body) in &definitions {
+            if known.iter().any(|(k, _)| k == name) {
+                continue;
+            }
+            let mut carries = None;
+            let resolved = body.iter().all(|word| {
+                let carried = if QUALIFIER_WORDS.contains(word) {
+                    ["__global__", "__device__"].into_iter().find(|q| q == word)
+                } else if let Some((_, c)) = known.iter().find(|(k, _)| k == word) {
+                    *c
+                } else {
+                    return false;
+                };
+                carries = carries.or(carried);
+                true
+            });
+            if resolved {
+                known.push((name, carries));
+            }
+        }
+        if known.len() == before {
+            return known;
+        }
+    }
 }
 
 /// Byte offsets where `name` stands as a whole word, outside its own
@@ -159,5 +184,12 @@ mod tests {
             ]
         );
         assert!(matches!(neutralize("int x;"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn qualifier_macros_may_name_qualifier_macros() {
+        let source = "#define HOST_DEVICE __host__ __device__\n#define HOST_DEVICE_INLINE HOST_DEVICE __forceinline__\nHOST_DEVICE_INLINE float f();\n";
+        let out = neutralize(source);
+        assert_eq!(out.lines().nth(2), Some("__device__         float f();"));
     }
 }

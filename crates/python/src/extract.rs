@@ -402,16 +402,25 @@ impl<'s> Extractor<'s, '_> {
         }
     }
 
-    /// `hasattr(torch._C, "_cuda_clearCublasWorkspaces")`, `getattr(torch.cuda,
-    /// "is_bf16_supported")`: an attribute named by a string is used like
-    /// one written out.
+    /// `getattr(torch.cuda, "nvtx", None)`, `hasattr(torch._C,
+    /// "_cuda_clearCublasWorkspaces")`: an attribute named by a string is
+    /// used like one written out. `getattr` fetches it; `hasattr` only probes,
+    /// which counts where the probe is of PyTorch's CUDA namespaces (the code
+    /// around it is the CUDA path), not a feature test like `hasattr(torch,
+    /// "compile")` or `hasattr(te, "__version__")`.
     fn attribute_by_name(&mut self, function: Node, args: Node, scope: usize) {
-        let builtin = function.kind() == "identifier"
-            && matches!(text(function, self.source), "hasattr" | "getattr");
+        let builtin = match (function.kind(), text(function, self.source)) {
+            ("identifier", "getattr") => Some(false),
+            ("identifier", "hasattr") => Some(true),
+            _ => None,
+        };
+        let Some(probe) = builtin else {
+            return;
+        };
         let (Some(object), Some(attr)) = (args.named_child(0), args.named_child(1)) else {
             return;
         };
-        if !builtin || attr.kind() != "string" {
+        if attr.kind() != "string" {
             return;
         }
         let Some(name) = literal_prefix(attr, self.source) else {
@@ -419,10 +428,14 @@ impl<'s> Extractor<'s, '_> {
         };
         let identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
             && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        if let Some(object) = self.bindings.qualify(scope, object, self.source) {
-            if identifier {
-                self.emit(UsageKind::Attribute, format!("{object}.{name}"), attr);
-            }
+        let Some(object) = self.bindings.qualify(scope, object, self.source) else {
+            return;
+        };
+        let cuda_namespace = ["torch.cuda", "torch._C", "torch.backends"]
+            .iter()
+            .any(|ns| object == *ns || object.starts_with(&format!("{ns}.")));
+        if identifier && (!probe || cuda_namespace) {
+            self.emit(UsageKind::Attribute, format!("{object}.{name}"), attr);
         }
     }
 
