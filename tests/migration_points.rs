@@ -1108,3 +1108,35 @@ fn fp64_in_device_code_is_a_precision_decision_where_targets_lack_it() {
     );
     assert_eq!(fp64("hygon"), Vec::<String>::new());
 }
+
+const CAPABILITY_GATES_PY: &str = r#"import torch
+
+
+def supports_fp8(device):
+    major, minor = torch.cuda.get_device_capability(device)
+    name = torch.cuda.get_device_name(device)
+    if (major, minor) >= (8, 9) or major >= 9:
+        return True
+    return torch.cuda.get_device_capability()[0] >= 10 and len(name) > 3
+"#;
+
+#[test]
+fn compute_capability_gates_are_reported_where_they_decide() {
+    let dir = repo(&[("fp8.py", CAPABILITY_GATES_PY)]);
+    let gates = |target: &str| -> Vec<String> {
+        finding_lines(&json_report(dir.path(), target))
+            .into_iter()
+            .filter(|f| f.contains("capability-gate"))
+            .collect()
+    };
+    // A comparison of something else (`len(name) > 3`) is no gate.
+    assert_eq!(
+        gates("hygon"),
+        [
+            "fp8.py:7:8 hygon/capability-gate manual capability-gate",
+            "fp8.py:7:36 hygon/capability-gate manual capability-gate",
+            "fp8.py:9:12 hygon/capability-gate manual capability-gate",
+        ]
+    );
+    assert_eq!(gates("ascend").len(), 3);
+}

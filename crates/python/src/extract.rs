@@ -2,6 +2,7 @@
 //! bindings of the first pass.
 
 use crate::bindings::{dotted, text, Bindings, MODULE_SCOPE};
+use crate::capability::{CapabilityGates, CAPABILITY_GATE};
 use crate::positions::{
     is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_ARCH_LIST, CUDA_SOURCE,
     C_API_PREFIXES, DEVICE_FIRST_ARG, DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON,
@@ -48,8 +49,14 @@ pub fn usages<'s>(root: Node, source: &'s str, bindings: &Bindings, lines: LineI
         loads_c: bindings
             .module_level()
             .any(|(_, qualified)| qualified == "ctypes" || qualified.starts_with("ctypes.")),
+        capability: CapabilityGates::default(),
     };
     extractor.walk(root);
+    for gate in std::mem::take(&mut extractor.capability).gates() {
+        let span = extractor.lines.span(gate.start, gate.end);
+        let usage = Usage::new(UsageKind::Construct, CAPABILITY_GATE.to_string(), span);
+        extractor.usages.push(usage);
+    }
     Found {
         usages: extractor.usages,
         cpp_sources: extractor.cpp_sources,
@@ -115,6 +122,7 @@ struct Extractor<'s, 'b> {
     kernel_ranges: Vec<Range<usize>>,
     /// Whether the module imports `ctypes`, so strings can name C functions.
     loads_c: bool,
+    capability: CapabilityGates,
 }
 
 impl<'s> Extractor<'s, '_> {
@@ -219,10 +227,14 @@ impl<'s> Extractor<'s, '_> {
                 }
                 "comparison_operator" => {
                     self.comparison(node, scope);
+                    self.capability
+                        .comparison(node, scope, self.bindings, self.source);
                     push_all(&mut stack, node, scope);
                 }
                 "assignment" | "augmented_assignment" => {
                     self.assignment(node);
+                    self.capability
+                        .assignment(node, scope, self.bindings, self.source);
                     // Bare names on the left are rebound, not used
                     // (`flash_attn_func = None` after a failed import,
                     // `pad_input, unpad_input = _pad, _unpad`).

@@ -10,6 +10,7 @@
 //! code cannot overflow the stack.
 
 mod bindings;
+mod capability;
 mod extract;
 mod lexer;
 mod notebook;
