@@ -1140,3 +1140,15 @@ fn compute_capability_gates_are_reported_where_they_decide() {
     );
     assert_eq!(gates("ascend").len(), 3);
 }
+
+#[test]
+fn env_files_are_read_as_variable_assignments() {
+    let dir = repo(&[(
+        "docker/.env.example",
+        "# TORCH_CUDA_ARCH_LIST: the GPUs to build for\nTORCH_CUDA_ARCH_LIST=8.6;8.9+PTX\nAPP_PORT=7860\n",
+    )]);
+    assert_eq!(
+        finding_lines(&json_report(dir.path(), "hygon")),
+        ["docker/.env.example:2:1 hygon/env-torch-cuda-arch-list manual TORCH_CUDA_ARCH_LIST"]
+    );
+}

@@ -23,7 +23,8 @@ pub enum Language {
     CMake,
     /// `Dockerfile`, `Dockerfile.*`, `*.dockerfile`, `Containerfile`.
     Dockerfile,
-    /// Shell and Slurm scripts.
+    /// Shell and Slurm scripts; `.env` files (`KEY=value` lines, as
+    /// Compose and `docker run --env-file` read them).
     Shell,
     /// `Makefile`, `GNUmakefile`, `makefile`, `*.mk`.
     Makefile,
@@ -88,7 +89,8 @@ impl Language {
                 Language::Dockerfile
             }
             (_, Some("dockerfile")) => Language::Dockerfile,
-            (_, Some("sh" | "bash" | "zsh" | "slurm" | "sbatch")) => Language::Shell,
+            (_, Some("sh" | "bash" | "zsh" | "slurm" | "sbatch" | "env")) => Language::Shell,
+            (n, _) if n.starts_with(".env.") => Language::Shell,
             ("makefile" | "gnumakefile", _) | (_, Some("mk")) => Language::Makefile,
             (_, Some(e)) if CPP_EXTENSIONS.contains(&e) => Language::Cpp,
             _ => return None,
@@ -149,6 +151,9 @@ mod tests {
             ("docker/Dockerfile.cuda", Some(Language::Dockerfile)),
             ("train.slurm", Some(Language::Shell)),
             ("launch.sh", Some(Language::Shell)),
+            ("docker/.env", Some(Language::Shell)),
+            ("docker/.env.example", Some(Language::Shell)),
+            ("deploy/cuda.env", Some(Language::Shell)),
             ("Makefile", Some(Language::Makefile)),
             ("GNUmakefile", Some(Language::Makefile)),
             ("build/cuda.mk", Some(Language::Makefile)),
