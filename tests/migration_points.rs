@@ -1152,3 +1152,19 @@ fn env_files_are_read_as_variable_assignments() {
         ["docker/.env.example:2:1 hygon/env-torch-cuda-arch-list manual TORCH_CUDA_ARCH_LIST"]
     );
 }
+
+#[test]
+fn wheel_indexes_named_by_a_cuda_variant_variable_are_cuda_builds() {
+    let dir = repo(&[(
+        "dev/build_wheel.sh",
+        "#!/bin/bash\npip install \"torch==$PYTORCH_VERSION\" \\\n  -f https://download.pytorch.org/whl/\"$CU_VERSION\"/torch_stable.html\npip install -f https://example.com/\"$VERSION\"/index.html tool\n",
+    )]);
+    let indexes: Vec<String> = finding_lines(&json_report(dir.path(), "ascend"))
+        .into_iter()
+        .filter(|f| f.contains("wheel-index"))
+        .collect();
+    assert_eq!(
+        indexes,
+        ["dev/build_wheel.sh:3:6 ascend/cuda-wheel-index manual cuda-wheel-index"]
+    );
+}

@@ -83,9 +83,23 @@ pub fn is_cuda_variant(word: &str) -> bool {
 }
 
 /// Whether `value` is a CUDA wheel index (`download.pytorch.org/whl/cu121`,
-/// `.../whl/nightly/cu124`).
+/// `.../whl/nightly/cu124`), also where a script names the variant by a
+/// variable (`.../whl/"$CU_VERSION"/torch_stable.html`).
 pub fn is_cuda_wheel_index(value: &str) -> bool {
-    value.split('/').any(is_cuda_variant) && value.contains("://")
+    value.contains("://")
+        && value
+            .split('/')
+            .map(|segment| segment.trim_matches(['"', '\'']))
+            .any(|segment| is_cuda_variant(segment) || is_cuda_variant_variable(segment))
+}
+
+/// `$CU_VERSION`, `${CUDA_TAG}`: a variable named for the CUDA variant.
+fn is_cuda_variant_variable(segment: &str) -> bool {
+    let Some(name) = segment.strip_prefix('$') else {
+        return false;
+    };
+    let name = name.trim_start_matches('{').trim_end_matches('}');
+    name == "CU" || name.starts_with("CU_") || name.starts_with("CUDA_")
 }
 
 /// The construct a path naming the cuDNN frontend's directory is reported
