@@ -1168,3 +1168,35 @@ fn wheel_indexes_named_by_a_cuda_variant_variable_are_cuda_builds() {
         ["dev/build_wheel.sh:3:6 ascend/cuda-wheel-index manual cuda-wheel-index"]
     );
 }
+
+const ALIAS_SETUP_PY: &str = r#"import torch
+from torch.utils.cpp_extension import CppExtension, CUDAExtension
+
+extension = CppExtension
+if torch.cuda.is_available():
+    extension = CUDAExtension
+modules = [extension("ops._C", ["ops.cpp"])]
+amp = torch.cuda.amp
+scaler = amp.GradScaler()
+"#;
+
+#[test]
+fn uses_of_a_local_alias_are_reported_where_it_is_assigned() {
+    let dir = repo(&[("setup.py", ALIAS_SETUP_PY)]);
+    let lines: Vec<String> = finding_lines(&json_report(dir.path(), "ascend"))
+        .into_iter()
+        .map(|f| f.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    // `extension(...)` on line 7 calls what line 6 named; `amp.GradScaler`
+    // through the alias names something new.
+    assert_eq!(
+        lines,
+        [
+            "setup.py:2:53 ascend/torch-utils-cpp-extension-cudaextension",
+            "setup.py:5:4 ascend/torch-cuda-is-available",
+            "setup.py:6:17 ascend/torch-utils-cpp-extension-cudaextension",
+            "setup.py:8:7 ascend/torch-cuda-amp",
+            "setup.py:9:10 ascend/torch-cuda-amp-gradscaler",
+        ]
+    );
+}

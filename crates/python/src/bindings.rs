@@ -16,6 +16,9 @@ pub const MODULE_SCOPE: usize = usize::MAX;
 pub struct Bindings {
     parents: HashMap<usize, usize>,
     names: HashMap<usize, HashMap<String, String>>,
+    /// The names of `names` that an assignment bound (`ext = CUDAExtension`),
+    /// per scope, as opposed to an import.
+    aliases: HashMap<usize, Vec<String>>,
 }
 
 /// Statement nodes whose children are statements too: the first pass only
@@ -100,6 +103,27 @@ impl Bindings {
         }
     }
 
+    /// Whether `local`, seen in `scope`, names what an assignment bound it
+    /// to (`ext = CUDAExtension`) rather than an import.
+    pub fn is_alias(&self, mut scope: usize, local: &str) -> bool {
+        loop {
+            if self
+                .names
+                .get(&scope)
+                .is_some_and(|m| m.contains_key(local))
+            {
+                return self
+                    .aliases
+                    .get(&scope)
+                    .is_some_and(|names| names.iter().any(|n| n == local));
+            }
+            match self.parent(scope) {
+                Some(parent) => scope = parent,
+                None => return false,
+            }
+        }
+    }
+
     /// The qualified name of an identifier or attribute chain (`th.cuda.amp`)
     /// whose root is bound in `scope`.
     pub fn qualify(&self, scope: usize, node: Node, source: &str) -> Option<String> {
@@ -123,11 +147,16 @@ impl Bindings {
         Some(name)
     }
 
+    /// Binds `local` in `scope`, as an import would; an assignment marks it
+    /// an alias afterwards.
     fn bind(&mut self, scope: usize, local: &str, qualified: String) {
         self.names
             .entry(scope)
             .or_default()
             .insert(local.to_string(), qualified);
+        if let Some(aliases) = self.aliases.get_mut(&scope) {
+            aliases.retain(|a| a != local);
+        }
     }
 
     fn bind_import(&mut self, node: Node, source: &str, scope: usize) {
@@ -197,7 +226,12 @@ impl Bindings {
             return;
         }
         if let Some(qualified) = self.qualify(scope, right, source) {
-            self.bind(scope, text(left, source), qualified);
+            let local = text(left, source);
+            self.bind(scope, local, qualified);
+            self.aliases
+                .entry(scope)
+                .or_default()
+                .push(local.to_string());
         }
     }
 }

@@ -373,6 +373,12 @@ impl<'s> Extractor<'s, '_> {
     /// Emits the usage of an identifier or attribute chain. Returns the
     /// receiver still to walk when the chain does not resolve.
     fn name<'t>(&mut self, node: Node<'t>, scope: usize, role: Role) -> Option<Node<'t>> {
+        // `ext(...)` after `ext = CUDAExtension` uses what the assignment
+        // already named, where it is reported; `amp.autocast` through
+        // `amp = torch.cuda.amp` names something new.
+        if node.kind() == "identifier" && self.bindings.is_alias(scope, text(node, self.source)) {
+            return None;
+        }
         if let Some(qualified) = self.bindings.qualify(scope, node, self.source) {
             let kind = match role {
                 Role::Plain => UsageKind::Attribute,
