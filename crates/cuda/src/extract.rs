@@ -22,7 +22,7 @@ pub fn usages(root: Node, source: &str, keep: Keep) -> (Vec<Usage>, Vec<String>)
         aliases: namespace_aliases(source),
         objects: HashMap::new(),
         definitions: Vec::new(),
-        device_code: Vec::new(),
+        device_code: None,
     };
     extractor.objects = extractor.typed_objects(root);
     extractor.walk(root);
@@ -41,8 +41,9 @@ struct Extractor<'s, 'k> {
     /// Macros and functions the file defines whose names a rule might take
     /// for a vendor API.
     definitions: Vec<String>,
-    /// Byte ranges of the kernels and device functions seen so far.
-    device_code: Vec<std::ops::Range<usize>>,
+    /// The byte range of the kernel or device function seen last: functions
+    /// do not nest, so it is the only one a node can be inside.
+    device_code: Option<std::ops::Range<usize>>,
 }
 
 /// Nodes that are text, not code.
@@ -358,7 +359,7 @@ impl<'s> Extractor<'s, '_> {
             Some(_) => (UsageKind::Construct, Some(DEVICE_FUNCTION)),
             None => return,
         };
-        self.device_code.push(node.byte_range());
+        self.device_code = Some(node.byte_range());
         let Some(name) = node
             .child_by_field_name("declarator")
             .and_then(declared_name)
@@ -377,8 +378,7 @@ impl<'s> Extractor<'s, '_> {
     /// device arithmetic in fp64, which not every target's cores have.
     fn device_fp64(&mut self, node: Node) {
         let at = node.start_byte();
-        // Functions do not nest: the newest one is the only candidate.
-        let inside = self.device_code.last().is_some_and(|r| r.contains(&at));
+        let inside = self.device_code.as_ref().is_some_and(|r| r.contains(&at));
         if inside && self.text(node) == "double" {
             self.emit_node(UsageKind::Construct, DEVICE_FP64, node);
         }

@@ -15,10 +15,16 @@ pub const MODULE_SCOPE: usize = usize::MAX;
 #[derive(Debug, Default)]
 pub struct Bindings {
     parents: HashMap<usize, usize>,
-    names: HashMap<usize, HashMap<String, String>>,
-    /// The names of `names` that an assignment bound (`ext = CUDAExtension`),
-    /// per scope, as opposed to an import.
-    aliases: HashMap<usize, Vec<String>>,
+    names: HashMap<usize, HashMap<String, Binding>>,
+}
+
+/// What a local name stands for.
+#[derive(Debug)]
+struct Binding {
+    qualified: String,
+    /// Whether an assignment bound it (`ext = CUDAExtension`), not an
+    /// import.
+    alias: bool,
 }
 
 /// Statement nodes whose children are statements too: the first pass only
@@ -90,14 +96,14 @@ impl Bindings {
             .get(&MODULE_SCOPE)
             .into_iter()
             .flatten()
-            .map(|(local, qualified)| (local.as_str(), qualified.as_str()))
+            .map(|(local, bound)| (local.as_str(), bound.qualified.as_str()))
     }
 
-    /// The qualified name `local` stands for in `scope`.
-    pub fn lookup(&self, mut scope: usize, local: &str) -> Option<&str> {
+    /// What `local` stands for in `scope`.
+    fn binding(&self, mut scope: usize, local: &str) -> Option<&Binding> {
         loop {
-            if let Some(name) = self.names.get(&scope).and_then(|m| m.get(local)) {
-                return Some(name);
+            if let Some(bound) = self.names.get(&scope).and_then(|m| m.get(local)) {
+                return Some(bound);
             }
             scope = self.parent(scope)?;
         }
@@ -105,23 +111,8 @@ impl Bindings {
 
     /// Whether `local`, seen in `scope`, names what an assignment bound it
     /// to (`ext = CUDAExtension`) rather than an import.
-    pub fn is_alias(&self, mut scope: usize, local: &str) -> bool {
-        loop {
-            if self
-                .names
-                .get(&scope)
-                .is_some_and(|m| m.contains_key(local))
-            {
-                return self
-                    .aliases
-                    .get(&scope)
-                    .is_some_and(|names| names.iter().any(|n| n == local));
-            }
-            match self.parent(scope) {
-                Some(parent) => scope = parent,
-                None => return false,
-            }
-        }
+    pub fn is_alias(&self, scope: usize, local: &str) -> bool {
+        self.binding(scope, local).is_some_and(|b| b.alias)
     }
 
     /// The qualified name of an identifier or attribute chain (`th.cuda.amp`)
@@ -136,7 +127,7 @@ impl Bindings {
         if root.kind() != "identifier" {
             return None;
         }
-        let base = self.lookup(scope, text(root, source))?;
+        let base = &self.binding(scope, text(root, source))?.qualified;
         let mut name =
             String::with_capacity(base.len() + attrs.iter().map(|a| a.len() + 1).sum::<usize>());
         name.push_str(base);
@@ -147,16 +138,12 @@ impl Bindings {
         Some(name)
     }
 
-    /// Binds `local` in `scope`, as an import would; an assignment marks it
-    /// an alias afterwards.
-    fn bind(&mut self, scope: usize, local: &str, qualified: String) {
+    /// Binds `local` in `scope`: by an import, or by an assignment (`alias`).
+    fn bind(&mut self, scope: usize, local: &str, qualified: String, alias: bool) {
         self.names
             .entry(scope)
             .or_default()
-            .insert(local.to_string(), qualified);
-        if let Some(aliases) = self.aliases.get_mut(&scope) {
-            aliases.retain(|a| a != local);
-        }
+            .insert(local.to_string(), Binding { qualified, alias });
     }
 
     fn bind_import(&mut self, node: Node, source: &str, scope: usize) {
@@ -167,14 +154,14 @@ impl Bindings {
                 "dotted_name" => {
                     let dotted = dotted(name, source);
                     let root = dotted.split('.').next().unwrap_or_default().to_string();
-                    self.bind(scope, &root.clone(), root);
+                    self.bind(scope, &root.clone(), root, false);
                 }
                 "aliased_import" => {
                     if let (Some(target), Some(alias)) = (
                         name.child_by_field_name("name"),
                         name.child_by_field_name("alias"),
                     ) {
-                        self.bind(scope, text(alias, source), dotted(target, source));
+                        self.bind(scope, text(alias, source), dotted(target, source), false);
                     }
                 }
                 _ => {}
@@ -205,7 +192,7 @@ impl Bindings {
                 _ => continue,
             };
             let qualified = format!("{module}.{}", dotted(target, source));
-            self.bind(scope, text(local, source), qualified);
+            self.bind(scope, text(local, source), qualified, false);
         }
     }
 
@@ -226,12 +213,7 @@ impl Bindings {
             return;
         }
         if let Some(qualified) = self.qualify(scope, right, source) {
-            let local = text(left, source);
-            self.bind(scope, local, qualified);
-            self.aliases
-                .entry(scope)
-                .or_default()
-                .push(local.to_string());
+            self.bind(scope, text(left, source), qualified, true);
         }
     }
 }

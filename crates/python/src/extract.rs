@@ -451,7 +451,11 @@ impl<'s> Extractor<'s, '_> {
         };
         let cuda_namespace = ["torch.cuda", "torch._C", "torch.backends"]
             .iter()
-            .any(|ns| object == *ns || object.starts_with(&format!("{ns}.")));
+            .any(|ns| {
+                object
+                    .strip_prefix(ns)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            });
         if identifier && (!probe || cuda_namespace) {
             self.emit(UsageKind::Attribute, format!("{object}.{name}"), attr);
         }
