@@ -138,3 +138,47 @@ fn python_branches_for_one_platform_are_another_targets_path_or_the_port() {
     // Hygon: the `else` of the ROCm test never runs there.
     assert_eq!(lines("hygon"), Vec::<String>::new());
 }
+
+const CUDA_VERSION_PY: &str = r#"import os
+import torch
+
+def nccl_library():
+    if torch.version.cuda is not None:
+        return "libnccl.so.2"
+    elif torch.version.hip is not None:
+        return "librccl.so.1"
+    raise ValueError("no NCCL")
+
+def has_cache():
+    if torch.version.cuda is None:
+        return False
+    major, _ = torch.cuda.get_device_capability()
+    return major
+
+if os.environ.get("BUILD") and torch.version.cuda:
+    torch.cuda.get_device_capability()
+"#;
+
+#[test]
+fn a_torch_version_cuda_test_routes_rocm_and_its_branch_is_cuda_only() {
+    let dir = repo(&[("nccl.py", CUDA_VERSION_PY)]);
+    // torch.version.cuda is None on ROCm: the tests are the port, the
+    // branches they guard never run there.
+    assert_eq!(
+        finding_lines(&json_report(dir.path(), "hygon")),
+        ["nccl.py:14:16 hygon/get-device-capability manual torch.cuda.get_device_capability"]
+    );
+    // Ascend keeps the tests it has to extend and the CUDA-only code.
+    let ascend = finding_lines(&json_report(dir.path(), "ascend"));
+    for expected in [
+        "nccl.py:5:8 ascend/torch-version-cuda",
+        "nccl.py:12:8 ascend/torch-version-cuda",
+        "nccl.py:17:32 ascend/torch-version-cuda",
+        "nccl.py:18:5 ascend/torch-cuda-get-device-capability",
+    ] {
+        assert!(
+            ascend.iter().any(|l| l.starts_with(expected)),
+            "{expected} in {ascend:#?}"
+        );
+    }
+}

@@ -1,10 +1,12 @@
 //! Branches that run on one accelerator platform only: `if
 //! torch.version.hip:`, `if current_platform.is_rocm():`, `if
 //! is_torch_npu_available():`, `if hasattr(torch, "npu"):`, `if
-//! device.type == "npu":`, and the `else`/`elif` after them. Code under
-//! such a branch is another platform's path (not work for a target that is
-//! not that platform) or the port that exists (not work for the one that
-//! is); the engine decides per target.
+//! device.type == "npu":`, `if torch.version.cuda is not None:` (`None` on
+//! ROCm), and the `else`/`elif` after them. Code under such a branch is
+//! another platform's path (not work for a target that is not that
+//! platform) or the port that exists (not work for the one that is); the
+//! engine decides per target. The test itself is the port's too: `if
+//! torch.version.cuda is None: return False` already routes ROCm.
 
 use crate::bindings::{called_name, text, Bindings};
 use migscan_core::PlatformBranch;
@@ -40,15 +42,22 @@ pub fn if_branches(
     source: &str,
     out: &mut Vec<PlatformBranch>,
 ) {
-    let check = |condition: Option<Node>| {
-        condition.and_then(|c| platform_check(c, scope, bindings, source))
+    let check = |out: &mut Vec<PlatformBranch>, condition: Option<Node>| {
+        let (test, platform, holds) = platform_check(condition?, scope, bindings, source)?;
+        // The test routes the platform already: part of that platform's
+        // port, so not its target's work. A range that runs "everywhere
+        // else" is dropped for the platform's target only; the others keep
+        // the CUDA test they must extend.
+        push(out, Some(test), platform, false);
+        Some((platform, holds))
     };
-    let Some((platform, holds)) = check(node.child_by_field_name("condition")) else {
+    let Some((platform, holds)) = check(out, node.child_by_field_name("condition")) else {
         // An `elif` may still test a platform: only its own body is known.
         let mut cursor = node.walk();
         for clause in node.children_by_field_name("alternative", &mut cursor) {
             if clause.kind() == "elif_clause" {
-                if let Some((platform, holds)) = check(clause.child_by_field_name("condition")) {
+                if let Some((platform, holds)) = check(out, clause.child_by_field_name("condition"))
+                {
                     push(
                         out,
                         clause.child_by_field_name("consequence"),
@@ -82,14 +91,15 @@ fn push(out: &mut Vec<PlatformBranch>, body: Option<Node>, platform: &'static st
     }
 }
 
-/// The platform a condition tests and whether the branch runs when that
-/// platform is the one in use; `None` for anything else.
-fn platform_check(
-    node: Node,
+/// The test in a condition that names a platform, the platform, and
+/// whether the branch runs when that platform is the one in use; `None`
+/// for anything else.
+fn platform_check<'t>(
+    node: Node<'t>,
     scope: usize,
     bindings: &Bindings,
     source: &str,
-) -> Option<(&'static str, bool)> {
+) -> Option<(Node<'t>, &'static str, bool)> {
     // `not`, parentheses and `and` chains: walked down, never recursively.
     let mut node = node;
     let mut holds = true;
@@ -104,20 +114,22 @@ fn platform_check(
             "boolean_operator" if holds && operator(node, source) == Some("and") => {
                 let left = node.child_by_field_name("left")?;
                 if let Some(found) = platform_check_leaf(left, scope, bindings, source) {
-                    return Some((found.0, found.1 == holds));
+                    return Some((left, found.0, found.1 == holds));
                 }
                 node = node.child_by_field_name("right")?;
             }
             _ => {
                 let (platform, positive) = platform_check_leaf(node, scope, bindings, source)?;
-                return Some((platform, positive == holds));
+                return Some((node, platform, positive == holds));
             }
         }
     }
 }
 
-/// A single test: a predicate call, `torch.version.hip`, `hasattr(torch,
-/// "npu")`, a comparison with a device-type string or with `None`.
+/// A single test: a predicate call, `torch.version.hip` or
+/// `torch.version.cuda` (set on CUDA builds only, so false on ROCm),
+/// `hasattr(torch, "npu")`, a comparison with a device-type string or with
+/// `None`.
 fn platform_check_leaf(
     node: Node,
     scope: usize,
@@ -135,8 +147,10 @@ fn platform_check_leaf(
             named_platform(last).map(|platform| (platform, true))
         }
         "attribute" | "identifier" => {
-            if bindings.qualify(scope, node, source).as_deref() == Some("torch.version.hip") {
-                return Some(("rocm", true));
+            match bindings.qualify(scope, node, source).as_deref() {
+                Some("torch.version.hip") => return Some(("rocm", true)),
+                Some("torch.version.cuda") => return Some(("rocm", false)),
+                _ => {}
             }
             // A flag named like a predicate: `is_rocm_pytorch = ...` then
             // `if not is_rocm_pytorch:`, `IS_HIP_EXTENSION`.
@@ -155,7 +169,7 @@ fn platform_check_leaf(
             };
             if right.kind() == "none" {
                 return platform_check_leaf(left, scope, bindings, source)
-                    .map(|(p, _)| (p, positive));
+                    .map(|(p, set)| (p, set == positive));
             }
             let platform = [left, right]
                 .into_iter()
