@@ -92,3 +92,34 @@ fn code_after_a_guard_clause_on_availability_is_optional() {
         ]
     );
 }
+
+const FAST_NORM_PY: &str = r#"import torch
+try:
+    from apex.normalization.fused_layer_norm import fused_layer_norm_affine
+    has_apex = True
+except ImportError:
+    has_apex = False
+
+def layer_norm(x, w, b, shape, fp8):
+    if has_apex:
+        return fused_layer_norm_affine(x, w, b, shape, 1e-5)
+    if fp8:
+        return fused_layer_norm_affine(x, w, b, shape, 1e-6)
+    return torch.nn.functional.layer_norm(x, shape, w, b)
+"#;
+
+#[test]
+fn uses_behind_the_flag_an_optional_import_sets_are_the_imports() {
+    let dir = repo(&[("norm.py", FAST_NORM_PY)]);
+    let report = json_report(dir.path(), "ascend");
+    // Line 10 runs only where the import worked: the import is the
+    // integration. Line 12 runs whenever `fp8` is asked for, with or
+    // without apex: a use of its own (of the optional integration).
+    assert_eq!(
+        findings(&report),
+        [
+            "3 ascend/apex-normalization-fused-layer-norm-fused-layer-norm-affine optional=true",
+            "12 ascend/apex-normalization-fused-layer-norm-fused-layer-norm-affine optional=true",
+        ]
+    );
+}

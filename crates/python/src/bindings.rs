@@ -16,15 +16,27 @@ pub const MODULE_SCOPE: usize = usize::MAX;
 pub struct Bindings {
     parents: HashMap<usize, usize>,
     names: HashMap<usize, HashMap<String, Binding>>,
+    /// The flags optional imports set when they succeed (`has_apex`).
+    optional_flags: Vec<String>,
 }
 
 /// What a local name stands for.
 #[derive(Debug)]
 struct Binding {
     qualified: String,
-    /// Whether an assignment bound it (`ext = CUDAExtension`), not an
-    /// import.
-    alias: bool,
+    origin: Origin,
+}
+
+/// What bound a local name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Origin {
+    /// An import.
+    Import,
+    /// An import in a `try:` that falls back when it fails (`except
+    /// ImportError: has_apex = False`).
+    OptionalImport,
+    /// An assignment (`ext = CUDAExtension`).
+    Assignment,
 }
 
 /// Statement nodes whose children are statements too: the first pass only
@@ -53,23 +65,41 @@ impl Bindings {
     /// Collects the bindings of the tree under `root`.
     pub fn collect(root: Node, source: &str) -> Self {
         let mut bindings = Bindings::default();
-        let mut stack = vec![(root, MODULE_SCOPE)];
+        // Each statement with its scope and what an import in it is.
+        let mut stack = vec![(root, MODULE_SCOPE, Origin::Import)];
         let mut cursor = root.walk();
-        while let Some((node, scope)) = stack.pop() {
+        while let Some((node, scope, import)) = stack.pop() {
             match node.kind() {
-                "import_statement" => bindings.bind_import(node, source, scope),
-                "import_from_statement" => bindings.bind_import_from(node, source, scope),
+                "import_statement" => bindings.bind_import(node, source, scope, import),
+                "import_from_statement" => bindings.bind_import_from(node, source, scope, import),
                 "expression_statement" => bindings.bind_alias(node, source, scope),
                 "function_definition" => {
                     let inner = node.id();
                     bindings.parents.insert(inner, scope);
                     if let Some(body) = node.child_by_field_name("body") {
-                        stack.push((body, inner));
+                        stack.push((body, inner, Origin::Import));
                     }
                 }
                 kind if STATEMENT_CONTAINERS.contains(&kind) => {
+                    let optional_body = (kind == "try_statement"
+                        && crate::optional::optional_try(node, source).is_some())
+                    .then(|| node.child_by_field_name("body"))
+                    .flatten();
+                    if let Some(body) = optional_body {
+                        for flag in crate::optional::success_flags(body, source) {
+                            if !bindings.optional_flags.iter().any(|f| f == flag) {
+                                bindings.optional_flags.push(flag.to_string());
+                            }
+                        }
+                    }
                     let start = stack.len();
-                    stack.extend(node.named_children(&mut cursor).map(|c| (c, scope)));
+                    stack.extend(node.named_children(&mut cursor).map(|c| {
+                        let origin = match optional_body {
+                            Some(body) if body == c => Origin::OptionalImport,
+                            _ => import,
+                        };
+                        (c, scope, origin)
+                    }));
                     // Statements are visited in source order so an alias sees
                     // the imports above it.
                     stack[start..].reverse();
@@ -109,10 +139,21 @@ impl Bindings {
         }
     }
 
-    /// Whether `local`, seen in `scope`, names what an assignment bound it
-    /// to (`ext = CUDAExtension`) rather than an import.
-    pub fn is_alias(&self, scope: usize, local: &str) -> bool {
-        self.binding(scope, local).is_some_and(|b| b.alias)
+    /// Whether a bare use of `local` (the identifier `node`, seen in
+    /// `scope`) is reported where the name was bound: an assignment (`ext =
+    /// CUDAExtension`) named the object already; behind the flag an
+    /// optional import sets (`try: from apex... import
+    /// fused_layer_norm_affine; has_apex = True` / `except ImportError:`,
+    /// then `if has_apex: fused_layer_norm_affine(...)`), the use runs only
+    /// where the import, the integration's finding, succeeded.
+    pub fn is_reported_where_bound(&self, scope: usize, node: Node, source: &str) -> bool {
+        match self.binding(scope, text(node, source)).map(|b| b.origin) {
+            Some(Origin::Assignment) => true,
+            Some(Origin::OptionalImport) => {
+                crate::optional::behind_flag(node, &self.optional_flags, source)
+            }
+            _ => false,
+        }
     }
 
     /// The qualified name of an identifier or attribute chain (`th.cuda.amp`)
@@ -138,15 +179,15 @@ impl Bindings {
         Some(name)
     }
 
-    /// Binds `local` in `scope`: by an import, or by an assignment (`alias`).
-    fn bind(&mut self, scope: usize, local: &str, qualified: String, alias: bool) {
+    /// Binds `local` in `scope`.
+    fn bind(&mut self, scope: usize, local: &str, qualified: String, origin: Origin) {
         self.names
             .entry(scope)
             .or_default()
-            .insert(local.to_string(), Binding { qualified, alias });
+            .insert(local.to_string(), Binding { qualified, origin });
     }
 
-    fn bind_import(&mut self, node: Node, source: &str, scope: usize) {
+    fn bind_import(&mut self, node: Node, source: &str, scope: usize, origin: Origin) {
         let mut cursor = node.walk();
         for name in node.children_by_field_name("name", &mut cursor) {
             match name.kind() {
@@ -154,14 +195,14 @@ impl Bindings {
                 "dotted_name" => {
                     let dotted = dotted(name, source);
                     let root = dotted.split('.').next().unwrap_or_default().to_string();
-                    self.bind(scope, &root.clone(), root, false);
+                    self.bind(scope, &root.clone(), root, origin);
                 }
                 "aliased_import" => {
                     if let (Some(target), Some(alias)) = (
                         name.child_by_field_name("name"),
                         name.child_by_field_name("alias"),
                     ) {
-                        self.bind(scope, text(alias, source), dotted(target, source), false);
+                        self.bind(scope, text(alias, source), dotted(target, source), origin);
                     }
                 }
                 _ => {}
@@ -169,7 +210,7 @@ impl Bindings {
         }
     }
 
-    fn bind_import_from(&mut self, node: Node, source: &str, scope: usize) {
+    fn bind_import_from(&mut self, node: Node, source: &str, scope: usize, origin: Origin) {
         let Some(module) = node.child_by_field_name("module_name") else {
             return;
         };
@@ -192,7 +233,7 @@ impl Bindings {
                 _ => continue,
             };
             let qualified = format!("{module}.{}", dotted(target, source));
-            self.bind(scope, text(local, source), qualified, false);
+            self.bind(scope, text(local, source), qualified, origin);
         }
     }
 
@@ -213,7 +254,7 @@ impl Bindings {
             return;
         }
         if let Some(qualified) = self.qualify(scope, right, source) {
-            self.bind(scope, text(left, source), qualified, true);
+            self.bind(scope, text(left, source), qualified, Origin::Assignment);
         }
     }
 }

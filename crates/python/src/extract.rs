@@ -376,7 +376,11 @@ impl<'s> Extractor<'s, '_> {
         // `ext(...)` after `ext = CUDAExtension` uses what the assignment
         // already named, where it is reported; `amp.autocast` through
         // `amp = torch.cuda.amp` names something new.
-        if node.kind() == "identifier" && self.bindings.is_alias(scope, text(node, self.source)) {
+        if node.kind() == "identifier"
+            && self
+                .bindings
+                .is_reported_where_bound(scope, node, self.source)
+        {
             return None;
         }
         if let Some(qualified) = self.bindings.qualify(scope, node, self.source) {

@@ -84,3 +84,67 @@ pub fn optional_try(node: Node, source: &str) -> Option<Range<usize>> {
     });
     (imports && falls_back).then(|| body.start_byte()..body.end_byte())
 }
+
+/// The flags an optional `try:` sets when its import succeeds (`has_apex =
+/// True`, `HAVE_TE = True`): code behind them runs only with the package.
+pub fn success_flags<'s>(body: Node, source: &'s str) -> Vec<&'s str> {
+    let mut cursor = body.walk();
+    let statements = body.named_children(&mut cursor);
+    statements
+        .filter_map(|statement| {
+            let assignment = statement.named_child(0).filter(|n| {
+                statement.kind() == "expression_statement" && n.kind() == "assignment"
+            })?;
+            let left = assignment.child_by_field_name("left")?;
+            let right = assignment.child_by_field_name("right")?;
+            (left.kind() == "identifier" && right.kind() == "true").then(|| text(left, source))
+        })
+        .collect()
+}
+
+/// Whether `node` runs only when one of `flags` is set: it is in the body
+/// of an `if`/`elif` whose condition reads a flag outside a `not` (`if
+/// has_apex:`, `elif HAVE_TE and fp8:`). Walks up the ancestors, never
+/// recursively.
+pub fn behind_flag(node: Node, flags: &[String], source: &str) -> bool {
+    let mut child = node;
+    while let Some(parent) = child.parent() {
+        let guarded = matches!(parent.kind(), "if_statement" | "elif_clause")
+            && parent.child_by_field_name("consequence") == Some(child)
+            && parent
+                .child_by_field_name("condition")
+                .is_some_and(|c| reads_flag(c, flags, source));
+        if guarded {
+            return true;
+        }
+        child = parent;
+    }
+    false
+}
+
+/// Whether a condition reads one of `flags` where its truth makes the
+/// condition hold (not under `not`, not an `or` alternative).
+fn reads_flag(condition: Node, flags: &[String], source: &str) -> bool {
+    let mut stack = vec![condition];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "identifier" => {
+                if flags.iter().any(|f| f == text(node, source)) {
+                    return true;
+                }
+            }
+            "boolean_operator" => {
+                let and = node
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| text(o, source) == "and");
+                if and {
+                    stack.extend(node.child_by_field_name("left"));
+                    stack.extend(node.child_by_field_name("right"));
+                }
+            }
+            "parenthesized_expression" => stack.extend(node.named_child(0)),
+            _ => {}
+        }
+    }
+    false
+}
