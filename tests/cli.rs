@@ -207,7 +207,7 @@ class Trainer:
         self.steps = steps
 
     def describe(self):
-        return f\"trainer with flash-attn {FA_VERSION}\"
+        return f\"trainer with flash-attn {FA_VERSION} on {tc.get_device_name()}\"
 
     def log(self, step, loss):
         print(f\"step {step}: {loss:.3f}\")
@@ -241,7 +241,7 @@ def device():
     let findings = String::from_utf8_lossy(&with.stdout).to_string();
     for site in [
         "trainer.py:5:8:",   // import torch.cuda
-        "trainer.py:17:43:", // FA_VERSION in the f-string
+        "trainer.py:17:59:", // tc.get_device_name() in the f-string
         "trainer.py:23:9:",  // tc.synchronize()
         "trainer.py:31:25:", // "cuda:0"
         "trainer.py:31:53:", // CUDA_VISIBLE_DEVICES

@@ -157,6 +157,7 @@ def has_cache():
 
 if os.environ.get("BUILD") and torch.version.cuda:
     torch.cuda.get_device_capability()
+print(f"CUDA {torch.version.cuda} on {torch.cuda.get_device_name()}")
 "#;
 
 #[test]
@@ -175,10 +176,16 @@ fn a_torch_version_cuda_test_routes_rocm_and_its_branch_is_cuda_only() {
         "nccl.py:12:8 ascend/torch-version-cuda",
         "nccl.py:17:32 ascend/torch-version-cuda",
         "nccl.py:18:5 ascend/torch-cuda-get-device-capability",
+        "nccl.py:19:39 ascend/torch-cuda-get-device-name",
     ] {
         assert!(
             ascend.iter().any(|l| l.starts_with(expected)),
             "{expected} in {ascend:#?}"
         );
     }
+    // A name formatted into a message is shown, not used.
+    assert!(
+        !ascend.iter().any(|l| l.starts_with("nccl.py:19:14")),
+        "{ascend:#?}"
+    );
 }

@@ -157,6 +157,17 @@ impl<'s> Extractor<'s, '_> {
                     push_all(&mut stack, node, scope);
                 }
                 "string_content" | "string_start" | "string_end" => {}
+                // A name formatted into text (`f"built with CUDA
+                // {torch.version.cuda}"`) is shown, not used: it reads
+                // the same on every platform. Calls in an interpolation run.
+                "interpolation" => {
+                    let shown = node
+                        .named_child(0)
+                        .is_some_and(|e| matches!(e.kind(), "identifier" | "attribute"));
+                    if !shown {
+                        push_all(&mut stack, node, scope);
+                    }
+                }
                 "import_statement" | "import_from_statement" => self.imports(node),
                 "function_definition" => {
                     if let Some(params) = node.child_by_field_name("parameters") {
