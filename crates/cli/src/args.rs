@@ -39,6 +39,9 @@ pub enum Command {
 pub enum RulesCommand {
     /// List the hardware profiles `--device` accepts.
     Cards,
+    /// List the vendor stack each pack's versions count in, the newest
+    /// version it documents and how many rules carry a version (`--stack`).
+    Stacks,
     /// Validate a rule-pack directory (laid out like `rules/`: `<dir>/<target>/*.toml`)
     /// and run the `[[rule.examples]]` of its rules.
     Check {
@@ -87,6 +90,12 @@ pub struct ScanArgs {
     /// (`migscan rules cards` lists them) [default: each target's default card]
     #[arg(long, value_name = "CARD")]
     pub device: Option<String>,
+    /// The vendor stack version to plan for, as TARGET=VERSION (`hygon=6.2`
+    /// for HIP 6.2); repeatable. Rules that need a later version become
+    /// unsupported. `migscan rules stacks` lists what each pack counts
+    /// [default: the newest version each pack documents]
+    #[arg(long, value_name = "TARGET=VERSION", value_parser = parse_stack)]
+    pub stack: Vec<(String, String)>,
     /// Findings shown as source snippets in the terminal report.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub snippets: usize,
@@ -213,6 +222,14 @@ fn parse_targets(value: &str) -> Result<TargetList, String> {
         return Err("no target given".into());
     }
     Ok(TargetList(targets))
+}
+
+/// `hygon=6.2` → (`hygon`, `6.2`); checked against the packs once loaded.
+fn parse_stack(value: &str) -> Result<(String, String), String> {
+    let (target, version) = value
+        .split_once('=')
+        .ok_or_else(|| format!("`{value}` is not TARGET=VERSION (e.g. hygon=6.2)"))?;
+    Ok((target.trim().to_string(), version.trim().to_string()))
 }
 
 /// The text of `migscan explain`.

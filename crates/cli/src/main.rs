@@ -7,7 +7,7 @@ mod check;
 use args::{Args, Command, FailLevel, Format, RulesCommand, ScanArgs, TargetList, Vendored};
 use clap::{Parser, ValueEnum};
 use miette::{miette, IntoDiagnostic, Result};
-use migscan_config::{Config, Settings};
+use migscan_config::{stack_choice, Config, Settings, StackError};
 use migscan_core::{Severity, Target};
 use migscan_engine::{scan, ScanOptions, ScanReport, VendoredMode};
 use migscan_gate::{Baseline, BaselineEntry, FailOn};
@@ -15,7 +15,8 @@ use migscan_report::{
     render_concise, render_github, render_html, render_markdown, render_statistics,
     render_terminal, severity, write_csv, write_json, write_sarif, TerminalOptions,
 };
-use migscan_rules::RuleCatalog;
+use migscan_rules::{RuleCatalog, StackVersion};
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,7 @@ fn run(args: Args) -> Result<ExitCode> {
             let catalog = RuleCatalog::embedded()?;
             match command {
                 RulesCommand::Cards => print(&cards(&catalog))?,
+                RulesCommand::Stacks => print(&stacks(&catalog))?,
                 RulesCommand::List { target } => {
                     print(&rules_list(&catalog, &TargetList::or_all(target)))?
                 }
@@ -125,6 +127,7 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
         parse_only: args.parse_only,
         vendored: vendored_mode(args.vendored, settings.vendored.as_deref()),
     };
+    assume_stacks(&mut catalog, &settings.stack, &args.stack)?;
     if let Some(device) = &options.device {
         if !catalog
             .cards()
@@ -311,6 +314,39 @@ fn vendored_mode(flag: Option<Vendored>, configured: Option<&str>) -> VendoredMo
     }
 }
 
+/// Applies the stack versions chosen in the configuration and with
+/// `--stack` (which wins for its target).
+fn assume_stacks(
+    catalog: &mut RuleCatalog,
+    configured: &[(Target, StackVersion)],
+    flags: &[(String, String)],
+) -> Result<()> {
+    let mut chosen: BTreeMap<Target, StackVersion> = configured.iter().cloned().collect();
+    for (target, version) in flags {
+        let (target, version) = stack_choice(catalog, target, version).map_err(|e| match e {
+            StackError::Target(message) => {
+                miette!(
+                    help = "`migscan rules stacks` lists the packs' stacks",
+                    "--stack: {message}"
+                )
+            }
+            StackError::Version(message) => {
+                miette!(
+                    help = "a version is numbers separated by dots, such as 6.2",
+                    "--stack: {message}"
+                )
+            }
+        })?;
+        chosen.insert(target, version);
+    }
+    for (target, version) in chosen {
+        catalog
+            .assume_stack(target, version)
+            .map_err(|e| miette!("{e}"))?;
+    }
+    Ok(())
+}
+
 fn cards(catalog: &RuleCatalog) -> String {
     let mut out = String::new();
     for card in catalog.cards() {
@@ -322,6 +358,34 @@ fn cards(catalog: &RuleCatalog) -> String {
             card.memory,
             if card.default { "(default)" } else { "" }
         ));
+    }
+    out
+}
+
+fn stacks(catalog: &RuleCatalog) -> String {
+    let mut out = String::new();
+    for target in Target::ALL {
+        let Some(pack) = catalog.pack(target) else {
+            continue;
+        };
+        let line = match &pack.stack {
+            Some(stack) => {
+                let versioned = catalog.versioned_rules(target);
+                format!(
+                    "{:<10} {:<24} newest documented {:<8} {versioned} rules carry a version\n{:<10} source: {}\n",
+                    target.id(),
+                    stack.name,
+                    stack.documented.to_string(),
+                    "",
+                    stack.source
+                )
+            }
+            None => format!(
+                "{:<10} no stack version: the pack's sources do not state one\n",
+                target.id()
+            ),
+        };
+        out.push_str(&line);
     }
     out
 }

@@ -12,6 +12,8 @@
 //! format = "concise"
 //! vendored = "summarize"            # summarize | itemize | skip
 //! rules = ["ci/migscan-rules"]      # extra rule packs (<dir>/<target>/*.toml)
+//! [stack]                           # stack versions to plan for (newest documented if absent)
+//! hygon = "6.2"                     # HIP 6.2
 //! [severity]
 //! "device-cuda" = "info"
 //! [effort.trivial]
@@ -21,7 +23,7 @@
 //! ```
 
 use migscan_core::{Severity, Target};
-use migscan_rules::{DataFile, EffortClass, PackError, PackErrors, RuleCatalog};
+use migscan_rules::{DataFile, EffortClass, PackError, PackErrors, RuleCatalog, StackVersion};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -46,6 +48,8 @@ struct RawConfig {
     vendored: Option<Spanned<String>>,
     #[serde(default)]
     rules: Vec<String>,
+    #[serde(default)]
+    stack: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     severity: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
@@ -205,6 +209,19 @@ impl Config {
             "vendored mode",
             &["summarize", "itemize", "skip"],
         );
+        let mut stack = Vec::new();
+        for (target, version) in &raw.stack {
+            match stack_choice(catalog, target.get_ref(), version.get_ref()) {
+                Ok(choice) => stack.push(choice),
+                Err(StackError::Target(message)) => {
+                    errors.push(PackError::new(&self.file, target.span(), message))
+                }
+                Err(StackError::Version(message)) => errors.push(
+                    PackError::new(&self.file, version.span(), message)
+                        .help("a version is numbers separated by dots, such as 6.2"),
+                ),
+            }
+        }
         for id in &raw.ignore {
             if !catalog.knows(id.get_ref()) {
                 errors.push(
@@ -263,6 +280,7 @@ impl Config {
             fail_on,
             format,
             vendored,
+            stack,
         })
     }
 
@@ -291,6 +309,39 @@ pub struct Settings {
     pub format: Option<String>,
     /// What to do with vendored libraries (`summarize`, `itemize`, `skip`).
     pub vendored: Option<String>,
+    /// The stack version to plan for, per target.
+    pub stack: Vec<(Target, StackVersion)>,
+}
+
+/// What is wrong with a stack choice: its target or its version.
+#[derive(Debug, PartialEq, Eq)]
+pub enum StackError {
+    /// Not a target, or one whose pack names no stack.
+    Target(String),
+    /// Not a version.
+    Version(String),
+}
+
+/// Checks `target = version` (`hygon`, `6.2`) against the packs: the
+/// target must name a pack that declares a stack.
+pub fn stack_choice(
+    catalog: &RuleCatalog,
+    target: &str,
+    version: &str,
+) -> Result<(Target, StackVersion), StackError> {
+    let target = Target::parse(target).map_err(|e| StackError::Target(e.to_string()))?;
+    let stack = catalog
+        .pack(target)
+        .and_then(|p| p.stack.as_ref())
+        .ok_or_else(|| {
+            StackError::Target(format!(
+                "the {target} pack names no stack version to choose"
+            ))
+        })?;
+    let version = StackVersion::parse(version).ok_or_else(|| {
+        StackError::Version(format!("`{version}` is not a {} version", stack.name))
+    })?;
+    Ok((target, version))
 }
 
 fn one(file: &DataFile, error: &toml::de::Error) -> PackErrors {

@@ -128,11 +128,7 @@ fn reads_flag(condition: Node, flags: &[String], source: &str) -> bool {
     let mut stack = vec![condition];
     while let Some(node) = stack.pop() {
         match node.kind() {
-            "identifier" => {
-                if flags.iter().any(|f| f == text(node, source)) {
-                    return true;
-                }
-            }
+            "identifier" if flags.iter().any(|f| f == text(node, source)) => return true,
             "boolean_operator" => {
                 let and = node
                     .child_by_field_name("operator")

@@ -3,7 +3,7 @@
 //! findings table filtered by target, step, status and path. Every piece of
 //! text from a scanned file is escaped.
 
-use crate::markdown::ASSUMPTIONS;
+use crate::markdown::{ASSUMPTIONS, NO_STACK};
 use crate::severity;
 use crate::text::{hours, html_escape as esc, source_line};
 use migscan_core::{Status, Step};
@@ -114,9 +114,12 @@ pub fn render_html(report: &ScanReport, catalog: &RuleCatalog) -> String {
         if let Some(pack) = catalog.pack(target) {
             let _ = write!(
                 out,
-                "<li><b>{}</b> — pack {}: {}</li>",
+                "<li><b>{}</b> — pack {}, {}: {}</li>",
                 esc(target.title()),
                 esc(&pack.version),
+                esc(&catalog
+                    .stack_assumed(target)
+                    .unwrap_or_else(|| NO_STACK.into())),
                 esc(&pack.description)
             );
         }

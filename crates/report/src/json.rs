@@ -64,6 +64,9 @@ struct Pack<'a> {
     target: Target,
     version: Option<&'a str>,
     rules: usize,
+    /// The stack version the plan assumes (`HIP 7.14.0 (newest the pack
+    /// documents)`); absent when the pack's sources state none.
+    stack: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -158,6 +161,7 @@ pub fn write_json(
                 target: t,
                 version: catalog.pack(t).map(|p| p.version.as_str()),
                 rules: catalog.rules_for(t).count(),
+                stack: catalog.stack_assumed(t),
             })
             .collect(),
         summary: Summary {

@@ -8,6 +8,9 @@ use migscan_rules::RuleCatalog;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+/// What a pack list says for a pack whose sources state no stack version.
+pub const NO_STACK: &str = "stack version not stated by its sources";
+
 /// What every effort figure rests on, said in every format.
 pub const ASSUMPTIONS: &str = "Effort figures are estimates, not measurements. Each rule names an effort class of `rules/effort.toml`: a one-off cost per distinct API (learning and porting it once), a cost per site (editing and testing each place) and, for CUDA kernels, a cost per line of the kernel; warp intrinsics, inline PTX and tensor-core code in a kernel add their own findings. Ranges are summed point by point (low, likely, high) and the expected figure is the PERT mean (low + 4 × likely + high) / 6. Recalibrate the classes after a proof of concept.";
 
@@ -81,9 +84,12 @@ pub fn render_markdown(report: &ScanReport, catalog: &RuleCatalog) -> String {
         if let Some(pack) = catalog.pack(target) {
             let _ = writeln!(
                 out,
-                "- **{}** — pack {}: {}",
+                "- **{}** — pack {}, {}: {}",
                 target.title(),
                 pack.version,
+                catalog
+                    .stack_assumed(target)
+                    .unwrap_or_else(|| NO_STACK.into()),
                 md_cell(&pack.description)
             );
             for source in &pack.sources {

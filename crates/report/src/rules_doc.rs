@@ -16,6 +16,17 @@ pub fn render_rules_doc(catalog: &RuleCatalog, target: Target) -> String {
             let _ = writeln!(out, "- {source}");
         }
         out.push('\n');
+        if let Some(stack) = &pack.stack {
+            let versioned = catalog.versioned_rules(target);
+            let _ = writeln!(
+                out,
+                "Stack versions count in {}; newest documented {} ({}). {versioned} rules carry a version (`since`/`until`); `--stack {}=VERSION` plans for another.\n",
+                stack.name,
+                stack.documented,
+                stack.source,
+                target.id()
+            );
+        }
     }
     let rules: Vec<_> = catalog.rules_for(target).map(|(_, r)| r).collect();
     let low = rules

@@ -198,7 +198,7 @@ pub fn write_sarif(
                 rule_index: &rule_index,
             },
             properties: json!({
-                "packs": report.targets.iter().map(|&t| json!({ "target": t.id(), "version": catalog.pack(t).map(|p| p.version.clone()) })).collect::<Vec<_>>(),
+                "packs": report.targets.iter().map(|&t| json!({ "target": t.id(), "version": catalog.pack(t).map(|p| p.version.clone()), "stack": catalog.stack_assumed(t) })).collect::<Vec<_>>(),
                 "effortAssumptions": ASSUMPTIONS,
             }),
         }],

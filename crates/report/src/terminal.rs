@@ -184,9 +184,12 @@ fn render_plan(
     rules_per_step: usize,
 ) {
     let target = plan.target;
-    let pack = catalog
-        .pack(target)
-        .map_or(String::new(), |p| format!(" · pack {}", p.version));
+    let pack = catalog.pack(target).map_or(String::new(), |p| {
+        let stack = catalog
+            .stack_assumed(target)
+            .map_or(String::new(), |s| format!(" · {s}"));
+        format!(" · pack {}{stack}", p.version)
+    });
     let _ = writeln!(
         out,
         "{}{}",

@@ -15,6 +15,7 @@ mod hardware;
 mod index;
 mod load;
 mod model;
+mod stack;
 
 pub use audit::{audit, TargetAudit};
 pub use diagnostic::{DataFile, PackError, PackErrors};
@@ -26,6 +27,7 @@ pub use index::{
 };
 pub use load::{PackInfo, Preprocessor};
 pub use model::{Example, Matcher, Rule, RuleLocation, Selector};
+pub use stack::{Stack, StackVersion};
 
 use migscan_core::{Confidence, Severity, Status, Step, Target};
 use std::collections::{BTreeMap, HashMap};
@@ -169,6 +171,7 @@ impl RuleCatalog {
             files.iter().map(|f| (f.name.clone(), f.clone())).collect();
         errors.extend(load::check_duplicates(&rules, &by_name));
         errors.extend(load::check_adapters(&rules, &by_name));
+        errors.extend(load::check_versioned(&rules, &packs, &by_name));
         if let Some(file) = effort_file {
             if effort.class(UNKNOWN_EFFORT).is_none() && errors.is_empty() {
                 errors.push(PackError::new(
@@ -246,6 +249,45 @@ impl RuleCatalog {
         }
     }
 
+    /// Plans for `version` of `target`'s stack: a rule that does not hold
+    /// there (`since` after it, `until` at or before it) becomes
+    /// `unsupported`, its message saying which version it needs, and is
+    /// priced as a differently shaped equivalent (capped by its kind of
+    /// change). Returns how many rules changed; an error when the pack
+    /// declares no stack.
+    pub fn assume_stack(&mut self, target: Target, version: StackVersion) -> Result<usize, String> {
+        let stack = self
+            .packs
+            .get_mut(&target)
+            .and_then(|p| p.stack.as_mut())
+            .ok_or_else(|| format!("the {target} pack declares no stack version to choose"))?;
+        stack.assumed = Some(version.clone());
+        let name = stack.name.clone();
+        let mut changed = 0;
+        for rule in self.rules.iter_mut().filter(|r| r.target == target) {
+            if stack::holds_on(rule.since.as_ref(), rule.until.as_ref(), &version) {
+                continue;
+            }
+            let needs = match (&rule.since, &rule.until) {
+                (Some(since), _) if *since > version => format!("needs {name} {since} or later"),
+                (_, Some(until)) => format!("gone in {name} {until}"),
+                _ => continue,
+            };
+            rule.message = format!(
+                "{needs}, and this plan assumes {name} {version}: upgrade the stack or work around it. On a stack that has it: {}",
+                rule.message
+            );
+            rule.status = Status::Unsupported;
+            rule.replacement = None;
+            rule.effort = self
+                .effort
+                .capped(rule.matcher.change_kind(), "moderate")
+                .to_string();
+            changed += 1;
+        }
+        Ok(changed)
+    }
+
     /// The rule at a catalog index.
     pub fn rule(&self, index: usize) -> &Rule {
         &self.rules[index]
@@ -254,6 +296,20 @@ impl RuleCatalog {
     /// Metadata of `target`'s pack.
     pub fn pack(&self, target: Target) -> Option<&PackInfo> {
         self.packs.get(&target)
+    }
+
+    /// How many of `target`'s rules say which stack versions they hold for.
+    pub fn versioned_rules(&self, target: Target) -> usize {
+        self.rules_for(target)
+            .filter(|(_, r)| r.since.is_some() || r.until.is_some())
+            .count()
+    }
+
+    /// The stack version plans for `target` assume, as reports print it
+    /// (`HIP 7.14.0 (newest the pack documents)`); `None` when the pack's
+    /// sources state no version.
+    pub fn stack_assumed(&self, target: Target) -> Option<String> {
+        self.pack(target)?.stack.as_ref().map(Stack::describe)
     }
 
     /// Every hardware profile, by id.
@@ -362,6 +418,8 @@ fn unknown_rule(target: Target, step: Step) -> Rule {
         adapter: None,
         covered_by: None,
         examples: vec![],
+        since: None,
+        until: None,
     }
 }
 

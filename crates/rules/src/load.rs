@@ -3,6 +3,7 @@
 use crate::diagnostic::{DataFile, PackError};
 use crate::effort::EffortModel;
 use crate::model::{Example, Matcher, Rule, RuleLocation, Selector};
+use crate::stack::{Stack, StackVersion};
 use migscan_core::{Confidence, Status, Step, Target, UsageKind};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -22,6 +23,8 @@ pub struct PackInfo {
     /// What the target's C/C++ compiler defines, for `#if` guards.
     #[serde(default)]
     pub preprocessor: Preprocessor,
+    /// The vendor stack whose versions the rules' `since`/`until` count.
+    pub stack: Option<Stack>,
 }
 
 /// The macros a target's compiler defines and leaves undefined: a branch
@@ -72,6 +75,8 @@ struct RawRule {
     examples: Vec<Spanned<RawExample>>,
     adapter: Option<String>,
     covered_by: Option<Spanned<String>>,
+    since: Option<Spanned<StackVersion>>,
+    until: Option<Spanned<StackVersion>>,
 }
 
 #[derive(Deserialize)]
@@ -269,6 +274,23 @@ fn validate(
         });
     }
 
+    if let (Some(since), Some(until)) = (&raw.since, &raw.until) {
+        if since.get_ref() >= until.get_ref() {
+            errors.push(
+                PackError::new(
+                    file,
+                    until.span(),
+                    format!(
+                        "rule `{id}`: `until = \"{}\"` is not after `since = \"{}\"`",
+                        until.get_ref(),
+                        since.get_ref()
+                    ),
+                )
+                .help("a rule holds from `since` on and before `until`"),
+            );
+        }
+    }
+
     match (errors.is_empty(), step, matcher) {
         (true, Some(step), Some(matcher)) => Ok(Rule {
             effort: effort
@@ -291,6 +313,8 @@ fn validate(
             examples,
             adapter: raw.adapter,
             covered_by: raw.covered_by.map(Spanned::into_inner),
+            since: raw.since.map(Spanned::into_inner),
+            until: raw.until.map(Spanned::into_inner),
         }),
         _ => Err(errors),
     }
@@ -388,6 +412,33 @@ pub fn check_adapters(rules: &[Rule], files: &HashMap<String, DataFile>) -> Vec<
                 .label("no such adapter")
                 .help("declare it with `adapter = \"...\"` on the rule that adopts it"),
             )
+        })
+        .collect()
+}
+
+/// Rejects `since`/`until` in a pack that names no stack to count them in.
+pub fn check_versioned(
+    rules: &[Rule],
+    packs: &std::collections::BTreeMap<Target, PackInfo>,
+    files: &HashMap<String, DataFile>,
+) -> Vec<PackError> {
+    rules
+        .iter()
+        .filter(|r| r.since.is_some() || r.until.is_some())
+        .filter(|r| packs.get(&r.target).is_none_or(|p| p.stack.is_none()))
+        .map(|rule| {
+            let file = &files[&rule.location.file];
+            let start = offset_of_line(&file.text, rule.location.line);
+            PackError::new(
+                file,
+                start..start + 6,
+                format!(
+                    "rule `{}` has `since`/`until`, but the {} pack names no stack",
+                    rule.id, rule.target
+                ),
+            )
+            .label("this rule")
+            .help("declare `[pack.stack]` with `name`, `documented` and `source` in pack.toml")
         })
         .collect()
 }

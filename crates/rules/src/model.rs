@@ -1,5 +1,6 @@
 //! Rules as the rest of migscan sees them, after validation.
 
+use crate::stack::StackVersion;
 use migscan_core::{Confidence, Severity, Status, Step, Target, UsageKind};
 use serde::Serialize;
 
@@ -256,6 +257,11 @@ pub struct Rule {
     /// The adapter that makes this rule's change where the project adopts
     /// it (a rule of the same pack declares it with `adapter`).
     pub covered_by: Option<String>,
+    /// The first version of the pack's stack the rule holds for (`HIP
+    /// 6.2` for `__nv_cvt_fp8_to_halfraw` → `__hip_cvt_fp8_to_halfraw`).
+    pub since: Option<StackVersion>,
+    /// The first version it no longer holds for.
+    pub until: Option<StackVersion>,
 }
 
 /// A rule test: code in a language, and whether the rule must match it.

@@ -366,3 +366,84 @@ fn the_audit_lists_libraries_another_pack_prices() {
         ]
     );
 }
+
+const VERSIONED: &str = r#"
+[[rule]]
+id = "ascend/sync"
+match = { name = "torch.cuda.synchronize" }
+status = "auto"
+since = "2.1"
+replacement = "torch.npu.synchronize"
+step = 1
+effort = "trivial"
+message = "renamed"
+source = "s"
+"#;
+
+fn stacked_catalog(rules: &str) -> Result<RuleCatalog, PackErrors> {
+    let pack = format!(
+        "{PACK}[pack.stack]\nname = \"torch_npu\"\ndocumented = \"2.5\"\nsource = \"wheel\"\n"
+    );
+    RuleCatalog::from_files([
+        DataFile {
+            name: "rules/effort.toml".into(),
+            text: format!("{EFFORT}\n[class.moderate]\ndescription = \"m\"\nper_api = {{ low = 1, likely = 4, high = 8 }}\nper_site = {{ low = 0.1, likely = 0.5, high = 1 }}\n").into(),
+        },
+        DataFile {
+            name: "rules/ascend/pack.toml".into(),
+            text: pack.into(),
+        },
+        DataFile {
+            name: "rules/ascend/test.toml".into(),
+            text: rules.into(),
+        },
+    ])
+}
+
+#[test]
+fn versions_need_a_stack_and_must_parse_in_order() {
+    assert_eq!(
+        errors(VERSIONED),
+        ["rule `ascend/sync` has `since`/`until`, but the ascend pack names no stack @2:1"]
+    );
+    let bad = VERSIONED.replace("since = \"2.1\"", "since = \"2.x\"");
+    assert!(errors(&bad)[0].contains("`2.x` is not a version"));
+    assert!(errors(&bad)[0].ends_with("@6:9"), "{:?}", errors(&bad));
+    let backwards = VERSIONED.replace("since = \"2.1\"", "since = \"2.1\"\nuntil = \"2.0\"");
+    let errors = stacked_catalog(&backwards).unwrap_err();
+    assert_eq!(
+        errors.errors()[0].to_string(),
+        "rule `ascend/sync`: `until = \"2.0\"` is not after `since = \"2.1\"`"
+    );
+}
+
+#[test]
+fn a_rule_that_needs_a_later_stack_is_unsupported_there() {
+    let mut catalog = stacked_catalog(VERSIONED).unwrap();
+    assert_eq!(
+        catalog.stack_assumed(Target::Ascend).as_deref(),
+        Some("torch_npu 2.5 (newest the pack documents)")
+    );
+    let rule = |catalog: &RuleCatalog| catalog.find("ascend/sync").unwrap().clone();
+    assert_eq!(rule(&catalog).status, Status::Auto);
+    let newer = StackVersion::parse("2.1.0").unwrap();
+    assert_eq!(catalog.assume_stack(Target::Ascend, newer), Ok(0));
+    let mut catalog = stacked_catalog(VERSIONED).unwrap();
+    let older = StackVersion::parse("2.0").unwrap();
+    assert_eq!(catalog.assume_stack(Target::Ascend, older), Ok(1));
+    let sync = rule(&catalog);
+    assert_eq!(
+        (sync.status, sync.replacement, sync.effort.as_str()),
+        (Status::Unsupported, None, "moderate")
+    );
+    assert!(sync
+        .message
+        .starts_with("needs torch_npu 2.1 or later, and this plan assumes torch_npu 2.0"));
+    assert_eq!(
+        catalog.stack_assumed(Target::Ascend).as_deref(),
+        Some("torch_npu 2.0 (chosen)")
+    );
+    assert!(catalog
+        .assume_stack(Target::Hygon, StackVersion::parse("6.2").unwrap())
+        .is_err());
+}
