@@ -190,11 +190,34 @@ fn hardware_section_flags_precision_and_sizes_models_against_the_card() {
     assert_eq!(model["model"], "meta-llama/Llama-2-70b-hf");
     assert_eq!(model["at"], "serve.py:3");
     assert_eq!(model["cards"], serde_json::json!([7, 8]));
-    // Hygon keeps its default card, whose memory has no public figure, and supports FP64.
+    // Hygon keeps its default card (64 GB, FP64 supported).
     let hygon = &report["hardware"][1];
-    assert_eq!(hygon["card"]["id"], "shensuan-2");
-    assert!(hygon["models"][0]["cards"].is_null());
+    assert_eq!(
+        (&hygon["card"]["id"], &hygon["card"]["architecture"]),
+        (&serde_json::json!("k100-ai"), &serde_json::json!("gfx928"))
+    );
+    assert_eq!(hygon["models"][0]["cards"], serde_json::json!([3, 3]));
     assert_eq!(hygon["precision"][1]["support"], "supported");
+    // A card by its product spelling; one with no public memory figure
+    // cannot size a model, and the report says so.
+    let k100 = stdout_ok(&migscan_in(
+        dir.path(),
+        &[
+            "--target", "dcu", "--device", "K100", "--color", "never", ".",
+        ],
+    ));
+    assert!(
+        k100.contains("Card: DCU K100 (Hygon, gfx926)")
+            && k100.contains("not sizable on DCU K100, which has no public memory figure"),
+        "{k100}"
+    );
+    let alias = stdout_ok(&migscan_in(
+        dir.path(),
+        &[
+            "--format", "json", "--target", "dcu", "--device", "K100_AI", ".",
+        ],
+    ));
+    assert!(alias.contains("\"id\": \"k100-ai\""));
     let bad = migscan_in(dir.path(), &["--device", "a9000", "."]);
     assert_eq!(bad.status.code(), Some(2));
 }

@@ -129,11 +129,7 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
     };
     assume_stacks(&mut catalog, &settings.stack, &args.stack)?;
     if let Some(device) = &options.device {
-        if !catalog
-            .cards()
-            .iter()
-            .any(|c| c.id.eq_ignore_ascii_case(device))
-        {
+        if !catalog.cards().iter().any(|c| c.answers_to(device)) {
             let known: Vec<&str> = catalog.cards().iter().map(|c| c.id.as_str()).collect();
             return Err(miette!(
                 help = format!("known cards: {}", known.join(", ")),
@@ -350,14 +346,22 @@ fn assume_stacks(
 fn cards(catalog: &RuleCatalog) -> String {
     let mut out = String::new();
     for card in catalog.cards() {
-        out.push_str(&format!(
-            "{:<12} {:<10} {:<28} memory {:<22} {}\n",
+        let line = format!(
+            "{:<12} {:<10} {:<28} {:<8} memory {:<22} {}{}",
             card.id,
             card.target,
             card.name,
+            card.architecture.as_deref().unwrap_or("—"),
             card.memory,
-            if card.default { "(default)" } else { "" }
-        ));
+            if card.default { "(default) " } else { "" },
+            if card.aliases.is_empty() {
+                String::new()
+            } else {
+                format!("also: {}", card.aliases.join(", "))
+            }
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
     out
 }

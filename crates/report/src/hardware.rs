@@ -10,8 +10,12 @@ pub fn hardware_lines(assessment: &HardwareAssessment) -> Vec<String> {
         lines.push(format!("No hardware profile for {}.", assessment.target));
         return lines;
     };
+    let architecture = card
+        .architecture
+        .as_deref()
+        .map_or(String::new(), |a| format!(", {a}"));
     lines.push(format!(
-        "Card: {} ({}): FP16 {}; memory {}; bandwidth {}; interconnect {}; power {}. {}. Source: {}. {}.",
+        "Card: {} ({}{architecture}): FP16 {}; memory {}; bandwidth {}; interconnect {}; power {}. {}. Source: {}. {}.",
         card.name, card.vendor, card.fp16, card.memory, card.bandwidth, card.interconnect, card.power, card.about.note, card.about.source, card.about.uncertainty
     ));
     for check in &assessment.precision {
@@ -35,13 +39,16 @@ pub fn hardware_lines(assessment: &HardwareAssessment) -> Vec<String> {
     }
     for fit in &assessment.models {
         let cards = match fit.cards {
-            Some([low, high]) if low == high => format!("{low} card(s)"),
-            Some([low, high]) => format!("{low}–{high} cards"),
-            None => "an unknown number of cards (no public memory figure)".to_string(),
+            Some([low, high]) if low == high => format!("{low} card(s) of {}", card.name),
+            Some([low, high]) => format!("{low}–{high} cards of {}", card.name),
+            None => format!(
+                "not sizable on {}, which has no public memory figure",
+                card.name
+            ),
         };
         lines.push(format!(
-            "{} (~{}B parameters, loaded at {}) needs ~{:.0}–{:.0} GB for inference (BF16 weights + 15–30%): {} of {}.",
-            fit.model, fit.params_billion, fit.at, fit.needed_gb[0], fit.needed_gb[1], cards, card.name
+            "{} (~{}B parameters, loaded at {}) needs ~{:.0}–{:.0} GB for inference (BF16 weights + 15–30%): {cards}.",
+            fit.model, fit.params_billion, fit.at, fit.needed_gb[0], fit.needed_gb[1]
         ));
     }
     if let Some(note) = &assessment.interconnect {

@@ -47,12 +47,18 @@ pub struct About {
 pub struct Card {
     /// Id for `--device` (`910b`, `mlu590`).
     pub id: String,
+    /// Other names `--device` accepts for it (a product's marketing name).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// Product name.
     pub name: String,
     /// Vendor.
     pub vendor: String,
     /// Target id, or `baseline` for the NVIDIA cards code moves from.
     pub target: String,
+    /// The instruction-set architecture code is built for (`gfx928`), where
+    /// the target's compilers name one.
+    pub architecture: Option<String>,
     /// The card the report uses for its target unless `--device` says otherwise.
     #[serde(default)]
     pub default: bool,
@@ -72,6 +78,15 @@ pub struct Card {
     pub precision: PrecisionSupport,
     /// Notes and source.
     pub about: About,
+}
+
+impl Card {
+    /// Whether `--device name` means this card: its id or an alias, in any case.
+    pub fn answers_to(&self, name: &str) -> bool {
+        std::iter::once(&self.id)
+            .chain(&self.aliases)
+            .any(|n| n.eq_ignore_ascii_case(name))
+    }
 }
 
 #[derive(Deserialize)]

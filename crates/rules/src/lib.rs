@@ -326,7 +326,7 @@ impl RuleCatalog {
                 self.cards
                     .iter()
                     .filter(of_target)
-                    .find(|c| c.id.eq_ignore_ascii_case(d))
+                    .find(|c| c.answers_to(d))
             })
             .or_else(|| self.cards.iter().filter(of_target).find(|c| c.default))
             .or_else(|| self.cards.iter().find(of_target))

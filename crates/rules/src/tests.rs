@@ -283,10 +283,17 @@ fn hardware_profiles_load_with_a_default_card_per_target() {
             .id,
         "mlu370-x8"
     );
-    // A device of another target does not apply.
+    // A device of another target does not apply; an alias names its card.
     assert_eq!(
         catalog.card_for(Target::Hygon, Some("910b")).unwrap().id,
-        "shensuan-2"
+        "k100-ai"
+    );
+    assert_eq!(
+        catalog
+            .card_for(Target::Hygon, Some("ShenSuan-3"))
+            .unwrap()
+            .id,
+        "bw1000"
     );
     assert_eq!(
         catalog.card_for(Target::Ascend, None).unwrap().memory_gb,
