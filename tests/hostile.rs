@@ -230,9 +230,11 @@ fn odd_file_names_are_scanned_and_shown_safely() {
             "x\\x0afake.py:9:9: forged\\x0ay.py:2:1 ascend/torch-cuda-synchronize",
         ]
     );
-    // Given explicitly, a non-UTF-8 name is scanned too.
-    let given = json_in(dir.path(), &["--target", "ascend", "bad\u{fffd}.py"]);
-    assert_eq!(skipped(&given).len(), 1, "the lossy name is not the file");
+    // The lossy spelling of the name is not the file: a path that does not
+    // exist is an error, not an empty scan.
+    let given = migscan_bounded(dir.path(), &["--target", "ascend", "bad\u{fffd}.py"]);
+    assert_eq!(given.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&given.stderr).contains("no such file or directory"));
     let out = migscan_bounded(
         dir.path(),
         &["--target", "ascend", "--format", "concise", "."],

@@ -101,7 +101,7 @@ pub struct ScanArgs {
     pub snippets: usize,
     /// When to colour the terminal report; `auto` means on a terminal and
     /// without `NO_COLOR`.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
     /// Exit with 1 when a finding at or above this level remains after
     /// suppressions and the baseline (unsupported → error; manual, unknown,

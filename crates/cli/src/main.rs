@@ -15,7 +15,7 @@ use migscan_report::{
     render_concise, render_github, render_html, render_markdown, render_statistics,
     render_terminal, severity, write_csv, write_json, write_sarif, TerminalOptions,
 };
-use migscan_rules::{RuleCatalog, StackVersion};
+use migscan_rules::{Rule, RuleCatalog, StackVersion};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -48,17 +48,68 @@ fn run(args: Args) -> Result<ExitCode> {
         }
         Some(Command::Explain { rule_id }) => {
             let catalog = RuleCatalog::embedded()?;
-            let rule = catalog.find(&rule_id).ok_or_else(|| {
-                miette!(
-                    help = "`migscan rules list` shows every rule id",
-                    "no rule `{rule_id}`"
-                )
-            })?;
-            print(&args::explain(rule, &catalog))?;
+            // A full id, or a name that every target's pack may use
+            // (`device-cuda`), as configuration and suppressions accept.
+            let rules: Vec<&Rule> = catalog
+                .rules()
+                .iter()
+                .filter(|r| migscan_rules::rule_named(r, &rule_id))
+                .collect();
+            if rules.is_empty() {
+                let near = similar_rule_ids(&catalog, &rule_id);
+                let help = if near.is_empty() {
+                    "`migscan rules list` shows every rule id".to_string()
+                } else {
+                    format!("did you mean {}?", near.join(", "))
+                };
+                return Err(miette!(help = help, "no rule `{rule_id}`"));
+            }
+            let pages: Vec<String> = rules
+                .iter()
+                .map(|rule| args::explain(rule, &catalog))
+                .collect();
+            print(&pages.join("\n"))?;
         }
         None => return scan_command(args.scan),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Up to three rule ids closest to a mistyped `id` (by edit distance,
+/// against full ids and target-less names), for "did you mean".
+fn similar_rule_ids(catalog: &RuleCatalog, id: &str) -> Vec<String> {
+    let limit = (id.chars().count() / 4).max(2);
+    let mut near: Vec<(usize, &str)> = catalog
+        .rules()
+        .iter()
+        .filter_map(|r| {
+            let name = r.id.split_once('/').map_or(r.id.as_str(), |(_, n)| n);
+            let distance = edit_distance(id, &r.id).min(edit_distance(id, name));
+            (distance <= limit).then_some((distance, r.id.as_str()))
+        })
+        .collect();
+    near.sort();
+    near.dedup();
+    near.into_iter()
+        .take(3)
+        .map(|(_, id)| id.to_string())
+        .collect()
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// Format names a configuration file may use.
@@ -75,6 +126,11 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
     } else {
         args.paths.clone()
     };
+    // A path that does not exist is a typo, not an empty project: a gate
+    // must not pass on it.
+    if let Some(missing) = roots.iter().find(|r| std::fs::symlink_metadata(r).is_err()) {
+        return Err(miette!("{}: no such file or directory", missing.display()));
+    }
     let config = match (&args.config, args.isolated) {
         (_, true) => None,
         (Some(path), false) => Some(Config::load(path)?),
@@ -129,13 +185,7 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
     };
     assume_stacks(&mut catalog, &settings.stack, &args.stack)?;
     if let Some(device) = &options.device {
-        if !catalog.cards().iter().any(|c| c.answers_to(device)) {
-            let known: Vec<&str> = catalog.cards().iter().map(|c| c.id.as_str()).collect();
-            return Err(miette!(
-                help = format!("known cards: {}", known.join(", ")),
-                "unknown device `{device}`"
-            ));
-        }
+        check_device(&catalog, device, &options.targets)?;
     }
     let mut report = scan(&options, &catalog).map_err(|e| miette!("{e}"))?;
     for (path, s) in &report.malformed_suppressions {
@@ -341,6 +391,45 @@ fn assume_stacks(
             .map_err(|e| miette!("{e}"))?;
     }
     Ok(())
+}
+
+/// `--device` must name a card of a target the scan plans for: another
+/// target's card, or a baseline NVIDIA card, would be silently ignored.
+fn check_device(catalog: &RuleCatalog, device: &str, targets: &[Target]) -> Result<()> {
+    let Some(card) = catalog.cards().iter().find(|c| c.answers_to(device)) else {
+        let known: Vec<&str> = catalog.cards().iter().map(|c| c.id.as_str()).collect();
+        return Err(miette!(
+            help = format!("known cards: {}", known.join(", ")),
+            "unknown device `{device}`"
+        ));
+    };
+    if targets.iter().any(|t| t.id() == card.target) {
+        return Ok(());
+    }
+    let planned: Vec<&str> = targets.iter().map(|t| t.id()).collect();
+    let cards_of = |t: &Target| {
+        catalog
+            .cards()
+            .iter()
+            .filter(|c| c.target == t.id())
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let help = targets
+        .iter()
+        .map(|t| format!("{t}: {}", cards_of(t)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let what = match Target::parse(&card.target) {
+        Ok(target) => format!("a card for {}", target.title()),
+        Err(_) => "an NVIDIA baseline card (the hardware code moves from)".to_string(),
+    };
+    Err(miette!(
+        help = format!("cards of the planned targets: {help}"),
+        "--device {device} is {what}, but the scan plans for {}",
+        planned.join(", ")
+    ))
 }
 
 fn cards(catalog: &RuleCatalog) -> String {

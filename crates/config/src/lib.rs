@@ -257,6 +257,19 @@ impl Config {
             }
         }
         for (class, calibrated) in &raw.effort {
+            if let Some(what) = calibrated.get_ref().unordered().next() {
+                errors.push(
+                    PackError::new(
+                        &self.file,
+                        calibrated.span(),
+                        format!(
+                            "effort class `{class}`: {what} must have 0 <= low <= likely <= high"
+                        ),
+                    )
+                    .label("in this class"),
+                );
+                continue;
+            }
             if !catalog.calibrate(class, calibrated.get_ref().clone()) {
                 errors.push(
                     PackError::new(

@@ -84,6 +84,20 @@ pub fn render_terminal(
         },
         report.findings.len()
     );
+    if report.files.is_empty() {
+        // No plan rests on nothing: say so instead of recommending a target.
+        let _ = writeln!(
+            out,
+            "\nnothing to scan: no Python, CUDA/C++, Rust, build, container or cluster file under the given paths{}",
+            if report.skipped.is_empty() {
+                ""
+            } else {
+                " that could be read (see the skipped files below)"
+            }
+        );
+        render_skipped(&mut out, report, &style);
+        return out;
+    }
     if let Some(comparison) = &report.comparison {
         render_comparison(&mut out, comparison, &style);
     }
@@ -122,18 +136,22 @@ pub fn render_terminal(
             );
         }
     }
-    if !report.skipped.is_empty() {
-        let _ = writeln!(out, "\n{}", style.bold("Skipped files"));
-        for skipped in &report.skipped {
-            let _ = writeln!(out, "  {}: {}", skipped.display, skipped.reason);
-        }
-    }
+    render_skipped(&mut out, report, &style);
     let _ = writeln!(
         out,
         "\n{}",
         style.dim("Effort figures are estimates from rules/effort.toml, not measurements: per effort class, a one-off cost per distinct API plus a cost per site (plus a cost per line of each CUDA kernel), summed as low–high ranges with the PERT mean. `migscan explain <rule-id>` shows a rule's facts and source.")
     );
     out
+}
+
+fn render_skipped(out: &mut String, report: &ScanReport, style: &Style) {
+    if !report.skipped.is_empty() {
+        let _ = writeln!(out, "\n{}", style.bold("Skipped files"));
+        for skipped in &report.skipped {
+            let _ = writeln!(out, "  {}: {}", skipped.display, skipped.reason);
+        }
+    }
 }
 
 fn render_comparison(out: &mut String, comparison: &Comparison, style: &Style) {

@@ -15,9 +15,8 @@ pub struct DataFile {
     pub text: Arc<str>,
 }
 
-/// One mistake in a rule-pack or effort file.
+/// One mistake in a rule-pack, effort or configuration file.
 #[derive(Debug, Diagnostic)]
-#[diagnostic(code(migscan::rules))]
 pub struct PackError {
     message: String,
     #[source_code]
@@ -85,12 +84,32 @@ impl fmt::Display for PackError {
 impl std::error::Error for PackError {}
 
 /// Every mistake found while loading packs; loading reports all of them at
-/// once so an author fixes a file in one round.
-#[derive(Debug, Diagnostic)]
-#[diagnostic(code(migscan::rules))]
+/// once so an author fixes a file in one round. One mistake is shown as
+/// itself, pointing into its file; several as a count with each below it.
+#[derive(Debug)]
 pub struct PackErrors {
-    #[related]
     errors: Vec<PackError>,
+}
+
+impl Diagnostic for PackErrors {
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.single()?.source_code()
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.single()?.labels()
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.single()?.help()
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.single().is_some() {
+            return None;
+        }
+        Some(Box::new(self.errors.iter().map(|e| e as &dyn Diagnostic)))
+    }
 }
 
 impl PackErrors {
@@ -103,13 +122,24 @@ impl PackErrors {
     pub fn errors(&self) -> &[PackError] {
         &self.errors
     }
+
+    fn single(&self) -> Option<&PackError> {
+        match self.errors.as_slice() {
+            [one] => Some(one),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for PackErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.errors.as_slice() {
-            [one] => write!(f, "invalid rule data: {}", one.message),
-            many => write!(f, "invalid rule data: {} errors", many.len()),
+            [one] => f.write_str(&one.message),
+            many => write!(
+                f,
+                "{} errors in rule, effort or configuration files",
+                many.len()
+            ),
         }
     }
 }

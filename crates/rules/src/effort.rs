@@ -65,6 +65,20 @@ pub struct EffortClass {
     pub per_line: Hours,
 }
 
+impl EffortClass {
+    /// The ranges that break `0 <= low <= likely <= high` (`per_api`, ...).
+    pub fn unordered(&self) -> impl Iterator<Item = &'static str> + '_ {
+        [
+            ("per_api", self.per_api),
+            ("per_site", self.per_site),
+            ("per_line", self.per_line),
+        ]
+        .into_iter()
+        .filter(|(_, h)| !(0.0 <= h.low && h.low <= h.likely && h.likely <= h.high))
+        .map(|(what, _)| what)
+    }
+}
+
 /// Every effort class, by name, and the most each kind of change costs.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct EffortModel {
@@ -107,18 +121,17 @@ impl EffortModel {
         for (name, class) in raw.class {
             let span = class.span();
             let class = class.into_inner();
-            for (what, h) in [
-                ("per_api", class.per_api),
-                ("per_site", class.per_site),
-                ("per_line", class.per_line),
-            ] {
-                let ordered = 0.0 <= h.low && h.low <= h.likely && h.likely <= h.high;
-                if !ordered {
-                    errors.push(
-                        PackError::new(file, span.clone(), format!("effort class `{name}`: {what} must have 0 <= low <= likely <= high"))
-                            .label("in this class"),
-                    );
-                }
+            for what in class.unordered() {
+                errors.push(
+                    PackError::new(
+                        file,
+                        span.clone(),
+                        format!(
+                            "effort class `{name}`: {what} must have 0 <= low <= likely <= high"
+                        ),
+                    )
+                    .label("in this class"),
+                );
             }
             classes.insert(name, class);
         }

@@ -151,6 +151,23 @@ impl RuleCatalog {
                 continue;
             }
             let Some((target, base)) = pack_member(&file.name) else {
+                if !effort_file.is_some_and(|e| std::ptr::eq(e, file)) {
+                    // A pack under a misspelled folder, or rule files put
+                    // straight into the directory, would load as nothing.
+                    errors.push(
+                        PackError::whole_file(
+                            file.name.clone(),
+                            format!(
+                                "{}: not in a target's folder, so no pack would use it",
+                                file.name
+                            ),
+                        )
+                        .help(format!(
+                            "rule files go in <dir>/<target>/ with target one of {}",
+                            Target::ALL.map(|t| t.id()).join(", ")
+                        )),
+                    );
+                }
                 continue;
             };
             if base == "pack.toml" {

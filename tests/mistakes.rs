@@ -1,0 +1,99 @@
+//! Mistakes a user makes are loud: a typo in a path, a card of another
+//! target, a rule name, a configuration or pack error stop with the reason
+//! (exit 2) instead of passing as an empty or unchanged result.
+
+mod common;
+
+use common::{migscan, migscan_in, repo, stdout_ok};
+
+fn fails(out: &std::process::Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    stderr
+}
+
+#[test]
+fn a_path_that_does_not_exist_is_an_error_and_an_empty_tree_recommends_nothing() {
+    let dir = repo(&[("README.md", "# nothing to port\n")]);
+    let missing = fails(&migscan_in(
+        dir.path(),
+        &["--format", "concise", "--fail-on", "error", "src/typo"],
+    ));
+    assert!(
+        missing.contains("src/typo: no such file or directory"),
+        "{missing}"
+    );
+    let empty = stdout_ok(&migscan_in(dir.path(), &["--color", "never", "."]));
+    assert!(empty.contains("nothing to scan"), "{empty}");
+    assert!(!empty.contains("cheapest"), "{empty}");
+}
+
+#[test]
+fn a_device_of_a_target_not_planned_is_refused() {
+    let dir = repo(&[("train.py", "import torch\ntorch.cuda.synchronize()\n")]);
+    let other = fails(&migscan_in(
+        dir.path(),
+        &["--target", "hygon", "--device", "910b", "."],
+    ));
+    assert!(
+        other.contains("--device 910b is a card for Huawei Ascend"),
+        "{other}"
+    );
+    assert!(
+        other.contains("k100-ai"),
+        "the help lists the planned target's cards: {other}"
+    );
+    let baseline = fails(&migscan_in(
+        dir.path(),
+        &["--target", "ascend", "--device", "h100", "."],
+    ));
+    assert!(baseline.contains("NVIDIA baseline card"), "{baseline}");
+    // With the card's target among those planned it applies there.
+    stdout_ok(&migscan_in(
+        dir.path(),
+        &["--target", "ascend,hygon", "--device", "910b", "."],
+    ));
+}
+
+#[test]
+fn explain_takes_short_names_and_suggests_near_ids() {
+    let all = stdout_ok(&migscan(&["explain", "device-cuda", "--color", "never"]));
+    for target in ["ascend", "cambricon", "hygon", "enflame"] {
+        assert!(all.contains(&format!("{target}/device-cuda\n")), "{all}");
+    }
+    let typo = fails(&migscan(&["explain", "ascend/device-cudaa"]));
+    assert!(typo.contains("did you mean ascend/device-cuda"), "{typo}");
+}
+
+#[test]
+fn a_configuration_error_is_shown_once_at_its_place() {
+    let dir = repo(&[
+        ("a.py", "import torch\n"),
+        (
+            "migscan.toml",
+            "[effort.trivial]\ndescription = \"renames\"\nper_api = { low = 5, likely = 1, high = 0.5 }\nper_site = { low = 0.01, likely = 0.02, high = 0.05 }\n",
+        ),
+    ]);
+    let stderr = fails(&migscan_in(dir.path(), &["."]));
+    assert_eq!(
+        stderr
+            .matches("per_api must have 0 <= low <= likely <= high")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("migscan.toml:1:1"), "{stderr}");
+    assert!(!stderr.contains("invalid rule data") && !stderr.contains("migscan::rules"));
+}
+
+#[test]
+fn rule_files_outside_a_target_folder_are_refused() {
+    let rule = "[[rule]]\nid = \"ascend/mine\"\nmatch = { name = \"mylib.gpu\" }\nstatus = \"manual\"\nstep = 1\neffort = \"small\"\nmessage = \"m\"\nsource = \"s\"\n";
+    let dir = repo(&[("a.py", "import torch\n"), ("pack/ascnd/mine.toml", rule)]);
+    let stderr = fails(&migscan_in(dir.path(), &["--rules", "pack", "a.py"]));
+    assert!(
+        stderr.contains("ascnd/mine.toml: not in a target's folder"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("with target one of ascend"), "{stderr}");
+}
