@@ -289,3 +289,18 @@ fn rule_packs_are_checked_with_their_examples_and_used_in_scans() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_built_in_packs_pass_their_examples() {
+    let out = common::migscan(&["rules", "check"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let passed: usize = text
+        .split(" examples passed")
+        .next()
+        .and_then(|head| head.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(passed >= 200, "{text}");
+    assert!(text.contains(", 0 failed"), "{text}");
+}

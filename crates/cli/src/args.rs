@@ -43,10 +43,11 @@ pub enum RulesCommand {
     /// version it documents and how many rules carry a version (`--stack`).
     Stacks,
     /// Validate a rule-pack directory (laid out like `rules/`: `<dir>/<target>/*.toml`)
-    /// and run the `[[rule.examples]]` of its rules.
+    /// and run the `[[rule.examples]]` of its rules; without a directory, run
+    /// the examples of the built-in packs.
     Check {
-        /// The pack directory.
-        dir: PathBuf,
+        /// The pack directory; without one, the built-in packs' examples run.
+        dir: Option<PathBuf>,
     },
     /// List rules: id, status, step and what they match.
     List {

@@ -8,15 +8,27 @@ use migscan_rules::{RuleCatalog, Verdict};
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Validates the pack in `dir` and runs its examples.
-pub fn run(dir: &Path) -> Result<ExitCode> {
-    if !dir.is_dir() {
-        return Err(miette!("{} is not a directory", dir.display()));
-    }
-    let catalog = RuleCatalog::with_user_packs(&[dir.to_path_buf()])?;
-    let prefix = dir.display().to_string();
+/// Validates the pack in `dir` and runs its examples; without `dir`, runs
+/// the examples of the built-in packs.
+pub fn run(dir: Option<&Path>) -> Result<ExitCode> {
+    let (catalog, name, own): (RuleCatalog, String, Box<dyn Fn(&str) -> bool>) = match dir {
+        Some(dir) => {
+            if !dir.is_dir() {
+                return Err(miette!("{} is not a directory", dir.display()));
+            }
+            let catalog = RuleCatalog::with_user_packs(&[dir.to_path_buf()])?;
+            let sep = std::path::MAIN_SEPARATOR;
+            let prefix = format!("{}{sep}", dir.display().to_string().trim_end_matches(sep));
+            let own = Box::new(move |file: &str| file.starts_with(&prefix));
+            (catalog, dir.display().to_string(), own)
+        }
+        None => {
+            let own = Box::new(|file: &str| file.starts_with("rules/"));
+            (RuleCatalog::embedded()?, "built-in packs".into(), own)
+        }
+    };
     let own: Vec<usize> = (0..catalog.rules().len())
-        .filter(|&i| catalog.rule(i).location.file.starts_with(&prefix))
+        .filter(|&i| own(&catalog.rule(i).location.file))
         .collect();
     let mut failures = Vec::new();
     let mut passed = 0;
@@ -64,8 +76,7 @@ pub fn run(dir: &Path) -> Result<ExitCode> {
         }
     }
     println!(
-        "{}: {} rules valid, {passed} examples passed, {} failed",
-        dir.display(),
+        "{name}: {} rules valid, {passed} examples passed, {} failed",
         own.len(),
         failures.len()
     );

@@ -43,7 +43,7 @@ fn run(args: Args) -> Result<ExitCode> {
                 RulesCommand::List { target } => {
                     print(&rules_list(&catalog, &TargetList::or_all(target)))?
                 }
-                RulesCommand::Check { dir } => return check::run(&dir),
+                RulesCommand::Check { dir } => return check::run(dir.as_deref()),
             }
         }
         Some(Command::Explain { rule_id }) => {
