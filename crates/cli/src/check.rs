@@ -11,7 +11,8 @@ use std::process::ExitCode;
 /// Validates the pack in `dir` and runs its examples; without `dir`, runs
 /// the examples of the built-in packs.
 pub fn run(dir: Option<&Path>) -> Result<ExitCode> {
-    let (catalog, name, own): (RuleCatalog, String, Box<dyn Fn(&str) -> bool>) = match dir {
+    // The rules under test are those defined in files under `prefix`.
+    let (catalog, name, prefix) = match dir {
         Some(dir) => {
             if !dir.is_dir() {
                 return Err(miette!("{} is not a directory", dir.display()));
@@ -19,16 +20,16 @@ pub fn run(dir: Option<&Path>) -> Result<ExitCode> {
             let catalog = RuleCatalog::with_user_packs(&[dir.to_path_buf()])?;
             let sep = std::path::MAIN_SEPARATOR;
             let prefix = format!("{}{sep}", dir.display().to_string().trim_end_matches(sep));
-            let own = Box::new(move |file: &str| file.starts_with(&prefix));
-            (catalog, dir.display().to_string(), own)
+            (catalog, dir.display().to_string(), prefix)
         }
-        None => {
-            let own = Box::new(|file: &str| file.starts_with("rules/"));
-            (RuleCatalog::embedded()?, "built-in packs".into(), own)
-        }
+        None => (
+            RuleCatalog::embedded()?,
+            "built-in packs".to_string(),
+            "rules/".to_string(),
+        ),
     };
     let own: Vec<usize> = (0..catalog.rules().len())
-        .filter(|&i| own(&catalog.rule(i).location.file))
+        .filter(|&i| catalog.rule(i).location.file.starts_with(&prefix))
         .collect();
     let mut failures = Vec::new();
     let mut passed = 0;
