@@ -83,3 +83,44 @@ fn hygon_cache_hint_loads_exist_only_for_half() {
         ]
     );
 }
+
+const LIBRARIES_PY: &str = "import accelerate
+import flash_attn
+import tensorrt
+import nccl
+from grouped_gemm import ops
+";
+
+#[test]
+fn every_pack_has_a_story_for_the_libraries_another_prices() {
+    let dir = repo(&[("serve.py", LIBRARIES_PY)]);
+    let lines = |target: &str| -> Vec<String> {
+        finding_lines(&json_report(dir.path(), target))
+            .into_iter()
+            .map(|l| {
+                l.rsplit_once(' ')
+                    .map_or(l.clone(), |(head, _)| head.to_string())
+            })
+            .collect()
+    };
+    // accelerate drives MLU and NPU itself: no finding; the rest have rules
+    // (the module names are lower case: `NCCL` and `TensorRT` never matched).
+    assert_eq!(
+        lines("cambricon"),
+        [
+            "serve.py:2:8 cambricon/flash-attn manual",
+            "serve.py:3:8 cambricon/tensorrt manual",
+            "serve.py:4:8 cambricon/nccl manual",
+            "serve.py:5:26 cambricon/grouped-gemm manual",
+        ]
+    );
+    assert_eq!(
+        lines("hygon"),
+        [
+            "serve.py:2:8 hygon/flash-attn manual",
+            "serve.py:3:8 hygon/tensorrt manual",
+            "serve.py:4:8 hygon/nccl4py manual",
+            "serve.py:5:26 hygon/grouped-gemm manual",
+        ]
+    );
+}
