@@ -1200,3 +1200,38 @@ fn uses_of_a_local_alias_are_reported_where_it_is_assigned() {
         ]
     );
 }
+
+#[test]
+fn a_header_of_device_functions_only_is_read() {
+    // Nothing in it but device helpers: the prefilter must still parse it.
+    let dir = repo(&[
+        (
+            "csrc/act.cuh",
+            "#pragma once\n__device__ __forceinline__ float sigmoid(float x) {\n  return 1.f / (1.f + expf(-x));\n}\n",
+        ),
+        (
+            "csrc/tile.hpp",
+            "#pragma once\nCUTE_HOST_DEVICE int tile_of(int i) {\n  return i / 16;\n}\n",
+        ),
+    ]);
+    for extra in [&[][..], &["--no-prefilter"][..]] {
+        let mut args = vec!["--target", "ascend", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(".");
+        let report: serde_json::Value =
+            serde_json::from_str(&common::stdout_ok(&common::migscan_in(dir.path(), &args)))
+                .unwrap();
+        let lines: Vec<String> = finding_lines(&report)
+            .into_iter()
+            .filter(|l| l.contains("device-function"))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "csrc/act.cuh:2:34 ascend/device-function manual device-function",
+                "csrc/tile.hpp:2:22 ascend/device-function manual device-function",
+            ],
+            "{extra:?}"
+        );
+    }
+}

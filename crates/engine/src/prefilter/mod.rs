@@ -31,6 +31,10 @@ use std::ops::Range;
 const NATIVE_ALWAYS: &[&str] = &[
     "thrust",
     "__global__",
+    // Device functions (`device-function`), also behind the known
+    // qualifier macros (`CUTE_HOST_DEVICE`, `C10_DEVICE`, ...).
+    "__device__",
+    "_DEVICE",
     "<<<",
     "asm",
     "0xffffffff",
