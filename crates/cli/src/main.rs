@@ -15,7 +15,7 @@ use migscan_report::{
     render_concise, render_github, render_html, render_markdown, render_statistics,
     render_terminal, severity, write_csv, write_json, write_sarif, TerminalOptions,
 };
-use migscan_rules::{Rule, RuleCatalog, StackVersion};
+use migscan_rules::{Rule, RuleCatalog, StackVersion, VERSION_HELP};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -377,10 +377,7 @@ fn assume_stacks(
                 )
             }
             StackError::Version(message) => {
-                miette!(
-                    help = "a version is numbers separated by dots, such as 6.2",
-                    "--stack: {message}"
-                )
+                miette!(help = VERSION_HELP, "--stack: {message}")
             }
         })?;
         chosen.insert(target, version);

@@ -23,7 +23,9 @@
 //! ```
 
 use migscan_core::{Severity, Target};
-use migscan_rules::{DataFile, EffortClass, PackError, PackErrors, RuleCatalog, StackVersion};
+use migscan_rules::{
+    DataFile, EffortClass, PackError, PackErrors, RuleCatalog, StackVersion, VERSION_HELP,
+};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -216,10 +218,8 @@ impl Config {
                 Err(StackError::Target(message)) => {
                     errors.push(PackError::new(&self.file, target.span(), message))
                 }
-                Err(StackError::Version(message)) => errors.push(
-                    PackError::new(&self.file, version.span(), message)
-                        .help("a version is numbers separated by dots, such as 6.2"),
-                ),
+                Err(StackError::Version(message)) => errors
+                    .push(PackError::new(&self.file, version.span(), message).help(VERSION_HELP)),
             }
         }
         for id in &raw.ignore {
@@ -257,16 +257,9 @@ impl Config {
             }
         }
         for (class, calibrated) in &raw.effort {
-            if let Some(what) = calibrated.get_ref().unordered().next() {
+            if let Some(problem) = calibrated.get_ref().range_problems(class).next() {
                 errors.push(
-                    PackError::new(
-                        &self.file,
-                        calibrated.span(),
-                        format!(
-                            "effort class `{class}`: {what} must have 0 <= low <= likely <= high"
-                        ),
-                    )
-                    .label("in this class"),
+                    PackError::new(&self.file, calibrated.span(), problem).label("in this class"),
                 );
                 continue;
             }

@@ -35,29 +35,43 @@ pub fn optional_if(node: Node, source: &str) -> Option<Range<usize>> {
 /// Whether a condition calls an integration's availability check, alone or
 /// joined with `and`/`or` (never under `not`).
 fn tests_integration(condition: Node, source: &str) -> bool {
+    condition_terms(condition, source, true).any(|node| {
+        let package = (node.kind() == "call")
+            .then(|| called_name(node, source))
+            .flatten()
+            .and_then(|name| name.strip_prefix("is_"))
+            .and_then(|n| n.strip_suffix("_available"))
+            .unwrap_or_default();
+        !package.is_empty() && !NOT_INTEGRATIONS.iter().any(|w| package.contains(w))
+    })
+}
+
+/// The tests a condition joins: itself, or the operands of its `and`s (and
+/// of its `or`s too, with `through_or`), through parentheses; never what is
+/// under a `not`. Walked with a stack, never recursively.
+fn condition_terms<'t>(
+    condition: Node<'t>,
+    source: &str,
+    through_or: bool,
+) -> impl Iterator<Item = Node<'t>> {
+    let mut terms = Vec::new();
     let mut stack = vec![condition];
     while let Some(node) = stack.pop() {
         match node.kind() {
             "boolean_operator" => {
-                stack.extend(node.child_by_field_name("left"));
-                stack.extend(node.child_by_field_name("right"));
-            }
-            "parenthesized_expression" => stack.extend(node.named_child(0)),
-            "call" => {
-                let package = called_name(node, source)
-                    .and_then(|name| name.strip_prefix("is_"))
-                    .and_then(|n| n.strip_suffix("_available"))
-                    .unwrap_or_default();
-                let integration =
-                    !package.is_empty() && !NOT_INTEGRATIONS.iter().any(|w| package.contains(w));
-                if integration {
-                    return true;
+                let and = node
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| text(o, source) == "and");
+                if and || through_or {
+                    stack.extend(node.child_by_field_name("left"));
+                    stack.extend(node.child_by_field_name("right"));
                 }
             }
-            _ => {}
+            "parenthesized_expression" => stack.extend(node.named_child(0)),
+            _ => terms.push(node),
         }
     }
-    false
+    terms.into_iter()
 }
 
 /// Availability checks of PyTorch or a device, not of an integration.
@@ -125,22 +139,6 @@ pub fn behind_flag(node: Node, flags: &[String], source: &str) -> bool {
 /// Whether a condition reads one of `flags` where its truth makes the
 /// condition hold (not under `not`, not an `or` alternative).
 fn reads_flag(condition: Node, flags: &[String], source: &str) -> bool {
-    let mut stack = vec![condition];
-    while let Some(node) = stack.pop() {
-        match node.kind() {
-            "identifier" if flags.iter().any(|f| f == text(node, source)) => return true,
-            "boolean_operator" => {
-                let and = node
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| text(o, source) == "and");
-                if and {
-                    stack.extend(node.child_by_field_name("left"));
-                    stack.extend(node.child_by_field_name("right"));
-                }
-            }
-            "parenthesized_expression" => stack.extend(node.named_child(0)),
-            _ => {}
-        }
-    }
-    false
+    condition_terms(condition, source, false)
+        .any(|node| node.kind() == "identifier" && flags.iter().any(|f| f == text(node, source)))
 }

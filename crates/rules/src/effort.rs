@@ -66,8 +66,9 @@ pub struct EffortClass {
 }
 
 impl EffortClass {
-    /// The ranges that break `0 <= low <= likely <= high` (`per_api`, ...).
-    pub fn unordered(&self) -> impl Iterator<Item = &'static str> + '_ {
+    /// What breaks `0 <= low <= likely <= high` in the class called `name`,
+    /// one message per range (`per_api`, `per_site`, `per_line`).
+    pub fn range_problems<'a>(&'a self, name: &'a str) -> impl Iterator<Item = String> + 'a {
         [
             ("per_api", self.per_api),
             ("per_site", self.per_site),
@@ -75,7 +76,9 @@ impl EffortClass {
         ]
         .into_iter()
         .filter(|(_, h)| !(0.0 <= h.low && h.low <= h.likely && h.likely <= h.high))
-        .map(|(what, _)| what)
+        .map(move |(what, _)| {
+            format!("effort class `{name}`: {what} must have 0 <= low <= likely <= high")
+        })
     }
 }
 
@@ -121,17 +124,8 @@ impl EffortModel {
         for (name, class) in raw.class {
             let span = class.span();
             let class = class.into_inner();
-            for what in class.unordered() {
-                errors.push(
-                    PackError::new(
-                        file,
-                        span.clone(),
-                        format!(
-                            "effort class `{name}`: {what} must have 0 <= low <= likely <= high"
-                        ),
-                    )
-                    .label("in this class"),
-                );
+            for problem in class.range_problems(&name) {
+                errors.push(PackError::new(file, span.clone(), problem).label("in this class"));
             }
             classes.insert(name, class);
         }

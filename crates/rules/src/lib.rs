@@ -27,7 +27,8 @@ pub use index::{
 };
 pub use load::{PackInfo, Preprocessor};
 pub use model::{Example, Matcher, Rule, RuleLocation, Selector};
-pub use stack::{Stack, StackVersion};
+use stack::Unmet;
+pub use stack::{Stack, StackVersion, VERSION_HELP};
 
 use migscan_core::{Confidence, Severity, Status, Step, Target};
 use std::collections::{BTreeMap, HashMap};
@@ -282,13 +283,10 @@ impl RuleCatalog {
         let name = stack.name.clone();
         let mut changed = 0;
         for rule in self.rules.iter_mut().filter(|r| r.target == target) {
-            if stack::holds_on(rule.since.as_ref(), rule.until.as_ref(), &version) {
-                continue;
-            }
-            let needs = match (&rule.since, &rule.until) {
-                (Some(since), _) if *since > version => format!("needs {name} {since} or later"),
-                (_, Some(until)) => format!("gone in {name} {until}"),
-                _ => continue,
+            let needs = match stack::unmet(rule.since.as_ref(), rule.until.as_ref(), &version) {
+                None => continue,
+                Some(Unmet::Needs(since)) => format!("needs {name} {since} or later"),
+                Some(Unmet::GoneIn(until)) => format!("gone in {name} {until}"),
             };
             rule.message = format!(
                 "{needs}, and this plan assumes {name} {version}: upgrade the stack or work around it. On a stack that has it: {}",

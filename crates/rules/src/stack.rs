@@ -105,15 +105,31 @@ impl Stack {
     }
 }
 
-/// Whether a rule with `since` and `until` holds on `version`: from `since`
-/// on, before `until`.
-pub fn holds_on(
-    since: Option<&StackVersion>,
-    until: Option<&StackVersion>,
-    version: &StackVersion,
-) -> bool {
-    since.is_none_or(|s| s <= version) && until.is_none_or(|u| version < u)
+/// Why a rule does not hold on a version.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Unmet<'v> {
+    /// It needs this later version (`since`).
+    Needs(&'v StackVersion),
+    /// It is gone from this version on (`until`).
+    GoneIn(&'v StackVersion),
 }
+
+/// Why a rule with `since` and `until` does not hold on `version`; `None`
+/// when it does: from `since` on, before `until`.
+pub fn unmet<'v>(
+    since: Option<&'v StackVersion>,
+    until: Option<&'v StackVersion>,
+    version: &StackVersion,
+) -> Option<Unmet<'v>> {
+    match (since, until) {
+        (Some(since), _) if since > version => Some(Unmet::Needs(since)),
+        (_, Some(until)) if until <= version => Some(Unmet::GoneIn(until)),
+        _ => None,
+    }
+}
+
+/// What to say when a version does not parse.
+pub const VERSION_HELP: &str = "a version is numbers separated by dots, such as 6.2";
 
 #[cfg(test)]
 mod tests {
@@ -136,10 +152,17 @@ mod tests {
 
     #[test]
     fn a_rule_holds_from_since_and_before_until() {
-        assert!(holds_on(Some(&v("6.2")), None, &v("6.2")));
-        assert!(!holds_on(Some(&v("6.2")), None, &v("5.7")));
-        assert!(holds_on(None, Some(&v("7.0")), &v("6.4")));
-        assert!(!holds_on(None, Some(&v("7.0")), &v("7.0")));
-        assert!(holds_on(None, None, &v("1.0")));
+        let (since, until) = (v("6.2"), v("7.0"));
+        assert_eq!(unmet(Some(&since), None, &v("6.2")), None);
+        assert_eq!(
+            unmet(Some(&since), None, &v("5.7")),
+            Some(Unmet::Needs(&since))
+        );
+        assert_eq!(unmet(None, Some(&until), &v("6.4")), None);
+        assert_eq!(
+            unmet(None, Some(&until), &v("7.0")),
+            Some(Unmet::GoneIn(&until))
+        );
+        assert_eq!(unmet(None, None, &v("1.0")), None);
     }
 }
