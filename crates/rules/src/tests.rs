@@ -16,14 +16,19 @@ per_site = { low = 0.1, likely = 0.2, high = 0.5 }
 const PACK: &str = "[pack]\nversion = \"1\"\ndescription = \"test\"\nsources = [\"x\"]\n";
 
 fn catalog(rules: &str) -> Result<RuleCatalog, PackErrors> {
+    catalog_of(EFFORT, PACK, rules)
+}
+
+/// A catalog of one Ascend pack: this effort model, `pack.toml` and rule file.
+fn catalog_of(effort: &str, pack: &str, rules: &str) -> Result<RuleCatalog, PackErrors> {
     RuleCatalog::from_files([
         DataFile {
             name: "rules/effort.toml".into(),
-            text: EFFORT.into(),
+            text: effort.into(),
         },
         DataFile {
             name: "rules/ascend/pack.toml".into(),
-            text: PACK.into(),
+            text: pack.into(),
         },
         DataFile {
             name: "rules/ascend/test.toml".into(),
@@ -374,49 +379,32 @@ fn the_audit_lists_libraries_another_pack_prices() {
     );
 }
 
-const VERSIONED: &str = r#"
-[[rule]]
-id = "ascend/sync"
-match = { name = "torch.cuda.synchronize" }
-status = "auto"
-since = "2.1"
-replacement = "torch.npu.synchronize"
-step = 1
-effort = "trivial"
-message = "renamed"
-source = "s"
-"#;
+/// [`GOOD`] from torch_npu 2.1 on.
+fn versioned() -> String {
+    GOOD.replace(
+        "status = \"auto\"\n",
+        "status = \"auto\"\nsince = \"2.1\"\n",
+    )
+}
 
 fn stacked_catalog(rules: &str) -> Result<RuleCatalog, PackErrors> {
     let pack = format!(
         "{PACK}[pack.stack]\nname = \"torch_npu\"\ndocumented = \"2.5\"\nsource = \"wheel\"\n"
     );
-    RuleCatalog::from_files([
-        DataFile {
-            name: "rules/effort.toml".into(),
-            text: format!("{EFFORT}\n[class.moderate]\ndescription = \"m\"\nper_api = {{ low = 1, likely = 4, high = 8 }}\nper_site = {{ low = 0.1, likely = 0.5, high = 1 }}\n").into(),
-        },
-        DataFile {
-            name: "rules/ascend/pack.toml".into(),
-            text: pack.into(),
-        },
-        DataFile {
-            name: "rules/ascend/test.toml".into(),
-            text: rules.into(),
-        },
-    ])
+    let effort = format!("{EFFORT}\n[class.moderate]\ndescription = \"m\"\nper_api = {{ low = 1, likely = 4, high = 8 }}\nper_site = {{ low = 0.1, likely = 0.5, high = 1 }}\n");
+    catalog_of(&effort, &pack, rules)
 }
 
 #[test]
 fn versions_need_a_stack_and_must_parse_in_order() {
     assert_eq!(
-        errors(VERSIONED),
+        errors(&versioned()),
         ["rule `ascend/sync` has `since`/`until`, but the ascend pack names no stack @2:1"]
     );
-    let bad = VERSIONED.replace("since = \"2.1\"", "since = \"2.x\"");
+    let bad = versioned().replace("since = \"2.1\"", "since = \"2.x\"");
     assert!(errors(&bad)[0].contains("`2.x` is not a version"));
     assert!(errors(&bad)[0].ends_with("@6:9"), "{:?}", errors(&bad));
-    let backwards = VERSIONED.replace("since = \"2.1\"", "since = \"2.1\"\nuntil = \"2.0\"");
+    let backwards = versioned().replace("since = \"2.1\"", "since = \"2.1\"\nuntil = \"2.0\"");
     let errors = stacked_catalog(&backwards).unwrap_err();
     assert_eq!(
         errors.errors()[0].to_string(),
@@ -426,7 +414,7 @@ fn versions_need_a_stack_and_must_parse_in_order() {
 
 #[test]
 fn a_rule_that_needs_a_later_stack_is_unsupported_there() {
-    let mut catalog = stacked_catalog(VERSIONED).unwrap();
+    let mut catalog = stacked_catalog(&versioned()).unwrap();
     assert_eq!(
         catalog.stack_assumed(Target::Ascend).as_deref(),
         Some("torch_npu 2.5 (newest the pack documents)")
@@ -435,7 +423,7 @@ fn a_rule_that_needs_a_later_stack_is_unsupported_there() {
     assert_eq!(rule(&catalog).status, Status::Auto);
     let newer = StackVersion::parse("2.1.0").unwrap();
     assert_eq!(catalog.assume_stack(Target::Ascend, newer), Ok(0));
-    let mut catalog = stacked_catalog(VERSIONED).unwrap();
+    let mut catalog = stacked_catalog(&versioned()).unwrap();
     let older = StackVersion::parse("2.0").unwrap();
     assert_eq!(catalog.assume_stack(Target::Ascend, older), Ok(1));
     let sync = rule(&catalog);
