@@ -97,3 +97,93 @@ fn rule_files_outside_a_target_folder_are_refused() {
     );
     assert!(stderr.contains("with target one of ascend"), "{stderr}");
 }
+
+#[test]
+fn a_bad_glob_names_its_flag_or_its_place_in_the_configuration() {
+    let dir = repo(&[("a.py", "import torch\n")]);
+    let include = fails(&migscan_in(dir.path(), &["--include", "[abc", "."]));
+    assert!(
+        include.contains("invalid --include pattern `[abc`: unclosed character class"),
+        "{include}"
+    );
+    let exclude = fails(&migscan_in(dir.path(), &["--exclude", "a{b", "."]));
+    assert!(
+        exclude.contains("invalid --exclude pattern `a{b`"),
+        "{exclude}"
+    );
+
+    let configured = repo(&[
+        ("a.py", "import torch\n"),
+        (
+            "migscan.toml",
+            "target = \"ascend\"\nexclude = [\"ok/**\", \"[abc\"]\n",
+        ),
+    ]);
+    let stderr = fails(&migscan_in(configured.path(), &["."]));
+    assert!(stderr.contains("migscan.toml:2:21"), "{stderr}");
+    assert!(
+        stderr.contains("invalid glob: unclosed character class"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_report_never_overwrites_a_scanned_file() {
+    let source = "import torch\ntorch.cuda.synchronize()\n";
+    let dir = repo(&[("train.py", source), ("src/model.py", source)]);
+    for (output, scanned) in [
+        ("train.py", "train.py"),
+        ("src/model.py", "."),
+        ("./src/../train.py", "."),
+    ] {
+        let stderr = fails(&migscan_in(
+            dir.path(),
+            &["--format", "json", "-o", output, scanned],
+        ));
+        assert!(stderr.contains("would overwrite"), "{stderr}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("train.py")).unwrap(),
+        source
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("src/model.py")).unwrap(),
+        source
+    );
+    // A new file, or one the scan does not read, is written as asked.
+    stdout_ok(&migscan_in(
+        dir.path(),
+        &["--format", "json", "-o", "report.json", "."],
+    ));
+    stdout_ok(&migscan_in(
+        dir.path(),
+        &["--format", "json", "-o", "train.py", "src"],
+    ));
+    assert!(std::fs::read_to_string(dir.path().join("train.py"))
+        .unwrap()
+        .starts_with('{'));
+}
+
+#[test]
+fn a_closed_pipe_ends_a_listing_quietly() {
+    use std::process::{Command, Stdio};
+    for args in [
+        &["rules", "check"][..],
+        &["rules", "list"],
+        &["rules", "cards"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_migscan"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader is gone before anything is written (`| head` that
+        // has exited): every write meets a closed pipe.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

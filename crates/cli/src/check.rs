@@ -76,14 +76,15 @@ pub fn run(dir: Option<&Path>) -> Result<ExitCode> {
             }
         }
     }
-    println!(
-        "{name}: {} rules valid, {passed} examples passed, {} failed",
+    let mut out = format!(
+        "{name}: {} rules valid, {passed} examples passed, {} failed\n",
         own.len(),
         failures.len()
     );
     for failure in &failures {
-        println!("  {failure}");
+        out.push_str(&format!("  {failure}\n"));
     }
+    crate::print(&out)?;
     Ok(if failures.is_empty() {
         ExitCode::SUCCESS
     } else {

@@ -131,6 +131,8 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
     if let Some(missing) = roots.iter().find(|r| std::fs::symlink_metadata(r).is_err()) {
         return Err(miette!("{}: no such file or directory", missing.display()));
     }
+    check_globs("--exclude", &args.exclude)?;
+    check_globs("--include", &args.include)?;
     let config = match (&args.config, args.isolated) {
         (_, true) => None,
         (Some(path), false) => Some(Config::load(path)?),
@@ -196,6 +198,9 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
             s.column,
             s.malformed.unwrap_or_default()
         );
+    }
+    if let Some(output) = &args.output {
+        refuse_overwriting_input(output, &options.roots, &report)?;
     }
     let rendering = std::time::Instant::now();
 
@@ -388,6 +393,48 @@ fn assume_stacks(
             .map_err(|e| miette!("{e}"))?;
     }
     Ok(())
+}
+
+/// Each pattern of a glob flag must compile: say which flag gave a bad one.
+fn check_globs(flag: &str, patterns: &[String]) -> Result<()> {
+    for pattern in patterns {
+        if let Some(problem) = migscan_engine::glob_problem(pattern) {
+            return Err(miette!(
+                help = "a gitignore-like glob such as `tests/**` or `*.cu`",
+                "invalid {flag} pattern `{pattern}`: {problem}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `-o` must not name a file the scan read (or skipped): the report would
+/// silently replace the code it describes.
+fn refuse_overwriting_input(
+    output: &std::path::Path,
+    roots: &[PathBuf],
+    report: &ScanReport,
+) -> Result<()> {
+    let Ok(output) = output.canonicalize() else {
+        // Not there yet, so not an input.
+        return Ok(());
+    };
+    let name = output.file_name();
+    // A root given as a file counts even when it was skipped.
+    let read = report.files.iter().map(|f| f.path.as_path());
+    let input = read
+        .chain(roots.iter().map(PathBuf::as_path))
+        .filter(|path| path.file_name() == name)
+        .find(|path| path.canonicalize().is_ok_and(|p| p == output));
+    match input {
+        Some(path) => Err(miette!(
+            help = "write the report elsewhere, or --exclude that file",
+            "-o {} would overwrite {}, which this scan reads",
+            output.display(),
+            path.display()
+        )),
+        None => Ok(()),
+    }
 }
 
 /// `--device` must name a card of a target the scan plans for: another

@@ -40,9 +40,9 @@ struct RawConfig {
     target: Option<Spanned<TargetSpec>>,
     device: Option<String>,
     #[serde(default)]
-    exclude: Vec<String>,
+    exclude: Vec<Spanned<String>>,
     #[serde(default)]
-    include: Vec<String>,
+    include: Vec<Spanned<String>>,
     #[serde(default)]
     ignore: Vec<Spanned<String>>,
     fail_on: Option<Spanned<String>>,
@@ -222,6 +222,18 @@ impl Config {
                     .push(PackError::new(&self.file, version.span(), message).help(VERSION_HELP)),
             }
         }
+        for pattern in raw.exclude.iter().chain(&raw.include) {
+            if let Some(problem) = migscan_discover::glob_problem(pattern.get_ref()) {
+                errors.push(
+                    PackError::new(
+                        &self.file,
+                        pattern.span(),
+                        format!("invalid glob: {problem}"),
+                    )
+                    .help("a gitignore-like glob such as `tests/**` or `*.cu`"),
+                );
+            }
+        }
         for id in &raw.ignore {
             if !catalog.knows(id.get_ref()) {
                 errors.push(
@@ -280,8 +292,8 @@ impl Config {
         Ok(Settings {
             targets,
             device: raw.device.clone(),
-            exclude: raw.exclude.clone(),
-            include: raw.include.clone(),
+            exclude: raw.exclude.iter().map(|p| p.get_ref().clone()).collect(),
+            include: raw.include.iter().map(|p| p.get_ref().clone()).collect(),
             ignore: raw.ignore.iter().map(|i| i.get_ref().clone()).collect(),
             fail_on,
             format,

@@ -47,7 +47,7 @@ pub struct Discovery {
     pub skipped: Vec<Skipped>,
 }
 
-/// A bad `--exclude` pattern.
+/// A bad `--exclude` or `--include` pattern.
 #[derive(Debug)]
 pub struct BadGlob {
     /// The pattern as given.
@@ -70,17 +70,27 @@ fn glob_set(patterns: &[String]) -> Result<Option<GlobSet>, BadGlob> {
     }
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
-        let glob = Glob::new(pattern).map_err(|e| BadGlob {
-            pattern: pattern.clone(),
-            message: e.kind().to_string(),
-        })?;
-        builder.add(glob);
+        builder.add(compile(pattern)?);
     }
     let set = builder.build().map_err(|e| BadGlob {
         pattern: patterns.join(", "),
         message: e.to_string(),
     })?;
     Ok(Some(set))
+}
+
+/// One pattern, as `--exclude`, `--include` and the configuration take it.
+fn compile(pattern: &str) -> Result<Glob, BadGlob> {
+    Glob::new(pattern).map_err(|e| BadGlob {
+        pattern: pattern.to_string(),
+        message: e.kind().to_string(),
+    })
+}
+
+/// Why `pattern` is not a glob discovery accepts, if it is not: callers
+/// check patterns where they can still say which flag or line gave them.
+pub fn glob_problem(pattern: &str) -> Option<String> {
+    compile(pattern).err().map(|e| e.message)
 }
 
 /// Whether a relative path or its file name matches.

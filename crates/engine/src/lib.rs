@@ -19,7 +19,7 @@ mod timing;
 mod vendored;
 
 pub use migscan_core::MAX_FILE_BYTES;
-pub use migscan_discover::{Language, Skipped};
+pub use migscan_discover::{glob_problem, Language, Skipped};
 
 pub use guards::dead_lines;
 use migscan_core::{line_hash, visible, Finding, LineIndex, Status, Target, UsageKind};
@@ -142,8 +142,8 @@ pub struct ScanReport {
 /// Errors a user can fix before a scan starts.
 #[derive(Debug)]
 pub enum ScanError {
-    /// An `--exclude` glob does not parse.
-    BadExclude {
+    /// An exclude or include glob does not parse.
+    BadGlob {
         /// The pattern.
         pattern: String,
         /// Why.
@@ -156,8 +156,8 @@ pub enum ScanError {
 impl std::fmt::Display for ScanError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ScanError::BadExclude { pattern, message } => {
-                write!(f, "invalid --exclude pattern `{pattern}`: {message}")
+            ScanError::BadGlob { pattern, message } => {
+                write!(f, "invalid glob `{pattern}`: {message}")
             }
             ScanError::Threads(message) => write!(f, "cannot start worker threads: {message}"),
         }
@@ -198,7 +198,7 @@ struct FileOutcome {
 pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, ScanError> {
     let discover_options =
         DiscoverOptions::new(&options.excludes, &options.includes).map_err(|e| {
-            ScanError::BadExclude {
+            ScanError::BadGlob {
                 pattern: e.pattern,
                 message: e.message,
             }
