@@ -27,6 +27,27 @@ fn sarif_validates_against_the_2_1_0_schema() {
             .map(|e| format!("{} at {}", e, e.instance_path))
             .collect();
         assert!(errors.is_empty(), "{name}: {errors:#?}");
+        let runs = log["runs"].as_array().unwrap();
+        let categories: Vec<&str> = runs
+            .iter()
+            .map(|run| run["automationDetails"]["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            categories,
+            [
+                "migscan/ascend/",
+                "migscan/cambricon/",
+                "migscan/hygon/",
+                "migscan/enflame/"
+            ]
+        );
+        for (run, target) in runs.iter().zip(["ascend", "cambricon", "hygon", "enflame"]) {
+            assert_eq!(run["properties"]["target"], target);
+            for result in run["results"].as_array().unwrap() {
+                assert_eq!(result["properties"]["target"], target);
+                assert!(result["ruleId"].as_str().unwrap().starts_with(target));
+            }
+        }
         let run = &log["runs"][0];
         let results = run["results"].as_array().unwrap();
         assert!(!results.is_empty());
@@ -73,6 +94,124 @@ fn sarif_fingerprints_survive_a_line_shift() {
         fingerprint("import torch\n\n# a comment added above\ntorch.cuda.synchronize()\n");
     assert_eq!(before, after);
     assert_ne!(line_before, line_after);
+}
+
+/// A repository with a file too large to read and a Python file that does
+/// not parse to the end.
+fn partly_unreadable_repo() -> tempfile::TempDir {
+    repo(&[
+        ("train.py", "import torch\ntorch.cuda.synchronize()\n"),
+        (
+            "tools/broken.py",
+            "import torch\ndef f(:\n    pass\nx = torch.cuda.current_device()\n",
+        ),
+        ("data/big.py", &"x = 1\n".repeat(300_000)),
+    ])
+}
+
+#[test]
+fn every_format_says_which_files_were_not_read_in_full() {
+    let dir = partly_unreadable_repo();
+    let scan = |args: &[&str]| {
+        let mut all = vec!["--target", "ascend,hygon", "--max-file-size", "1000"];
+        all.extend_from_slice(args);
+        all.push(".");
+        migscan_in(dir.path(), &all)
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_ok(&scan(&["--format", "json"]))).unwrap();
+    assert_eq!(
+        json["syntax_errors"],
+        serde_json::json!(["tools/broken.py"])
+    );
+    assert_eq!(json["skipped"][0]["path"], "data/big.py");
+    assert_eq!(json["summary"]["files_with_syntax_errors"], 1);
+
+    let terminal = stdout_ok(&scan(&["--color", "never"]));
+    assert!(
+        terminal.contains("Skipped files\n  data/big.py: "),
+        "{terminal}"
+    );
+    assert!(
+        terminal.contains(
+            "Files with syntax errors (scanned as far as they parse)\n  tools/broken.py\n"
+        ),
+        "{terminal}"
+    );
+    let markdown = stdout_ok(&scan(&["--format", "markdown"]));
+    assert!(
+        markdown.contains("## Files with syntax errors"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("- `tools/broken.py`"), "{markdown}");
+
+    // The line-per-finding formats say it on standard error.
+    for format in ["concise", "github", "csv"] {
+        let out = scan(&["--format", format]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(
+                "migscan: 1 file skipped, 1 file with syntax errors (scanned as far as they parse)"
+            ),
+            "{format}: {stderr}"
+        );
+    }
+    let clean = repo(&[("train.py", "import torch\ntorch.cuda.synchronize()\n")]);
+    let out = migscan_in(clean.path(), &["--format", "concise", "."]);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // SARIF: every run carries them as tool execution notifications.
+    let sarif: serde_json::Value =
+        serde_json::from_str(&stdout_ok(&scan(&["--format", "sarif"]))).unwrap();
+    for run in sarif["runs"].as_array().unwrap() {
+        let notes: Vec<String> = run["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                format!(
+                    "{} {} {}",
+                    n["level"].as_str().unwrap(),
+                    n["descriptor"]["id"].as_str().unwrap(),
+                    n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                        .as_str()
+                        .unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                "warning skipped-file data/big.py",
+                "note syntax-errors tools/broken.py"
+            ]
+        );
+    }
+}
+
+#[test]
+fn the_terminal_lists_ten_files_not_read_in_full_unless_verbose() {
+    let broken = "import torch\ndef f(:\n";
+    let names: Vec<String> = (0..12).map(|i| format!("gen/broken_{i:02}.py")).collect();
+    let files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), broken)).collect();
+    let dir = repo(&files);
+    let short = stdout_ok(&migscan_in(dir.path(), &["--color", "never", "."]));
+    assert!(short.contains("gen/broken_09.py\n"), "{short}");
+    assert!(!short.contains("gen/broken_10.py"), "{short}");
+    assert!(
+        short.contains("… and 2 more (--verbose lists them all)"),
+        "{short}"
+    );
+    let all = stdout_ok(&migscan_in(
+        dir.path(),
+        &["--color", "never", "--verbose", "."],
+    ));
+    assert!(all.contains("gen/broken_11.py\n"), "{all}");
+    assert!(!all.contains("more (--verbose"), "{all}");
 }
 
 #[test]

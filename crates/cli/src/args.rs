@@ -121,6 +121,10 @@ pub struct ScanArgs {
     /// Print the number of findings per rule instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+    /// List every skipped file and file with syntax errors in the terminal
+    /// report (otherwise the first 10 of each).
+    #[arg(long, short)]
+    pub verbose: bool,
     /// Print nothing; the exit code tells the result.
     #[arg(long, short)]
     pub quiet: bool,

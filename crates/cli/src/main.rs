@@ -13,7 +13,8 @@ use migscan_engine::{scan, ScanOptions, ScanReport, VendoredMode};
 use migscan_gate::{Baseline, BaselineEntry, FailOn};
 use migscan_report::{
     render_concise, render_github, render_html, render_markdown, render_statistics,
-    render_terminal, severity, write_csv, write_json, write_sarif, TerminalOptions,
+    render_terminal, severity, unscanned_notice, write_csv, write_json, write_sarif,
+    TerminalOptions,
 };
 use migscan_rules::{Rule, RuleCatalog, StackVersion, VERSION_HELP};
 use std::collections::BTreeMap;
@@ -314,6 +315,7 @@ fn write_report(
                 let options = TerminalOptions {
                     color,
                     snippets: args.snippets,
+                    verbose: args.verbose,
                     ..TerminalOptions::default()
                 };
                 let mut text = render_terminal(report, catalog, options);
@@ -324,7 +326,20 @@ fn write_report(
             }
         }
     };
-    ignore_broken_pipe(written.and_then(|()| sink.flush()))
+    ignore_broken_pipe(written.and_then(|()| sink.flush()))?;
+    // Formats with a line per finding have no place for the files not read
+    // in full; the others list them.
+    let lists_unscanned = !args.statistics
+        && matches!(
+            format,
+            Format::Terminal | Format::Json | Format::Markdown | Format::Html | Format::Sarif
+        );
+    if !lists_unscanned {
+        if let Some(notice) = unscanned_notice(report) {
+            eprintln!("{notice}");
+        }
+    }
+    Ok(())
 }
 
 /// The unused suppressions alone, in concise form (for the terminal report).

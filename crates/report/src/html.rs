@@ -153,6 +153,14 @@ pub fn render_html(report: &ScanReport, catalog: &RuleCatalog) -> String {
         }
         out.push_str("</ul>");
     }
+    let mut broken = crate::unscanned::with_syntax_errors(report).peekable();
+    if broken.peek().is_some() {
+        out.push_str("<h2>Files with syntax errors</h2><p>Scanned as far as they parse.</p><ul>");
+        for path in broken {
+            let _ = write!(out, "<li><code>{}</code></li>", esc(path));
+        }
+        out.push_str("</ul>");
+    }
     let _ = writeln!(out, "<script>{SCRIPT}</script></body></html>");
     out
 }

@@ -33,6 +33,8 @@ struct Document<'a> {
     #[serde(serialize_with = "findings")]
     findings: (&'a ScanReport, &'a RuleCatalog),
     skipped: Vec<Skipped<'a>>,
+    /// Files scanned as far as they parse.
+    syntax_errors: Vec<&'a str>,
     vendored: Vendored<'a>,
 }
 
@@ -167,7 +169,7 @@ pub fn write_json(
         summary: Summary {
             files_scanned: report.files.len(),
             files_skipped: report.skipped.len(),
-            files_with_syntax_errors: report.files.iter().filter(|f| f.syntax_errors).count(),
+            files_with_syntax_errors: crate::unscanned::with_syntax_errors(report).count(),
             findings: report.findings.len(),
         },
         effort_model: EffortModel {
@@ -186,6 +188,7 @@ pub fn write_json(
                 reason: &s.reason,
             })
             .collect(),
+        syntax_errors: crate::unscanned::with_syntax_errors(report).collect(),
         vendored: Vendored {
             mode: report.vendored_mode.as_str(),
             libraries: report

@@ -16,6 +16,7 @@ mod sarif;
 mod snippet;
 mod terminal;
 mod text;
+mod unscanned;
 mod vendored;
 
 pub use csv::write_csv;
@@ -26,6 +27,7 @@ pub use markdown::render_markdown;
 pub use rules_doc::render_rules_doc;
 pub use sarif::write_sarif;
 pub use terminal::{render_terminal, TerminalOptions};
+pub use unscanned::unscanned_notice;
 
 use migscan_core::Severity;
 use migscan_rules::Rule;

@@ -108,6 +108,13 @@ pub fn render_markdown(report: &ScanReport, catalog: &RuleCatalog) -> String {
             );
         }
     }
+    let mut broken = crate::unscanned::with_syntax_errors(report).peekable();
+    if broken.peek().is_some() {
+        out.push_str("\n## Files with syntax errors\n\nScanned as far as they parse.\n\n");
+        for path in broken {
+            let _ = writeln!(out, "- {}", md_code(path));
+        }
+    }
     out
 }
 

@@ -1,10 +1,17 @@
-//! SARIF 2.1.0, as GitHub code scanning ingests it: one run, the rules the
-//! findings refer to (with help), results located relative to the scanned
-//! root (`%SRCROOT%`), and `partialFingerprints` that survive line shifts.
+//! SARIF 2.1.0, as GitHub code scanning ingests it: one run per target,
+//! each its own category (`migscan/ascend/`), with the rules its findings
+//! refer to (with help), results located relative to the scanned root
+//! (`%SRCROOT%`), and `partialFingerprints` that survive line shifts.
+//!
+//! One run per target, not one run for all: a line that needs a change on
+//! four targets is four findings with four rules and messages, and code
+//! scanning can then filter them by category; a target's alerts keep their
+//! category whether it was scanned alone or with others, so switching from
+//! `--target ascend` to `--target all` closes and reopens nothing.
 
 use crate::markdown::ASSUMPTIONS;
 use crate::severity;
-use migscan_core::{stable_hash, Finding, Severity};
+use migscan_core::{stable_hash, Finding, Severity, Target};
 use migscan_engine::{ScanReport, VendoredMode};
 use migscan_rules::{Rule, RuleCatalog};
 use serde::Serialize;
@@ -53,7 +60,7 @@ fn rule_descriptor(rule: &Rule) -> Value {
 struct Log<'a> {
     #[serde(rename = "$schema")]
     schema: &'static str,
-    runs: [Run<'a>; 1],
+    runs: Vec<Run<'a>>,
     version: &'static str,
 }
 
@@ -73,16 +80,53 @@ struct Run<'a> {
 struct Results<'a> {
     report: &'a ScanReport,
     catalog: &'a RuleCatalog,
-    rule_index: &'a BTreeMap<usize, usize>,
+    target: Target,
+    rule_index: BTreeMap<usize, usize>,
 }
 
 impl Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.report.findings.iter().map(|f| self.result(f)))
+        serializer.collect_seq(self.findings().map(|f| self.result(f)))
     }
 }
 
-impl Results<'_> {
+impl<'a> Results<'a> {
+    /// The results of `target`, with the index of each rule they use in
+    /// the order rules first appear.
+    fn new(report: &'a ScanReport, catalog: &'a RuleCatalog, target: Target) -> Self {
+        let mut results = Results {
+            report,
+            catalog,
+            target,
+            rule_index: BTreeMap::new(),
+        };
+        let rules: Vec<usize> = results.findings().map(|f| f.rule).collect();
+        for rule in rules {
+            let next = results.rule_index.len();
+            results.rule_index.entry(rule).or_insert(next);
+        }
+        results
+    }
+
+    fn findings(&self) -> impl Iterator<Item = &'a Finding> {
+        let target = self.target;
+        self.report
+            .findings
+            .iter()
+            .filter(move |f| f.target == target)
+    }
+
+    /// The descriptors of the rules the results use, in index order.
+    fn rules(&self) -> Vec<Value> {
+        let mut ordered: Vec<(usize, usize)> =
+            self.rule_index.iter().map(|(&r, &i)| (i, r)).collect();
+        ordered.sort();
+        ordered
+            .iter()
+            .map(|&(_, r)| rule_descriptor(self.catalog.rule(r)))
+            .collect()
+    }
+
     fn result(&self, f: &Finding) -> Value {
         let rule = self.catalog.rule(f.rule);
         let file = &self.report.files[f.file];
@@ -157,51 +201,78 @@ fn vendored_notifications(report: &ScanReport) -> Vec<Value> {
         .collect()
 }
 
-/// Writes the report as a SARIF 2.1.0 log.
+/// One warning per skipped file and one note per file with syntax errors,
+/// so code scanning says why a file has fewer results than it might.
+fn unscanned_notifications(report: &ScanReport) -> Vec<Value> {
+    let location = |path: &str| {
+        json!([{
+            "physicalLocation": {
+                "artifactLocation": { "uri": path, "uriBaseId": "%SRCROOT%" },
+            }
+        }])
+    };
+    let skipped = report.skipped.iter().map(|s| {
+        json!({
+            "level": "warning",
+            "descriptor": { "id": "skipped-file" },
+            "message": { "text": format!("not scanned: {}", s.reason) },
+            "locations": location(&s.display),
+        })
+    });
+    let broken = crate::unscanned::with_syntax_errors(report).map(|path| {
+        json!({
+            "level": "note",
+            "descriptor": { "id": "syntax-errors" },
+            "message": { "text": "syntax errors: scanned as far as the parser recovered" },
+            "locations": location(path),
+        })
+    });
+    skipped.chain(broken).collect()
+}
+
+/// The run of one target.
+fn run<'a>(report: &'a ScanReport, catalog: &'a RuleCatalog, target: Target) -> Run<'a> {
+    let results = Results::new(report, catalog, target);
+    let mut notifications = vendored_notifications(report);
+    notifications.extend(unscanned_notifications(report));
+    Run {
+        tool: json!({
+            "driver": {
+                "name": "migscan",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/migscan/migscan",
+                "rules": results.rules(),
+            }
+        }),
+        automation_details: json!({ "id": format!("migscan/{}/", target.id()) }),
+        invocations: json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": notifications,
+        }]),
+        original_uri_base_ids: json!({ "%SRCROOT%": { "description": { "text": "The scanned root." } } }),
+        properties: json!({
+            "target": target.id(),
+            "pack": { "version": catalog.pack(target).map(|p| p.version.clone()), "stack": catalog.stack_assumed(target) },
+            "effortAssumptions": ASSUMPTIONS,
+        }),
+        results,
+    }
+}
+
+/// Writes the report as a SARIF 2.1.0 log: one run per target.
 pub fn write_sarif(
     report: &ScanReport,
     catalog: &RuleCatalog,
     mut out: impl Write,
 ) -> io::Result<()> {
-    let mut rule_index: BTreeMap<usize, usize> = BTreeMap::new();
-    for f in &report.findings {
-        let next = rule_index.len();
-        rule_index.entry(f.rule).or_insert(next);
-    }
-    let mut ordered: Vec<(usize, usize)> = rule_index.iter().map(|(&r, &i)| (i, r)).collect();
-    ordered.sort();
-    let rules: Vec<Value> = ordered
-        .iter()
-        .map(|&(_, r)| rule_descriptor(catalog.rule(r)))
-        .collect();
     let log = Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
-        runs: [Run {
-            tool: json!({
-                "driver": {
-                    "name": "migscan",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/migscan/migscan",
-                    "rules": rules,
-                }
-            }),
-            automation_details: json!({ "id": format!("migscan/{}/", report.targets.iter().map(|t| t.id()).collect::<Vec<_>>().join("+")) }),
-            invocations: json!([{
-                "executionSuccessful": true,
-                "toolExecutionNotifications": vendored_notifications(report),
-            }]),
-            original_uri_base_ids: json!({ "%SRCROOT%": { "description": { "text": "The scanned root." } } }),
-            results: Results {
-                report,
-                catalog,
-                rule_index: &rule_index,
-            },
-            properties: json!({
-                "packs": report.targets.iter().map(|&t| json!({ "target": t.id(), "version": catalog.pack(t).map(|p| p.version.clone()), "stack": catalog.stack_assumed(t) })).collect::<Vec<_>>(),
-                "effortAssumptions": ASSUMPTIONS,
-            }),
-        }],
+        runs: report
+            .targets
+            .iter()
+            .map(|&target| run(report, catalog, target))
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut out, &log).map_err(io::Error::from)?;
     out.write_all(b"\n")

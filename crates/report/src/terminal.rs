@@ -2,6 +2,7 @@
 //! then the most important findings as miette snippets.
 
 use crate::snippet::SnippetSource;
+use crate::unscanned::with_syntax_errors;
 use crate::{hours, severity};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use migscan_core::{Severity, Status};
@@ -19,7 +20,13 @@ pub struct TerminalOptions {
     pub snippets: usize,
     /// Rules listed per step.
     pub rules_per_step: usize,
+    /// List every skipped file and file with syntax errors, not the first
+    /// [`UNSCANNED_SHOWN`].
+    pub verbose: bool,
 }
+
+/// Skipped files and files with syntax errors listed without `--verbose`.
+const UNSCANNED_SHOWN: usize = 10;
 
 impl Default for TerminalOptions {
     fn default() -> Self {
@@ -27,6 +34,7 @@ impl Default for TerminalOptions {
             color: false,
             snippets: 10,
             rules_per_step: 8,
+            verbose: false,
         }
     }
 }
@@ -95,7 +103,7 @@ pub fn render_terminal(
                 " that could be read (see the skipped files below)"
             }
         );
-        render_skipped(&mut out, report, &style);
+        render_unscanned(&mut out, report, &style, options.verbose);
         return out;
     }
     if let Some(comparison) = &report.comparison {
@@ -136,7 +144,7 @@ pub fn render_terminal(
             );
         }
     }
-    render_skipped(&mut out, report, &style);
+    render_unscanned(&mut out, report, &style, options.verbose);
     let _ = writeln!(
         out,
         "\n{}",
@@ -145,11 +153,43 @@ pub fn render_terminal(
     out
 }
 
-fn render_skipped(out: &mut String, report: &ScanReport, style: &Style) {
-    if !report.skipped.is_empty() {
-        let _ = writeln!(out, "\n{}", style.bold("Skipped files"));
-        for skipped in &report.skipped {
-            let _ = writeln!(out, "  {}: {}", skipped.display, skipped.reason);
+/// The skipped files with their reasons and the files with syntax errors:
+/// the first few, or all with `--verbose`.
+fn render_unscanned(out: &mut String, report: &ScanReport, style: &Style, verbose: bool) {
+    let skipped: Vec<String> = report
+        .skipped
+        .iter()
+        .map(|s| format!("{}: {}", s.display, s.reason))
+        .collect();
+    let broken: Vec<String> = with_syntax_errors(report).map(str::to_string).collect();
+    for (title, lines) in [
+        ("Skipped files", skipped),
+        (
+            "Files with syntax errors (scanned as far as they parse)",
+            broken,
+        ),
+    ] {
+        if lines.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{}", style.bold(title));
+        let shown = if verbose {
+            lines.len()
+        } else {
+            UNSCANNED_SHOWN
+        };
+        for line in lines.iter().take(shown) {
+            let _ = writeln!(out, "  {line}");
+        }
+        if lines.len() > shown {
+            let _ = writeln!(
+                out,
+                "  {}",
+                style.dim(&format!(
+                    "… and {} more (--verbose lists them all)",
+                    lines.len() - shown
+                ))
+            );
         }
     }
 }

@@ -88,6 +88,12 @@ pub fn group_digits(digits: &str) -> String {
     out
 }
 
+/// A count with its noun: `1 site`, `12 sites`, `1,240 sites`.
+pub fn plural(count: usize, one: &str, many: &str) -> String {
+    let noun = if count == 1 { one } else { many };
+    format!("{} {noun}", group_digits(&count.to_string()))
+}
+
 /// The source line a finding points at, trimmed; empty when unreadable.
 pub fn source_line(
     file: &migscan_engine::ScannedFile,
@@ -141,5 +147,8 @@ mod tests {
         assert_eq!(md_url("a b/[x](y).py"), "a%20b/%5Bx%5D%28y%29.py");
         assert_eq!(hours(1240.4), "1,240");
         assert_eq!(hours(3.25), "3.2");
+        assert_eq!(plural(1, "site", "sites"), "1 site");
+        assert_eq!(plural(1240, "site", "sites"), "1,240 sites");
+        assert_eq!(plural(0, "file", "files"), "0 files");
     }
 }
