@@ -231,6 +231,113 @@ fn csv_has_one_row_per_finding() {
     );
 }
 
+/// RFC 4180 rows (quoted cells may hold commas and doubled quotes).
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut rows = vec![];
+    let (mut row, mut cell, mut quoted) = (vec![], String::new(), false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(std::mem::take(&mut cell)),
+            ('\r', false) => {}
+            ('\n', false) => {
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            _ => cell.push(c),
+        }
+    }
+    rows
+}
+
+#[test]
+fn statistics_count_converted_and_unconverted_apis_and_price_each_rule() {
+    let path = fixture("ddp-amp-package");
+    let path = path.to_str().unwrap();
+    let json: serde_json::Value = serde_json::from_str(&render("json", path, "ascend")).unwrap();
+    let stats = stdout_ok(&migscan(&["--target", "ascend", "--statistics", path]));
+    for line in [
+        "migscan statistics: 7 files scanned, 32 findings\n",
+        "\nascend, torch_npu 2.14.0 (newest the pack documents): 32 findings, 46 h expected\n",
+        "  converted (auto):  16 sites of 12 APIs\n",
+        "  unconverted:       16 sites of 12 APIs (unsupported 1, manual 15)\n",
+        "  findings     hours  status       rule\n",
+        "         2        21  manual       ascend/apex\n",
+        "     sites  API → replacement\n",
+        "         1  flash-attn → torch_npu.npu_fusion_attention [unsupported]\n",
+        "         2  torch.cuda.amp.GradScaler → torch.npu.amp.GradScaler\n",
+        "         1  torch.cuda.set_device → torch.npu.set_device\n",
+    ] {
+        assert!(stats.contains(line), "missing {line:?} in\n{stats}");
+    }
+    let expected = json["plans"][0]["expected_hours"].as_f64().unwrap()
+        + json["plans"][0]["optional"]["hours"]["low"]
+            .as_f64()
+            .unwrap()
+            / 6.0
+        + json["plans"][0]["optional"]["hours"]["likely"]
+            .as_f64()
+            .unwrap()
+            * 4.0
+            / 6.0
+        + json["plans"][0]["optional"]["hours"]["high"]
+            .as_f64()
+            .unwrap()
+            / 6.0;
+
+    // Per finding: the message, and hours that add up to the plan's.
+    let rows = csv_rows(&render("csv", path, "ascend"));
+    let hours = rows[0].iter().position(|c| c == "hours").unwrap();
+    let message = rows[0].iter().position(|c| c == "message").unwrap();
+    let sum: f64 = rows[1..]
+        .iter()
+        .map(|r| r[hours].parse::<f64>().unwrap())
+        .sum();
+    assert!((sum - expected).abs() < 0.05, "{sum} vs {expected}");
+    assert!(rows[1..].iter().all(|r| !r[message].is_empty()));
+
+    // Per API: one row per distinct API, what needs a person first.
+    let apis = csv_rows(&stdout_ok(&migscan(&[
+        "--target",
+        "ascend",
+        "--statistics",
+        "--format",
+        "csv",
+        path,
+    ])));
+    assert_eq!(
+        apis[0][..6],
+        ["target", "status", "api", "replacement", "sites", "files"]
+    );
+    assert_eq!(apis.len() - 1, 24);
+    assert_eq!(apis[1][..3], ["ascend", "unsupported", "flash-attn"]);
+    let sites: usize = apis[1..]
+        .iter()
+        .map(|r| r[4].parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(sites, 32);
+    let grad_scaler = apis
+        .iter()
+        .find(|r| r[2] == "torch.cuda.amp.GradScaler")
+        .unwrap();
+    assert_eq!(
+        grad_scaler[..6],
+        [
+            "ascend",
+            "auto",
+            "torch.cuda.amp.GradScaler",
+            "torch.npu.amp.GradScaler",
+            "2",
+            "1"
+        ]
+    );
+}
+
 #[test]
 fn markdown_is_the_whole_report() {
     let md = render(

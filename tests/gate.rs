@@ -81,7 +81,7 @@ fn file_lists_are_scanned_as_given_in_concise_and_github_formats() {
     );
     let (_, out) = run(dir.path(), &["--target", "ascend", "--statistics", "pkg"]);
     assert!(
-        out.contains("      1  ascend/torch-cuda-synchronize"),
+        out.contains("  auto         ascend/torch-cuda-synchronize\n"),
         "{out}"
     );
 }

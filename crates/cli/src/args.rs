@@ -118,7 +118,9 @@ pub struct ScanArgs {
     /// Report `migscan: ignore` comments that suppress nothing (as warnings).
     #[arg(long)]
     pub report_unused_suppressions: bool,
-    /// Print the number of findings per rule instead of the findings.
+    /// Print statistics instead of the report: per target the converted and
+    /// unconverted totals, findings and hours per rule, and each API with
+    /// its replacement; with `--format csv`, one row per distinct API.
     #[arg(long)]
     pub statistics: bool,
     /// List every skipped file and file with syntax errors in the terminal

@@ -13,7 +13,7 @@ use migscan_engine::{scan, ScanOptions, ScanReport, VendoredMode};
 use migscan_gate::{Baseline, BaselineEntry, FailOn};
 use migscan_report::{
     render_concise, render_github, render_html, render_markdown, render_statistics,
-    render_terminal, severity, unscanned_notice, write_csv, write_json, write_sarif,
+    render_terminal, severity, unscanned_notice, write_api_csv, write_csv, write_json, write_sarif,
     TerminalOptions,
 };
 use migscan_rules::{Rule, RuleCatalog, StackVersion, VERSION_HELP};
@@ -294,7 +294,10 @@ fn write_report(
     let mut sink = std::io::BufWriter::new(sink);
     let unused = args.report_unused_suppressions;
     let written = if args.statistics {
-        sink.write_all(render_statistics(report, catalog).as_bytes())
+        match format {
+            Format::Csv => write_api_csv(report, catalog, &mut sink),
+            _ => sink.write_all(render_statistics(report, catalog).as_bytes()),
+        }
     } else {
         match format {
             Format::Json => write_json(report, catalog, &mut sink),

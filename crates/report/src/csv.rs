@@ -1,9 +1,12 @@
 //! CSV: one row per finding, the shape of the per-API sheets migration
-//! teams already keep in spreadsheets.
+//! teams already keep in spreadsheets; with `--statistics`, one row per
+//! distinct API per target.
 
 use crate::severity;
+use crate::statistics::{api_rows, rule_hours};
 use migscan_engine::ScanReport;
 use migscan_rules::RuleCatalog;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// Column names, in order.
@@ -21,6 +24,26 @@ pub const CSV_COLUMNS: &[&str] = &[
     "replacement",
     "effort_class",
     "confidence",
+    "message",
+    "hours",
+    "source",
+];
+
+/// Column names of the per-API sheet (`--statistics --format csv`), in order.
+pub const API_CSV_COLUMNS: &[&str] = &[
+    "target",
+    "status",
+    "api",
+    "replacement",
+    "sites",
+    "files",
+    "first_path",
+    "first_line",
+    "rule",
+    "step",
+    "effort_class",
+    "confidence",
+    "message",
     "source",
 ];
 
@@ -31,8 +54,17 @@ pub fn write_csv(
     mut out: impl Write,
 ) -> io::Result<()> {
     write_row(&mut out, CSV_COLUMNS.iter().map(|c| c.to_string()))?;
+    // A site's hours are its share of its rule's expected hours, so the
+    // column sums to the plans' expected totals (required and optional).
+    let rule_hours = rule_hours(report);
+    let mut sites: BTreeMap<_, usize> = BTreeMap::new();
+    for f in &report.findings {
+        *sites.entry((f.target, f.rule)).or_default() += 1;
+    }
     for f in &report.findings {
         let rule = catalog.rule(f.rule);
+        let key = (f.target, f.rule);
+        let hours = rule_hours.get(&key).copied().unwrap_or_default() / sites[&key] as f64;
         write_row(
             &mut out,
             [
@@ -49,6 +81,41 @@ pub fn write_csv(
                 rule.replacement_for(&f.usage.name).unwrap_or_default(),
                 rule.effort.clone(),
                 format!("{:?}", rule.confidence).to_ascii_lowercase(),
+                rule.message.clone(),
+                format!("{hours:.3}"),
+                rule.source.clone(),
+            ],
+        )?;
+    }
+    out.flush()
+}
+
+/// Writes one row per distinct API per target: what needs a person first
+/// (unsupported, unknown, manual, then auto), most sites first.
+pub fn write_api_csv(
+    report: &ScanReport,
+    catalog: &RuleCatalog,
+    mut out: impl Write,
+) -> io::Result<()> {
+    write_row(&mut out, API_CSV_COLUMNS.iter().map(|c| c.to_string()))?;
+    for row in api_rows(report, catalog) {
+        let rule = catalog.rule(row.rule);
+        write_row(
+            &mut out,
+            [
+                row.target.id().to_string(),
+                rule.status.as_str().to_string(),
+                row.api.to_string(),
+                rule.replacement_for(row.api).unwrap_or_default(),
+                row.sites.to_string(),
+                row.files.to_string(),
+                row.first.0.to_string(),
+                row.first.1.to_string(),
+                rule.id.clone(),
+                rule.step.number().to_string(),
+                rule.effort.clone(),
+                format!("{:?}", rule.confidence).to_ascii_lowercase(),
+                rule.message.clone(),
                 rule.source.clone(),
             ],
         )?;

@@ -14,18 +14,20 @@ mod markdown;
 mod rules_doc;
 mod sarif;
 mod snippet;
+mod statistics;
 mod terminal;
 mod text;
 mod unscanned;
 mod vendored;
 
-pub use csv::write_csv;
+pub use csv::{write_api_csv, write_csv};
 pub use html::render_html;
 pub use json::{write_json, JSON_SCHEMA_VERSION};
-pub use lines::{render_concise, render_github, render_statistics, UNUSED_SUPPRESSION};
+pub use lines::{render_concise, render_github, UNUSED_SUPPRESSION};
 pub use markdown::render_markdown;
 pub use rules_doc::render_rules_doc;
 pub use sarif::write_sarif;
+pub use statistics::render_statistics;
 pub use terminal::{render_terminal, TerminalOptions};
 pub use unscanned::unscanned_notice;
 

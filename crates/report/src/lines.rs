@@ -1,11 +1,9 @@
-//! One-line formats for CI: `concise`, GitHub workflow annotations, and
-//! per-rule statistics.
+//! One-line formats for CI: `concise` and GitHub workflow annotations.
 
 use crate::severity;
 use migscan_core::Severity;
 use migscan_engine::ScanReport;
 use migscan_rules::RuleCatalog;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// The pseudo-rule unused suppressions are reported under.
@@ -69,25 +67,6 @@ pub fn render_github(report: &ScanReport, catalog: &RuleCatalog, unused: bool) -
         for (path, s) in &report.unused_suppressions {
             let _ = writeln!(out, "::warning file={},line={},col={},title={UNUSED_SUPPRESSION}::migscan: ignore suppresses no finding", property(path), s.line, s.column);
         }
-    }
-    out
-}
-
-/// Findings per rule, most first.
-pub fn render_statistics(report: &ScanReport, catalog: &RuleCatalog) -> String {
-    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
-    for f in &report.findings {
-        *counts.entry(f.rule).or_default() += 1;
-    }
-    let mut rows: Vec<(usize, usize)> = counts.into_iter().collect();
-    rows.sort_by(|a, b| {
-        b.1.cmp(&a.1)
-            .then(catalog.rule(a.0).id.cmp(&catalog.rule(b.0).id))
-    });
-    let mut out = String::new();
-    for (rule, count) in rows {
-        let rule = catalog.rule(rule);
-        let _ = writeln!(out, "{count:>7}  {:<56} {}", rule.id, rule.status.as_str());
     }
     out
 }
