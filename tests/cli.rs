@@ -85,8 +85,30 @@ fn terminal_report_shows_the_plan_and_snippets_without_colour_off_a_tty() {
         "{out}"
     );
     assert!(
-        out.contains("1. Operator coverage              13 sites"),
+        out.contains("\n  step, status and rule                                  sites  APIs        hours  replacement\n  1. Operator coverage                                      13             2.1–23\n     manual      ascend/torch-float64                        1     1       1.1–17  torch.float32\n"),
         "{out}"
+    );
+    // A replacement too long for the row goes below it.
+    assert!(
+        out.contains("     auto        ascend/torch-cuda-amp-autocast              1     1      0.1–0.7\n                 → torch.npu.amp.autocast\n"),
+        "{out}"
+    );
+    // Prose wraps to COLUMNS.
+    let narrow = stdout_ok(&common::migscan_env(
+        &["--target", "ascend", "fixtures/single-gpu-train"],
+        &[("COLUMNS", "60")],
+    ));
+    // The plan's header and summary; tables keep their columns.
+    let widest = narrow
+        .lines()
+        .take_while(|l| !l.contains("step, status and rule"))
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap();
+    assert!(widest <= 60, "{narrow}");
+    assert!(
+        narrow.contains("  effort 2.8–26 h (expected 10 h) · 80% mechanical · 0\n  blocking APIs"),
+        "{narrow}"
     );
     assert!(out.contains("ascend/torch-float64"), "{out}");
     assert!(out.contains("help: replace with \"npu\""), "{out}");

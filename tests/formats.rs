@@ -360,6 +360,15 @@ fn markdown_is_the_whole_report() {
     ] {
         assert!(md.contains(part), "missing {part:?}");
     }
+    // Prose is backslash-escaped, not turned into HTML entities.
+    for entity in ["&quot;", "&#39;", "&gt;", "&lt;", "&amp;"] {
+        assert!(!md.contains(entity), "{entity} in\n{md}");
+    }
+    assert!(
+        md.contains("C++ `is_cuda()` is false for NPU tensors"),
+        "code spans in messages stay code: {md}"
+    );
+    assert!(md.contains("major \\>= 5"), "{md}");
 }
 
 #[test]
@@ -446,11 +455,12 @@ fn hardware_section_flags_precision_and_sizes_models_against_the_card() {
     assert_eq!(hygon["precision"][1]["support"], "supported");
     // A card by its product spelling; one with no public memory figure
     // cannot size a model, and the report says so.
-    let k100 = stdout_ok(&migscan_in(
+    let k100 = stdout_ok(&common::migscan_in_env(
         dir.path(),
         &[
             "--target", "dcu", "--device", "K100", "--color", "never", ".",
         ],
+        &[("COLUMNS", "1000")],
     ));
     assert!(
         k100.contains("Card: DCU K100 (Hygon, gfx926)")

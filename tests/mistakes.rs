@@ -187,3 +187,32 @@ fn a_closed_pipe_ends_a_listing_quietly() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn findings_speak_to_users_and_explain_keeps_the_notes_for_reviewers() {
+    let dir = repo(&[
+        ("probe.py", "import torch\nprint(torch.cuda.clock_rate())\n"),
+        (
+            "csrc/k.cu",
+            "#include <nccl.h>\n__global__ void k() {\n#if __CUDA_ARCH__ >= 800\n#endif\n}\nncclComm_t comm;\n",
+        ),
+    ]);
+    let concise = stdout_ok(&migscan_in(
+        dir.path(),
+        &["--target", "cambricon,hygon", "--format", "concise", "."],
+    ));
+    assert!(
+        concise.contains("cambricon/torch-cuda-clock-rate [manual] torch.cuda.clock_rate: `torch.cuda.clock_rate`: Cambricon's API support list does not mark it validated on MLU"),
+        "{concise}"
+    );
+    assert!(concise.contains("hygon/"), "{concise}");
+    assert!(
+        !concise.contains("supported:false") && !concise.contains("refs="),
+        "{concise}"
+    );
+    let explain = stdout_ok(&migscan(&["explain", "cambricon/torch-cuda-clock-rate"]));
+    assert!(
+        explain.contains("  notes        vendor API list: supported:false"),
+        "{explain}"
+    );
+}

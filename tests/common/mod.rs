@@ -37,14 +37,27 @@ pub fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-/// Runs `migscan` with `args` in `dir`, without colour.
+/// Runs `migscan` with `args` in `dir`, without colour, at the default
+/// width whatever the terminal running the tests is.
 pub fn migscan_in(dir: &Path, args: &[&str]) -> Output {
+    migscan_in_env(dir, args, &[])
+}
+
+/// Runs `migscan` in `dir` with extra environment.
+pub fn migscan_in_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_migscan"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .envs(env.iter().copied())
         .output()
         .expect("the migscan binary runs")
+}
+
+/// Runs `migscan` from the repository root with extra environment.
+pub fn migscan_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    migscan_in_env(&root(), args, env)
 }
 
 /// Runs `migscan` from the repository root.

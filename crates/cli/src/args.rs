@@ -271,6 +271,9 @@ pub fn explain(rule: &Rule, catalog: &RuleCatalog) -> String {
         }
     ));
     out.push_str(&format!("  source       {}\n", rule.source));
+    if let Some(notes) = &rule.notes {
+        out.push_str(&format!("  notes        {notes}\n"));
+    }
     out.push_str(&format!(
         "  defined in   {}:{}\n\n",
         rule.location.file, rule.location.line

@@ -319,6 +319,7 @@ fn write_report(
                     color,
                     snippets: args.snippets,
                     verbose: args.verbose,
+                    width: terminal_width(),
                     ..TerminalOptions::default()
                 };
                 let mut text = render_terminal(report, catalog, options);
@@ -343,6 +344,16 @@ fn write_report(
         }
     }
     Ok(())
+}
+
+/// Columns to wrap the terminal report to: `COLUMNS` when it is a number
+/// of at least 40 (narrower would only stack words), else 100.
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c >= 40)
+        .unwrap_or(100)
 }
 
 /// The unused suppressions alone, in concise form (for the terminal report).

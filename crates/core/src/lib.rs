@@ -4,6 +4,7 @@
 //! the planner groups findings into [`Step`]s. Nothing in this crate knows about
 //! files, syntax trees, rule files or terminals.
 
+mod numbers;
 mod requirement;
 mod source;
 mod span;
@@ -11,6 +12,7 @@ mod target;
 mod usage;
 mod visible;
 
+pub use numbers::{group_digits, hours, plural};
 pub use requirement::{normalize_package, requirement_spec, RequirementSpec};
 pub use source::{read_source, TextEncoding, MAX_FILE_BYTES};
 pub use span::{LineIndex, Span};

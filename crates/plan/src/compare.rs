@@ -2,7 +2,7 @@
 //! scanned repository, with the figures that make it so.
 
 use crate::{MigrationPlan, SiteCounts};
-use migscan_core::{Status, Target};
+use migscan_core::{hours, plural, Status, Target};
 use migscan_rules::Hours;
 use serde::Serialize;
 
@@ -80,11 +80,11 @@ fn recommend(ranking: &[TargetSummary], plans: &[MigrationPlan]) -> String {
             .expect("ranked from the plans")
     };
     let mut text = format!(
-        "{best_t} is the cheapest target for this repository: {:.0} h expected ({:.0}–{:.0} h), against {:.0} h for {next_t}, the next cheapest",
-        best.expected_hours,
-        best.hours.low,
-        best.hours.high,
-        next.expected_hours,
+        "{best_t} is the cheapest target for this repository: {} h expected ({}–{} h), against {} h for {next_t}, the next cheapest",
+        hours(best.expected_hours),
+        hours(best.hours.low),
+        hours(best.hours.high),
+        hours(next.expected_hours),
         best_t = best.target,
         next_t = next.target,
     );
@@ -95,16 +95,19 @@ fn recommend(ranking: &[TargetSummary], plans: &[MigrationPlan]) -> String {
     if let Some(i) = step.filter(|&i| gap(i) > 0.0) {
         let runner_up = &plan_of(next.target).steps[i];
         text.push_str(&format!(
-            "; the largest difference is step {} ({}): {:.0} h likely against {:.0} h",
+            "; the largest difference is step {} ({}): {} h likely against {} h",
             runner_up.step.number(),
             runner_up.title,
-            best.likely_per_step[i],
-            next.likely_per_step[i],
+            hours(best.likely_per_step[i]),
+            hours(next.likely_per_step[i]),
         ));
         if let Some(item) = runner_up.items.first() {
             text.push_str(&format!(
-                ", where the costliest rule on {} is `{}` ({} sites, {:.0} h)",
-                next.target, item.rule_id, item.sites, item.hours.likely
+                ", where the costliest rule on {} is `{}` ({}, {} h)",
+                next.target,
+                item.rule_id,
+                plural(item.sites, "site", "sites"),
+                hours(item.hours.likely)
             ));
         }
     }
@@ -116,12 +119,12 @@ fn recommend(ranking: &[TargetSummary], plans: &[MigrationPlan]) -> String {
         ""
     };
     text.push_str(&format!(
-        ". On {}, {:.0}% of the changed sites are mechanical renames, {} distinct APIs have no equivalent ({} sites) and {} sites need checking by hand (unknown).{caveat}",
+        ". On {}, {:.0}% of the changed sites are mechanical renames, {} no equivalent ({}) and {} checking by hand (unknown).{caveat}",
         best.target,
         best.mechanical_share * 100.0,
-        best.blockers,
-        unsupported,
-        unknown
+        plural(best.blockers, "distinct API has", "distinct APIs have"),
+        plural(unsupported, "site", "sites"),
+        plural(unknown, "site needs", "sites need"),
     ));
     text
 }

@@ -201,16 +201,16 @@ fn comparison_ranks_by_expected_effort_and_names_the_largest_difference() {
     let order: Vec<Target> = comparison.ranking.iter().map(|r| r.target).collect();
     assert_eq!(order, [Target::Ascend, Target::Hygon]);
     assert!(
-        comparison
-            .recommendation
-            .starts_with("ascend is the cheapest target for this repository: 3 h expected"),
+        comparison.recommendation.starts_with(
+            "ascend is the cheapest target for this repository: 3.0 h expected (1.5–4.5 h)"
+        ),
         "{}",
         comparison.recommendation
     );
     assert!(
         comparison
             .recommendation
-            .contains("the largest difference is step 3 (Distributed communication): 0 h likely against 4 h, where the costliest rule on hygon is `hygon/nccl` (2 sites, 4 h)"),
+            .contains("the largest difference is step 3 (Distributed communication): 0.0 h likely against 4.0 h, where the costliest rule on hygon is `hygon/nccl` (2 sites, 4.0 h)"),
         "{}",
         comparison.recommendation
     );

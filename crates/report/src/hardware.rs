@@ -1,5 +1,6 @@
 //! The hardware section, as text lines shared by the renderers.
 
+use migscan_core::plural;
 use migscan_plan::HardwareAssessment;
 use migscan_rules::Support;
 
@@ -28,8 +29,10 @@ pub fn hardware_lines(assessment: &HardwareAssessment) -> Vec<String> {
         };
         lines.push(
             format!(
-                "{:?} used at {} site(s): {verdict} on {}.",
-                check.feature, check.sites, card.name
+                "{:?} used at {}: {verdict} on {}.",
+                check.feature,
+                plural(check.sites, "site", "sites"),
+                card.name
             )
             .replace("Fp8", "FP8")
             .replace("Fp64", "FP64")
@@ -39,7 +42,9 @@ pub fn hardware_lines(assessment: &HardwareAssessment) -> Vec<String> {
     }
     for fit in &assessment.models {
         let cards = match fit.cards {
-            Some([low, high]) if low == high => format!("{low} card(s) of {}", card.name),
+            Some([low, high]) if low == high => {
+                format!("{} of {}", plural(low as usize, "card", "cards"), card.name)
+            }
             Some([low, high]) => format!("{low}–{high} cards of {}", card.name),
             None => format!(
                 "not sizable on {}, which has no public memory figure",

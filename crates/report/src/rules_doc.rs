@@ -68,7 +68,10 @@ pub fn render_rules_doc(catalog: &RuleCatalog, target: Target) -> String {
                 cell(rule.replacement.as_deref().unwrap_or("")),
                 rule.effort,
                 adapter,
-                cell(&rule.source),
+                cell(&match &rule.notes {
+                    Some(notes) => format!("{} (notes: {notes})", rule.source),
+                    None => rule.source.clone(),
+                }),
             );
         }
         out.push('\n');

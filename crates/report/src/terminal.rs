@@ -1,9 +1,10 @@
 //! The terminal report: per target, the four-step plan with effort ranges,
 //! then the most important findings as miette snippets.
 
+use crate::severity;
 use crate::snippet::SnippetSource;
+use crate::text::{group_digits, hours, plural, wrap};
 use crate::unscanned::with_syntax_errors;
-use crate::{hours, severity};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use migscan_core::{Severity, Status};
 use migscan_engine::ScanReport;
@@ -23,6 +24,8 @@ pub struct TerminalOptions {
     /// List every skipped file and file with syntax errors, not the first
     /// [`UNSCANNED_SHOWN`].
     pub verbose: bool,
+    /// Columns to wrap prose and tables to.
+    pub width: usize,
 }
 
 /// Skipped files and files with syntax errors listed without `--verbose`.
@@ -35,6 +38,7 @@ impl Default for TerminalOptions {
             snippets: 10,
             rules_per_step: 8,
             verbose: false,
+            width: 100,
         }
     }
 }
@@ -81,37 +85,40 @@ pub fn render_terminal(
     let with_errors = report.files.iter().filter(|f| f.syntax_errors).count();
     let _ = writeln!(
         out,
-        "{} {} files scanned, {} skipped{}, {} findings",
+        "{} {} scanned, {} skipped{}, {}",
         style.bold("migscan"),
-        report.files.len(),
-        report.skipped.len(),
+        plural(report.files.len(), "file", "files"),
+        group_digits(&report.skipped.len().to_string()),
         if with_errors > 0 {
-            format!(", {with_errors} with syntax errors (scanned as far as they parse)")
+            format!(
+                ", {} with syntax errors (scanned as far as they parse)",
+                group_digits(&with_errors.to_string())
+            )
         } else {
             String::new()
         },
-        report.findings.len()
+        plural(report.findings.len(), "finding", "findings")
     );
     if report.files.is_empty() {
         // No plan rests on nothing: say so instead of recommending a target.
-        let _ = writeln!(
-            out,
-            "\nnothing to scan: no Python, CUDA/C++, Rust, build, container or cluster file under the given paths{}",
+        let nothing = format!(
+            "nothing to scan: no Python, CUDA/C++, Rust, build, container or cluster file under the given paths{}",
             if report.skipped.is_empty() {
                 ""
             } else {
                 " that could be read (see the skipped files below)"
             }
         );
+        let _ = writeln!(out, "\n{}", wrap(&nothing, options.width, 0, 0));
         render_unscanned(&mut out, report, &style, options.verbose);
         return out;
     }
     if let Some(comparison) = &report.comparison {
-        render_comparison(&mut out, comparison, &style);
+        render_comparison(&mut out, comparison, &style, options.width);
     }
     for plan in &report.plans {
         out.push('\n');
-        render_plan(&mut out, plan, catalog, &style, options.rules_per_step);
+        render_plan(&mut out, plan, catalog, &style, &options);
     }
     let _ = writeln!(out, "\n{}", style.bold("Hardware"));
     for assessment in &report.hardware {
@@ -124,7 +131,7 @@ pub fn render_terminal(
             } else {
                 " ".repeat(10)
             };
-            let _ = writeln!(out, "  {lead} {line}");
+            let _ = writeln!(out, "  {lead} {}", wrap(line, options.width, 13, 13));
         }
     }
     render_snippets(&mut out, report, catalog, &style, options);
@@ -133,23 +140,25 @@ pub fn render_terminal(
         let _ = writeln!(
             out,
             "  {}",
-            style.dim(crate::vendored::vendored_intro(report))
+            style.dim(&wrap(
+                crate::vendored::vendored_intro(report),
+                options.width,
+                2,
+                2
+            ))
         );
         for library in &report.vendored {
-            let _ = writeln!(
-                out,
-                "  {}  {}",
+            let line = format!(
+                "{}  {}",
                 library.display,
                 crate::vendored::vendored_line(library)
             );
+            let _ = writeln!(out, "  {}", wrap(&line, options.width, 2, 4));
         }
     }
     render_unscanned(&mut out, report, &style, options.verbose);
-    let _ = writeln!(
-        out,
-        "\n{}",
-        style.dim("Effort figures are estimates from rules/effort.toml, not measurements: per effort class, a one-off cost per distinct API plus a cost per site (plus a cost per line of each CUDA kernel), summed as low–high ranges with the PERT mean. `migscan explain <rule-id>` shows a rule's facts and source.")
-    );
+    let note = "Effort figures are estimates from rules/effort.toml, not measurements: per effort class, a one-off cost per distinct API plus a cost per site (plus a cost per line of each CUDA kernel), summed as low–high ranges with the PERT mean. `migscan explain <rule-id>` shows a rule's facts and source.";
+    let _ = writeln!(out, "\n{}", style.dim(&wrap(note, options.width, 0, 0)));
     out
 }
 
@@ -194,7 +203,7 @@ fn render_unscanned(out: &mut String, report: &ScanReport, style: &Style, verbos
     }
 }
 
-fn render_comparison(out: &mut String, comparison: &Comparison, style: &Style) {
+fn render_comparison(out: &mut String, comparison: &Comparison, style: &Style, width: usize) {
     let _ = writeln!(
         out,
         "\n{}",
@@ -231,15 +240,17 @@ fn render_comparison(out: &mut String, comparison: &Comparison, style: &Style) {
             count(Status::Unknown),
         );
     }
-    let _ = writeln!(out, "  {}", comparison.recommendation);
+    let _ = writeln!(out, "  {}", wrap(&comparison.recommendation, width, 2, 2));
 }
 
+/// One target's plan: its header, then a table of steps and, under each,
+/// its costliest rules.
 fn render_plan(
     out: &mut String,
     plan: &MigrationPlan,
     catalog: &RuleCatalog,
     style: &Style,
-    rules_per_step: usize,
+    options: &TerminalOptions,
 ) {
     let target = plan.target;
     let pack = catalog.pack(target).map_or(String::new(), |p| {
@@ -248,72 +259,125 @@ fn render_plan(
             .map_or(String::new(), |s| format!(" · {s}"));
         format!(" · pack {}{stack}", p.version)
     });
+    let title = format!("{target}: {}", target.title());
     let _ = writeln!(
         out,
         "{}{}",
-        style.bold(&format!("{target}: {}", target.title())),
-        style.dim(&pack)
+        style.bold(&title),
+        style.dim(&if pack.is_empty() {
+            pack.clone()
+        } else {
+            format!(
+                " {}",
+                wrap(
+                    pack.trim_start(),
+                    options.width,
+                    title.chars().count() + 1,
+                    4
+                )
+            )
+        })
     );
     let r = &plan.readiness;
     let count = |s: Status| r.sites_by_status.get(s);
-    let _ = writeln!(
-        out,
-        "  effort {}–{} h (expected {} h) · sites: {} auto, {} manual, {} unsupported, {} unknown, {} supported · {:.0}% mechanical · {} blocking APIs · {} sites already ported ({:.0}%)",
+    let summary = format!(
+        "effort {}–{} h (expected {} h) · {:.0}% mechanical · {} · {} already ported ({:.0}%) · sites: {} auto, {} manual, {} unsupported, {} unknown, {} supported",
         hours(plan.total.low),
         hours(plan.total.high),
         hours(plan.expected_hours),
-        count(Status::Auto),
-        count(Status::Manual),
-        count(Status::Unsupported),
-        count(Status::Unknown),
-        count(Status::Supported),
         r.mechanical_share * 100.0,
-        r.blockers,
-        r.ported_sites,
+        plural(r.blockers, "blocking API", "blocking APIs"),
+        plural(r.ported_sites, "site", "sites"),
         r.ported_share() * 100.0,
+        group_digits(&count(Status::Auto).to_string()),
+        group_digits(&count(Status::Manual).to_string()),
+        group_digits(&count(Status::Unsupported).to_string()),
+        group_digits(&count(Status::Unknown).to_string()),
+        group_digits(&count(Status::Supported).to_string()),
     );
+    let _ = writeln!(out, "  {}", wrap(&summary, options.width, 2, 2));
+    let shown = |step: &'_ migscan_plan::PlanStep| step.items.len().min(options.rules_per_step);
+    // The rule column fits the longest rule id shown.
+    let rule_width = plan
+        .steps
+        .iter()
+        .flat_map(|step| step.items.iter().take(shown(step)))
+        .map(|item| item.rule_id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(24);
+    // `     status      rule…` is as wide as `  1. step title…`.
+    let lead = 5 + 12 + rule_width;
+    let numbers = |sites: String, apis: String, low: f64, high: f64| {
+        format!(
+            "{sites:>7} {apis:>5} {:>12}",
+            format!("{}–{}", hours(low), hours(high))
+        )
+    };
+    let _ = writeln!(
+        out,
+        "{}",
+        style.dim(&format!(
+            "  {:<width$}{:>7} {:>5} {:>12}  replacement",
+            "step, status and rule",
+            "sites",
+            "APIs",
+            "hours",
+            width = lead - 2
+        ))
+    );
+    let replacement_at = lead + 7 + 1 + 5 + 1 + 12 + 2;
     for step in &plan.steps {
+        let title = format!("{}. {}", step.step.number(), step.title);
         let _ = writeln!(
             out,
-            "  {}. {:<27} {:>5} sites  {:>6}–{:<6} h",
-            step.step.number(),
-            step.title,
-            step.sites,
-            hours(step.hours.low),
-            hours(step.hours.high),
+            "  {title:<width$}{}",
+            numbers(
+                group_digits(&step.sites.to_string()),
+                String::new(),
+                step.hours.low,
+                step.hours.high
+            ),
+            width = lead - 2
         );
-        for item in step.items.iter().take(rules_per_step) {
+        for item in step.items.iter().take(shown(step)) {
             let rule = catalog.rule(item.rule);
-            let _ = writeln!(
-                out,
-                "       {} {:<44} {:>4} × {:<3} {:>6}–{:<6} h {}",
+            let line = format!(
+                "     {} {:<rule_width$}{}",
                 style.status(item.status),
                 item.rule_id,
-                item.sites,
-                if item.apis == 1 {
-                    "api".to_string()
-                } else {
-                    format!("{} apis", item.apis)
-                },
-                hours(item.hours.low),
-                hours(item.hours.high),
-                style.dim(
-                    &rule
-                        .replacement
-                        .as_deref()
-                        .map(|r| format!("→ {}", r.replace("{suffix}", "*")))
-                        .unwrap_or_default()
+                numbers(
+                    group_digits(&item.sites.to_string()),
+                    group_digits(&item.apis.to_string()),
+                    item.hours.low,
+                    item.hours.high
                 ),
             );
+            let _ = write!(out, "{line}");
+            if let Some(replacement) = &rule.replacement {
+                let replacement = replacement.replace("{suffix}", "*");
+                // Beside the row when it fits, else on a line of its own.
+                let text = if replacement_at + replacement.chars().count() <= options.width {
+                    format!("  {replacement}")
+                } else {
+                    format!(
+                        "\n{}→ {}",
+                        " ".repeat(17),
+                        wrap(&replacement, options.width, 19, 19)
+                    )
+                };
+                let _ = write!(out, "{}", style.dim(&text));
+            }
+            out.push('\n');
         }
-        if step.items.len() > rules_per_step {
+        if step.items.len() > shown(step) {
             let _ = writeln!(
                 out,
-                "       {}",
-                style.dim(&format!(
-                    "… {} more rules",
-                    step.items.len() - rules_per_step
-                ))
+                "     {}",
+                style.dim(&{
+                    let more = step.items.len() - shown(step);
+                    format!("… {more} more {}", if more == 1 { "rule" } else { "rules" })
+                })
             );
         }
     }
@@ -321,7 +385,12 @@ fn render_plan(
         let _ = writeln!(
             out,
             "  {}",
-            style.dim(&crate::text::optional_sentence(plan))
+            style.dim(&wrap(
+                &crate::text::optional_sentence(plan),
+                options.width,
+                2,
+                2
+            ))
         );
     }
 }
@@ -391,7 +460,7 @@ fn render_snippets(
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_context_lines(1)
-        .with_width(100);
+        .with_width(options.width);
     let _ = writeln!(out, "\n{}", style.bold("Top findings"));
     let mut shown = 0;
     for i in order.into_iter().take(options.snippets) {

@@ -1,5 +1,7 @@
 //! Small text helpers shared by the document renderers.
 
+pub use migscan_core::{group_digits, hours, plural};
+
 /// Escapes text for HTML (and for Markdown, which passes HTML through).
 pub fn html_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -16,11 +18,71 @@ pub fn html_escape(text: &str) -> String {
     out
 }
 
-/// Text for a Markdown table cell: escaped, pipes and line breaks neutralized.
+/// Text for Markdown prose or a table cell: every character that could
+/// start markup or HTML is backslash-escaped (CommonMark escapes any ASCII
+/// punctuation), so the raw text stays readable, without HTML entities;
+/// line breaks become spaces.
 pub fn md_cell(text: &str) -> String {
-    html_escape(text)
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
+    md_escape(text, &[])
+}
+
+/// Escapes `text` for Markdown, and `extra` characters besides. Unless
+/// `extra` holds a backtick, a code span (`` `x<T>` ``, closed by a run of
+/// as many backticks) is kept as it is: Markdown shows its content
+/// literally.
+fn md_escape(text: &str, extra: &[char]) -> String {
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| if matches!(c, '\n' | '\r') { ' ' } else { c })
+        .collect();
+    let in_word = |j: Option<usize>| {
+        j.and_then(|j| chars.get(j))
+            .is_some_and(|c| c.is_alphanumeric())
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' && !extra.contains(&'`') {
+            if let Some(end) = code_span_end(&chars, i) {
+                out.extend(&chars[i..end]);
+                i = end;
+                continue;
+            }
+        }
+        let escape = match c {
+            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '&' | '|' => true,
+            // An underscore inside a word is never emphasis.
+            '_' => !(in_word(i.checked_sub(1)) && in_word(Some(i + 1))),
+            _ => extra.contains(&c),
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// Where the code span opening at `start` (a run of backticks) ends: just
+/// after a closing run of the same length, if there is one.
+fn code_span_end(chars: &[char], start: usize) -> Option<usize> {
+    let run = |at: usize| chars[at..].iter().take_while(|&&c| c == '`').count();
+    let open = run(start);
+    let mut i = start + open;
+    while i < chars.len() {
+        if chars[i] == '`' {
+            let close = run(i);
+            if close == open {
+                return Some(i + close);
+            }
+            i += close;
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 /// A Markdown code span that survives backticks and HTML in the text: its
@@ -41,17 +103,7 @@ pub fn md_code(text: &str) -> String {
 /// Link text that cannot open, close or nest a link of its own: every
 /// character Markdown gives a meaning to is backslash-escaped.
 pub fn md_link_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in md_cell(text).chars() {
-        if matches!(
-            c,
-            '\\' | '[' | ']' | '(' | ')' | '`' | '*' | '!' | '<' | '>'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
+    md_escape(text, &['(', ')', '!', '`'])
 }
 
 /// A relative link target: everything but unreserved characters and `/`
@@ -68,30 +120,34 @@ pub fn md_url(path: &str) -> String {
     out
 }
 
-/// Formats a count of hours as `1.5`, `12`, `1,240`.
-pub fn hours(h: f64) -> String {
-    if h < 10.0 {
-        return format!("{h:.1}");
-    }
-    group_digits(&format!("{h:.0}"))
-}
-
-/// `1234567` → `1,234,567`: a run of digits with thousands separators.
-pub fn group_digits(digits: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+/// Greedy word wrap to `width` columns: the first line starts after
+/// `first` columns already used, the others with `indent` spaces. A word
+/// longer than a line gets a line of its own. Columns are characters.
+pub fn wrap(text: &str, width: usize, first: usize, indent: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut column = first;
+    let mut line_start = true;
+    // Empty words keep runs of spaces inside a line (`path  details`).
+    for word in text.split(' ') {
+        if word.is_empty() && line_start {
+            continue;
         }
-        out.push(c);
+        let len = word.chars().count();
+        if !line_start && column + 1 + len > width {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            column = indent;
+            line_start = true;
+        }
+        if !line_start {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(word);
+        column += len;
+        line_start = false;
     }
     out
-}
-
-/// A count with its noun: `1 site`, `12 sites`, `1,240 sites`.
-pub fn plural(count: usize, one: &str, many: &str) -> String {
-    let noun = if count == 1 { one } else { many };
-    format!("{} {noun}", group_digits(&count.to_string()))
 }
 
 /// The source line a finding points at, trimmed; empty when unreadable.
@@ -141,14 +197,19 @@ mod tests {
             "&lt;/script&gt;&lt;b&gt;&amp;"
         );
         assert_eq!(md_cell("a|b\nc"), "a\\|b c");
+        assert_eq!(
+            md_cell("\"npu\" -> torch_npu, __init__ <b>&"),
+            "\"npu\" -\\> torch_npu, \\_\\_init\\_\\_ \\<b\\>\\&"
+        );
+        assert_eq!(md_cell("`x<T>` and `y"), "`x<T>` and \\`y");
+        assert_eq!(md_cell("``a`b`` <"), "``a`b`` \\<");
         assert_eq!(md_code("x`y"), "``x`y``");
         assert_eq!(md_code("a``b`"), "``` a``b` ```");
         assert_eq!(md_link_text("[x](y)`z`.py"), "\\[x\\]\\(y\\)\\`z\\`.py");
         assert_eq!(md_url("a b/[x](y).py"), "a%20b/%5Bx%5D%28y%29.py");
-        assert_eq!(hours(1240.4), "1,240");
-        assert_eq!(hours(3.25), "3.2");
-        assert_eq!(plural(1, "site", "sites"), "1 site");
-        assert_eq!(plural(1240, "site", "sites"), "1,240 sites");
-        assert_eq!(plural(0, "file", "files"), "0 files");
+        assert_eq!(wrap("aa bb cc dd", 8, 2, 4), "aa bb\n    cc\n    dd");
+        assert_eq!(wrap("short", 80, 0, 0), "short");
+        assert_eq!(wrap("a  b", 80, 0, 0), "a  b");
+        assert_eq!(wrap("a verylongword b", 6, 0, 1), "a\n verylongword\n b");
     }
 }

@@ -423,6 +423,7 @@ fn unknown_rule(target: Target, step: Step) -> Rule {
             "looks CUDA-specific, but the {target} pack has no rule for it: check by hand whether {} supports it",
             target.title()
         ),
+        notes: None,
         source: "migscan built-in: CUDA-looking names, headers, kernels, variables, packages, images, resources and commands that no rule of the pack covers (docs/rules.md, Unknown usages)".into(),
         confidence: Confidence::Low,
         location: RuleLocation {

@@ -68,6 +68,7 @@ struct RawRule {
     step: Spanned<i64>,
     effort: Spanned<String>,
     message: String,
+    notes: Option<String>,
     source: Option<Spanned<String>>,
     #[serde(default)]
     confidence: Confidence,
@@ -303,6 +304,7 @@ fn validate(
             replacement: raw.replacement.filter(|r| !r.is_empty()),
             step,
             message: raw.message,
+            notes: raw.notes.filter(|n| !n.is_empty()),
             source,
             confidence: raw.confidence,
             location: RuleLocation {

@@ -240,6 +240,10 @@ pub struct Rule {
     pub effort: String,
     /// What the finding tells the user.
     pub message: String,
+    /// How the facts were established (vendor-list entries, counts in a
+    /// reference repository): for reviewers and `migscan explain`, never
+    /// in a finding.
+    pub notes: Option<String>,
     /// The public source of the rule's facts.
     pub source: String,
     /// How sure the facts are.

@@ -442,3 +442,24 @@ fn a_rule_that_needs_a_later_stack_is_unsupported_there() {
         .assume_stack(Target::Hygon, StackVersion::parse("6.2").unwrap())
         .is_err());
 }
+
+#[test]
+fn messages_carry_no_notes_for_rule_authors() {
+    // How a fact was established (a vendor list's raw flag, a count in a
+    // reference repository) belongs in `notes`, shown by `explain`.
+    let catalog = RuleCatalog::embedded().unwrap();
+    let authoring = |m: &str| {
+        m.contains("supported:false")
+            || m.contains("supported:true")
+            || m.split("refs=")
+                .skip(1)
+                .any(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    };
+    let offending: Vec<&str> = catalog
+        .rules()
+        .iter()
+        .filter(|r| authoring(&r.message))
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(offending.is_empty(), "{offending:?}");
+}
