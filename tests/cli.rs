@@ -286,3 +286,31 @@ def device():
     assert_eq!(parsed, read - skipped);
     assert_eq!(parsed_of_read(&without.stderr), (read, read));
 }
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_flags() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = stdout_ok(&migscan(&["completions", shell]));
+        assert!(script.contains("vendored"), "{shell}: {script}");
+        assert!(script.contains("summarize"), "{shell}: the modes complete");
+    }
+    // The bash script is valid bash.
+    let script = stdout_ok(&migscan(&["completions", "bash"]));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("migscan.bash");
+    std::fs::write(&file, script).unwrap();
+    let checked = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(checked.success());
+    let unknown = migscan(&["completions", "tcsh"]);
+    assert_eq!(unknown.status.code(), Some(2));
+
+    let page = stdout_ok(&migscan(&["man"]));
+    assert!(page.contains(".TH migscan 1"), "{page}");
+    assert!(page.contains("\\fB\\-\\-vendored\\fR"), "{page}");
+    assert!(page.contains("Exit codes: 0 the scan ran"), "{page}");
+    assert!(page.contains("explain"), "subcommands are listed: {page}");
+}

@@ -33,6 +33,15 @@ pub enum Command {
         /// A rule id such as `ascend/torch-cuda-synchronize`.
         rule_id: String,
     },
+    /// Print a shell completion script (e.g. `migscan completions bash >
+    /// ~/.local/share/bash-completion/completions/migscan`).
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page in roff (`migscan man > migscan.1; man ./migscan.1`).
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

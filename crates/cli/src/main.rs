@@ -5,7 +5,7 @@ mod args;
 mod check;
 
 use args::{Args, Command, FailLevel, Format, RulesCommand, ScanArgs, TargetList, Vendored};
-use clap::{Parser, ValueEnum};
+use clap::{CommandFactory, Parser, ValueEnum};
 use miette::{miette, IntoDiagnostic, Result};
 use migscan_config::{stack_choice, Config, Settings, StackError};
 use migscan_core::{Severity, Target};
@@ -70,6 +70,19 @@ fn run(args: Args) -> Result<ExitCode> {
                 .map(|rule| args::explain(rule, &catalog))
                 .collect();
             print(&pages.join("\n"))?;
+        }
+        Some(Command::Completions { shell }) => {
+            let mut command = Args::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "migscan", &mut script);
+            print(&String::from_utf8_lossy(&script))?;
+        }
+        Some(Command::Man) => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Args::command())
+                .render(&mut page)
+                .into_diagnostic()?;
+            print(&String::from_utf8_lossy(&page))?;
         }
         None => return scan_command(args.scan),
     }
