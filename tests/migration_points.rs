@@ -1235,3 +1235,41 @@ fn a_header_of_device_functions_only_is_read() {
         );
     }
 }
+
+#[test]
+fn the_ascend_plan_says_what_transfer_to_npu_handles_and_what_it_leaves() {
+    let report = common::json_report(&common::fixture("ddp-amp-package"), "ascend");
+    let shim = &report["plans"][0]["runtime_shim"];
+    assert_eq!(shim["import"], "import torch_npu.contrib.transfer_to_npu");
+    // Its 16 auto sites (torch.cuda.*, "cuda", DDP, nccl) are the shim's;
+    // the environment variables, apex, flash-attn, TF32 flags and
+    // torch.compile are left.
+    assert_eq!(
+        (&shim["sites_handled"], &shim["sites_left"]),
+        (&16.into(), &13.into())
+    );
+    assert_eq!(shim["rules_handled"], 12);
+    let text = common::stdout_ok(&common::migscan_env(
+        &[
+            "--target",
+            "ascend,hygon",
+            "--color",
+            "never",
+            "--snippets",
+            "0",
+            "fixtures/ddp-amp-package",
+        ],
+        &[("COLUMNS", "1000")],
+    ));
+    assert!(
+        text.contains("Runtime shim: `import torch_npu.contrib.transfer_to_npu` would handle 16 of 29 sites at run time (12 rules,"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("Runtime shim:").count(),
+        1,
+        "only Ascend names one"
+    );
+    let hygon = common::json_report(&common::fixture("ddp-amp-package"), "hygon");
+    assert!(hygon["plans"][0]["runtime_shim"].is_null());
+}

@@ -7,11 +7,13 @@
 
 mod compare;
 mod hardware;
+mod shim;
 
 pub use compare::{Comparison, TargetSummary};
 pub use hardware::{
     HardwareAssessment, ModelFit, Observations, Precision, PrecisionCheck, PARALLELISM_MARKERS,
 };
+pub use shim::ShimCoverage;
 
 use migscan_core::{Finding, Status, Step, Target, UsageKind};
 use migscan_rules::{Hours, RuleCatalog};
@@ -155,6 +157,9 @@ pub struct MigrationPlan {
     pub optional: OptionalWork,
     /// Mechanical versus manual work.
     pub readiness: Readiness,
+    /// What the target's runtime shim would handle, for packs that name
+    /// one.
+    pub runtime_shim: Option<ShimCoverage>,
 }
 
 /// The optional part of a plan.
@@ -219,6 +224,10 @@ impl MigrationPlan {
             items: optional_items,
         };
         let total = steps.iter().fold(Hours::default(), |acc, s| acc + s.hours);
+        let runtime_shim = catalog
+            .pack(target)
+            .and_then(|pack| pack.runtime_shim.as_ref())
+            .map(|shim| ShimCoverage::of(shim, &steps, catalog));
         let changed = by_status.changed();
         let auto = by_status.get(Status::Auto);
         Self {
@@ -237,6 +246,7 @@ impl MigrationPlan {
                 blockers,
                 ported_sites,
             },
+            runtime_shim,
         }
     }
 }

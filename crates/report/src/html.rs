@@ -298,6 +298,10 @@ fn plan_table(out: &mut String, plan: &MigrationPlan, catalog: &RuleCatalog) {
         }
     }
     out.push_str("</table>");
+    let optional = (plan.optional.sites > 0).then(|| crate::text::optional_sentence(plan));
+    for note in optional.into_iter().chain(crate::text::shim_sentence(plan)) {
+        let _ = write!(out, "<p class=\"note\">{}</p>", esc(&note));
+    }
 }
 
 fn findings_table(out: &mut String, report: &ScanReport, catalog: &RuleCatalog) {

@@ -156,6 +156,9 @@ fn render_plan(out: &mut String, report: &ScanReport, plan: &MigrationPlan, cata
     if plan.optional.sites > 0 {
         let _ = writeln!(out, "{}\n", md_cell(&crate::text::optional_sentence(plan)));
     }
+    if let Some(shim) = crate::text::shim_sentence(plan) {
+        let _ = writeln!(out, "{}\n", md_cell(&shim));
+    }
     // Findings of this target, by step and rule.
     let mut by_rule: BTreeMap<(Step, usize), Vec<usize>> = BTreeMap::new();
     for (i, f) in report

@@ -47,10 +47,10 @@ pub fn render_rules_doc(catalog: &RuleCatalog, target: Target) -> String {
         let _ = writeln!(out, "## Step {}: {}\n", step.number(), step.title());
         out.push_str("| rule | matches | status | replacement | effort | source |\n|---|---|---|---|---|---|\n");
         for rule in in_step {
-            let confidence = if rule.confidence == Confidence::Low {
-                " (low confidence)"
-            } else {
-                ""
+            let confidence = match (rule.confidence, rule.runtime_shim) {
+                (Confidence::Low, _) => " (low confidence)",
+                (_, true) => " (runtime shim)",
+                _ => "",
             };
             // The effort cell says when an adapter prices the rule.
             let adapter = match (&rule.adapter, &rule.covered_by) {

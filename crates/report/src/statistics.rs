@@ -120,6 +120,9 @@ pub fn render_statistics(report: &ScanReport, catalog: &RuleCatalog) -> String {
         if !plan.optional.items.is_empty() {
             let _ = writeln!(out, "  {}", optional_sentence(plan));
         }
+        if let Some(shim) = crate::text::shim_sentence(plan) {
+            let _ = writeln!(out, "  {shim}");
+        }
         render_rules(&mut out, &of_target, catalog, &hours_of, target);
         render_apis(&mut out, &of_target, catalog);
     }

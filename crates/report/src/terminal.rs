@@ -381,17 +381,9 @@ fn render_plan(
             );
         }
     }
-    if plan.optional.sites > 0 {
-        let _ = writeln!(
-            out,
-            "  {}",
-            style.dim(&wrap(
-                &crate::text::optional_sentence(plan),
-                options.width,
-                2,
-                2
-            ))
-        );
+    let optional = (plan.optional.sites > 0).then(|| crate::text::optional_sentence(plan));
+    for note in optional.into_iter().chain(crate::text::shim_sentence(plan)) {
+        let _ = writeln!(out, "  {}", style.dim(&wrap(&note, options.width, 2, 2)));
     }
 }
 

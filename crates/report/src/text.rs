@@ -167,6 +167,25 @@ pub fn source_line(
         .unwrap_or_default()
 }
 
+/// What the target's runtime shim would handle, in one paragraph: the
+/// first thing a team adopting it asks.
+pub fn shim_sentence(plan: &migscan_plan::MigrationPlan) -> Option<String> {
+    let shim = plan.runtime_shim.as_ref()?;
+    let all = shim.sites_handled + shim.sites_left;
+    Some(format!(
+        "Runtime shim: `{}` would handle {} of {} at run time ({}, {}–{} h of the estimate): {}. {} left for people. Source: {}.",
+        shim.import,
+        group_digits(&shim.sites_handled.to_string()),
+        plural(all, "site", "sites"),
+        plural(shim.rules_handled, "rule", "rules"),
+        hours(shim.hours_handled.low),
+        hours(shim.hours_handled.high),
+        shim.does,
+        plural(shim.sites_left, "site is", "sites are"),
+        shim.source
+    ))
+}
+
 /// The plan's optional integrations in one sentence, with the costliest
 /// rules.
 pub fn optional_sentence(plan: &migscan_plan::MigrationPlan) -> String {

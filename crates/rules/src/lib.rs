@@ -25,7 +25,7 @@ pub use index::{
     cuda_env_prefixes, looks_cuda_specific, native_unknown_anchors, python_unknown_anchors,
     RuleIndex, Verdict,
 };
-pub use load::{PackInfo, Preprocessor};
+pub use load::{PackInfo, Preprocessor, RuntimeShim};
 pub use model::{Example, Matcher, Rule, RuleLocation, Selector};
 use stack::Unmet;
 pub use stack::{Stack, StackVersion, VERSION_HELP};
@@ -189,7 +189,7 @@ impl RuleCatalog {
             files.iter().map(|f| (f.name.clone(), f.clone())).collect();
         errors.extend(load::check_duplicates(&rules, &by_name));
         errors.extend(load::check_adapters(&rules, &by_name));
-        errors.extend(load::check_versioned(&rules, &packs, &by_name));
+        errors.extend(load::check_pack_declarations(&rules, &packs, &by_name));
         if let Some(file) = effort_file {
             if effort.class(UNKNOWN_EFFORT).is_none() && errors.is_empty() {
                 errors.push(PackError::new(
@@ -436,6 +436,7 @@ fn unknown_rule(target: Target, step: Step) -> Rule {
         examples: vec![],
         since: None,
         until: None,
+        runtime_shim: false,
     }
 }
 

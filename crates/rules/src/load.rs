@@ -25,6 +25,24 @@ pub struct PackInfo {
     pub preprocessor: Preprocessor,
     /// The vendor stack whose versions the rules' `since`/`until` count.
     pub stack: Option<Stack>,
+    /// The vendor's run-time migration, whose changes rules mark with
+    /// `runtime_shim = true`.
+    pub runtime_shim: Option<RuntimeShim>,
+}
+
+/// A library whose import makes CUDA code run on the target by patching
+/// PyTorch at run time (`torch_npu.contrib.transfer_to_npu` on Ascend): the
+/// first step many teams take, so plans say what it handles and what it
+/// leaves.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimeShim {
+    /// The statement that adopts it.
+    pub import: String,
+    /// What it changes at run time, in one sentence.
+    pub does: String,
+    /// Where that comes from.
+    pub source: String,
 }
 
 /// The macros a target's compiler defines and leaves undefined: a branch
@@ -78,6 +96,8 @@ struct RawRule {
     covered_by: Option<Spanned<String>>,
     since: Option<Spanned<StackVersion>>,
     until: Option<Spanned<StackVersion>>,
+    #[serde(default)]
+    runtime_shim: bool,
 }
 
 #[derive(Deserialize)]
@@ -317,6 +337,7 @@ fn validate(
             covered_by: raw.covered_by.map(Spanned::into_inner),
             since: raw.since.map(Spanned::into_inner),
             until: raw.until.map(Spanned::into_inner),
+            runtime_shim: raw.runtime_shim,
         }),
         _ => Err(errors),
     }
@@ -418,31 +439,52 @@ pub fn check_adapters(rules: &[Rule], files: &HashMap<String, DataFile>) -> Vec<
         .collect()
 }
 
-/// Rejects `since`/`until` in a pack that names no stack to count them in.
-pub fn check_versioned(
+/// Rejects keys that need a declaration in `pack.toml` the pack lacks:
+/// `since`/`until` without a stack to count them in, `runtime_shim`
+/// without a shim.
+pub fn check_pack_declarations(
     rules: &[Rule],
     packs: &std::collections::BTreeMap<Target, PackInfo>,
     files: &HashMap<String, DataFile>,
 ) -> Vec<PackError> {
-    rules
-        .iter()
-        .filter(|r| r.since.is_some() || r.until.is_some())
-        .filter(|r| packs.get(&r.target).is_none_or(|p| p.stack.is_none()))
-        .map(|rule| {
+    let mut errors = Vec::new();
+    for rule in rules {
+        let pack = packs.get(&rule.target);
+        let missing = if (rule.since.is_some() || rule.until.is_some())
+            && pack.is_none_or(|p| p.stack.is_none())
+        {
+            Some((
+                "`since`/`until`",
+                "stack",
+                "declare `[pack.stack]` with `name`, `documented` and `source` in pack.toml",
+            ))
+        } else if rule.runtime_shim && pack.is_none_or(|p| p.runtime_shim.is_none()) {
+            Some((
+                "`runtime_shim`",
+                "runtime shim",
+                "declare `[pack.runtime_shim]` with `import`, `does` and `source` in pack.toml",
+            ))
+        } else {
+            None
+        };
+        if let Some((key, what, help)) = missing {
             let file = &files[&rule.location.file];
             let start = offset_of_line(&file.text, rule.location.line);
-            PackError::new(
-                file,
-                start..start + 6,
-                format!(
-                    "rule `{}` has `since`/`until`, but the {} pack names no stack",
-                    rule.id, rule.target
-                ),
-            )
-            .label("this rule")
-            .help("declare `[pack.stack]` with `name`, `documented` and `source` in pack.toml")
-        })
-        .collect()
+            errors.push(
+                PackError::new(
+                    file,
+                    start..start + 6,
+                    format!(
+                        "rule `{}` has {key}, but the {} pack names no {}",
+                        rule.id, rule.target, what
+                    ),
+                )
+                .label("this rule")
+                .help(help),
+            );
+        }
+    }
+    errors
 }
 
 /// Rejects two rules with one id, or two rules of a pack matching the same thing.

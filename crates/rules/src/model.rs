@@ -261,6 +261,9 @@ pub struct Rule {
     /// The adapter that makes this rule's change where the project adopts
     /// it (a rule of the same pack declares it with `adapter`).
     pub covered_by: Option<String>,
+    /// The pack's runtime shim makes this change at run time (`.cuda()` →
+    /// `.npu()` under `transfer_to_npu`).
+    pub runtime_shim: bool,
     /// The first version of the pack's stack the rule holds for (`HIP
     /// 6.2` for `__nv_cvt_fp8_to_halfraw` → `__hip_cvt_fp8_to_halfraw`).
     pub since: Option<StackVersion>,

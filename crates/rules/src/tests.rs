@@ -463,3 +463,22 @@ fn messages_carry_no_notes_for_rule_authors() {
         .collect();
     assert!(offending.is_empty(), "{offending:?}");
 }
+
+#[test]
+fn a_runtime_shim_rule_needs_the_pack_to_name_its_shim() {
+    let shimmed = GOOD.replace("step = 1", "step = 1\nruntime_shim = true");
+    assert_eq!(
+        errors(&shimmed),
+        ["rule `ascend/sync` has `runtime_shim`, but the ascend pack names no runtime shim @2:1"]
+    );
+    let pack = format!(
+        "{PACK}[pack.runtime_shim]\nimport = \"import torch_npu.contrib.transfer_to_npu\"\ndoes = \"patches\"\nsource = \"wheel\"\n"
+    );
+    let catalog = catalog_of(EFFORT, &pack, &shimmed).unwrap();
+    assert!(catalog.rules()[0].runtime_shim);
+    let shim = catalog.pack(Target::Ascend).unwrap().runtime_shim.as_ref();
+    assert_eq!(
+        shim.map(|s| s.import.as_str()),
+        Some("import torch_npu.contrib.transfer_to_npu")
+    );
+}
