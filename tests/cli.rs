@@ -314,3 +314,47 @@ fn completions_and_the_manual_page_come_from_the_flags() {
     assert!(page.contains("Exit codes: 0 the scan ran"), "{page}");
     assert!(page.contains("explain"), "subcommands are listed: {page}");
 }
+
+#[test]
+fn a_status_line_shows_progress_on_a_terminal_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.txt");
+    let command = format!(
+        "{} --target ascend --format concise -o {} fixtures/single-gpu-train",
+        env!("CARGO_BIN_EXE_migscan"),
+        report.display()
+    );
+    // `script` runs the command on a pseudo-terminal (util-linux).
+    let Ok(out) = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(common::root())
+        .output()
+    else {
+        panic!("`script` (util-linux) is needed to give migscan a terminal");
+    };
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        terminal.contains("migscan: scanning 3/3 files"),
+        "{terminal:?}"
+    );
+    assert!(
+        terminal.ends_with("\r\x1b[2K"),
+        "the line is erased before the report: {terminal:?}"
+    );
+    assert!(std::fs::read_to_string(&report)
+        .unwrap()
+        .contains("ascend/"));
+    // Off a terminal, standard error stays clean.
+    let piped = migscan(&[
+        "--target",
+        "ascend",
+        "--format",
+        "concise",
+        "fixtures/single-gpu-train",
+    ]);
+    assert!(
+        piped.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+}

@@ -3,13 +3,14 @@
 mod alloc;
 mod args;
 mod check;
+mod status;
 
 use args::{Args, Command, FailLevel, Format, RulesCommand, ScanArgs, TargetList, Vendored};
 use clap::{CommandFactory, Parser, ValueEnum};
 use miette::{miette, IntoDiagnostic, Result};
 use migscan_config::{stack_choice, Config, Settings, StackError};
 use migscan_core::{Severity, Target};
-use migscan_engine::{scan, ScanOptions, ScanReport, VendoredMode};
+use migscan_engine::{scan, scan_with_progress, ScanOptions, ScanReport, VendoredMode};
 use migscan_gate::{Baseline, BaselineEntry, FailOn};
 use migscan_report::{
     render_concise, render_github, render_html, render_markdown, render_statistics,
@@ -203,7 +204,16 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
     if let Some(device) = &options.device {
         check_device(&catalog, device, &options.targets)?;
     }
-    let mut report = scan(&options, &catalog).map_err(|e| miette!("{e}"))?;
+    // A status line only where a person watches it.
+    let status = (!args.quiet && std::io::stderr().is_terminal()).then(status::StatusLine::new);
+    let scanned = match &status {
+        Some(line) => scan_with_progress(&options, &catalog, &|p| line.update(p)),
+        None => scan(&options, &catalog),
+    };
+    if let Some(line) = &status {
+        line.clear();
+    }
+    let mut report = scanned.map_err(|e| miette!("{e}"))?;
     for (path, s) in &report.malformed_suppressions {
         // A suppression that does not parse hides nothing: say so always.
         eprintln!(

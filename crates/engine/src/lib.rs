@@ -196,6 +196,32 @@ struct FileOutcome {
 
 /// Runs the pipeline.
 pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, ScanError> {
+    scan_with_progress(options, catalog, &|_| {})
+}
+
+/// How far a scan is, for a status line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScanProgress {
+    /// Walking the roots.
+    Discovering,
+    /// `done` of `total` files read, parsed and matched.
+    Scanning {
+        /// Files finished.
+        done: usize,
+        /// Files to scan.
+        total: usize,
+    },
+    /// Building the plans.
+    Planning,
+}
+
+/// [`scan`], telling `progress` how far it is. `progress` is called from
+/// the worker threads, once per file: it should be cheap.
+pub fn scan_with_progress(
+    options: &ScanOptions,
+    catalog: &RuleCatalog,
+    progress: &(dyn Fn(ScanProgress) + Sync),
+) -> Result<ScanReport, ScanError> {
     let discover_options =
         DiscoverOptions::new(&options.excludes, &options.includes).map_err(|e| {
             ScanError::BadGlob {
@@ -204,6 +230,7 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
             }
         })?;
     let started = Instant::now();
+    progress(ScanProgress::Discovering);
     let discovery = discover(&options.roots, &discover_options);
     let mut timings = Timings {
         discover: started.elapsed(),
@@ -248,6 +275,8 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
         re_exports: &re_exports,
     };
     let vendoring = Vendoring::new(&discovery.files, &options.roots, options.vendored);
+    let total = discovery.files.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let mut outcomes: Vec<(usize, FileOutcome)> = pool.install(|| {
         order
             .par_iter()
@@ -261,11 +290,14 @@ pub fn scan(options: &ScanOptions, catalog: &RuleCatalog) -> Result<ScanReport, 
                     FRONTENDS
                         .with(|frontends| scan_file(&mut frontends.borrow_mut(), i, file, &context))
                 };
+                let done = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(ScanProgress::Scanning { done, total });
                 (i, outcome)
             })
             .collect()
     });
     timings.files_wall = work.elapsed();
+    progress(ScanProgress::Planning);
     outcomes.sort_by_key(|(i, _)| *i);
 
     let mut files = Vec::with_capacity(discovery.files.len());
