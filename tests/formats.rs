@@ -477,3 +477,54 @@ fn hardware_section_flags_precision_and_sizes_models_against_the_card() {
     let bad = migscan_in(dir.path(), &["--device", "a9000", "."]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn html_aggregates_every_finding_before_cutting_the_table() {
+    // 3 targets × 3,500 `.cuda()` calls in one generated file, plus a
+    // costlier finding in a file that sorts last.
+    let text = format!("import torch\n{}", "x.cuda(); ".repeat(3_500));
+    let dir = repo(&[("gen/a.py", &text), ("zz/late.py", "import apex\n")]);
+    let html = stdout_ok(&migscan_in(
+        dir.path(),
+        &[
+            "--format",
+            "html",
+            "--target",
+            "ascend,cambricon,enflame",
+            ".",
+        ],
+    ));
+    assert!(html.contains("<h2>Where the work is</h2>"));
+    assert!(
+        html.contains("The table shows the 10000 costliest of 10,503 findings"),
+        "the cut is said"
+    );
+    let table = &html[html.find("<table id=\"findings\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(table.matches("<tr data-target").count(), 10_000);
+    // The costly `apex` import sorts first even though its file sorts last.
+    let first_row = &table[table.find("<tr data-target").unwrap()..];
+    assert!(
+        first_row[..first_row.find("</tr>").unwrap()].contains("zz/late.py"),
+        "{first_row:.400}"
+    );
+    // The filter counts what the table cannot show.
+    let counts = &html[html.find("id=\"counts\">").unwrap() + "id=\"counts\">".len()..];
+    let counts: serde_json::Value =
+        serde_json::from_str(&counts[..counts.find("</script>").unwrap()]).unwrap();
+    let total: u64 = counts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[4].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 10_503);
+    assert!(html.contains("are not in this table"), "the script says so");
+    // Per rule and per directory, costliest first, with drill-down.
+    let by_rule = &html[html.find("id=\"by-rule\"").unwrap()..];
+    assert!(by_rule.contains("<details><summary><code>ascend/tensor-cuda-method</code></summary>"));
+    assert!(by_rule.contains("<li>… and 3,480 more sites</li>"));
+    let by_directory = &html[html.find("id=\"by-directory\"").unwrap()..];
+    assert!(by_directory.contains("<details><summary><code>gen</code></summary>"));
+    assert!(by_directory.contains("<td class=\"num\">3,500</td>"));
+}

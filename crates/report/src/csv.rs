@@ -3,10 +3,9 @@
 //! distinct API per target.
 
 use crate::severity;
-use crate::statistics::{api_rows, rule_hours};
+use crate::statistics::{api_rows, site_hours};
 use migscan_engine::ScanReport;
 use migscan_rules::RuleCatalog;
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// Column names, in order.
@@ -56,15 +55,9 @@ pub fn write_csv(
     write_row(&mut out, CSV_COLUMNS.iter().map(|c| c.to_string()))?;
     // A site's hours are its share of its rule's expected hours, so the
     // column sums to the plans' expected totals (required and optional).
-    let rule_hours = rule_hours(report);
-    let mut sites: BTreeMap<_, usize> = BTreeMap::new();
-    for f in &report.findings {
-        *sites.entry((f.target, f.rule)).or_default() += 1;
-    }
-    for f in &report.findings {
+    let site_hours = site_hours(report);
+    for (f, hours) in report.findings.iter().zip(site_hours) {
         let rule = catalog.rule(f.rule);
-        let key = (f.target, f.rule);
-        let hours = rule_hours.get(&key).copied().unwrap_or_default() / sites[&key] as f64;
         write_row(
             &mut out,
             [

@@ -5,12 +5,14 @@
 
 use crate::markdown::{ASSUMPTIONS, NO_STACK};
 use crate::severity;
+use crate::statistics::site_hours;
+use crate::text::group_digits;
 use crate::text::{hours, html_escape as esc, source_line};
 use migscan_core::{Status, Step};
 use migscan_engine::ScanReport;
 use migscan_plan::MigrationPlan;
 use migscan_rules::RuleCatalog;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 /// Rows the findings table shows; the JSON and CSV reports list all.
@@ -31,16 +33,23 @@ svg text{font:12px system-ui,sans-serif}
 const SCRIPT: &str = r#"
 (function(){
   var rows = Array.prototype.slice.call(document.querySelectorAll('#findings tbody tr'));
+  var counts = JSON.parse(document.getElementById('counts').textContent);
   var ids = ['f-target','f-step','f-status','f-path'];
   function apply(){
     var t=document.getElementById('f-target').value, s=document.getElementById('f-step').value,
         st=document.getElementById('f-status').value, p=document.getElementById('f-path').value.toLowerCase();
-    var shown=0;
+    function match(target,step,status,path){
+      return (!t||target===t)&&(!s||step===s)&&(!st||status===st)&&(!p||path.toLowerCase().indexOf(p)>=0);
+    }
+    var shown=0, matching=0;
     rows.forEach(function(r){
-      var ok=(!t||r.dataset.target===t)&&(!s||r.dataset.step===s)&&(!st||r.dataset.status===st)&&(!p||r.dataset.path.toLowerCase().indexOf(p)>=0);
+      var ok=match(r.dataset.target,r.dataset.step,r.dataset.status,r.dataset.path);
       r.style.display=ok?'':'none'; if(ok){shown++;}
     });
-    document.getElementById('shown').textContent=shown+' of '+rows.length+' findings shown';
+    counts.forEach(function(c){ if(match(c[0],String(c[1]),c[2],c[3])){matching+=c[4];} });
+    var text=shown+' of '+matching+' matching findings shown';
+    if(matching>shown){text+='; '+(matching-shown)+' are not in this table (the JSON and CSV reports list all)';}
+    document.getElementById('shown').textContent=text;
     return shown;
   }
   ids.forEach(function(id){var e=document.getElementById(id); e.addEventListener('input',apply); e.addEventListener('change',apply);});
@@ -108,6 +117,7 @@ pub fn render_html(report: &ScanReport, catalog: &RuleCatalog) -> String {
         }
         out.push_str("</ul>");
     }
+    crate::html_summary::where_the_work_is(&mut out, report, catalog);
     findings_table(&mut out, report, catalog);
     out.push_str("<h2>Rule packs</h2><ul>");
     for &target in &report.targets {
@@ -334,11 +344,44 @@ fn findings_table(out: &mut String, report: &ScanReport, catalog: &RuleCatalog) 
     }
     out.push_str("</select></label><label>path <input id=\"f-path\" type=\"search\" placeholder=\"part of a path\"></label><span id=\"shown\"></span></div>");
     if report.findings.len() > MAX_ROWS {
-        let _ = write!(out, "<p class=\"note\">The table shows the first {MAX_ROWS} of {} findings; the JSON and CSV reports list all.</p>", report.findings.len());
+        let _ = write!(out, "<p class=\"note\">The table shows the {MAX_ROWS} costliest of {} findings (the sections above count them all; the JSON and CSV reports list all).</p>", group_digits(&report.findings.len().to_string()));
     }
+    // How many findings each filter matches, including rows not in the
+    // table: per target, step, status and file.
+    let mut counts: BTreeMap<(&str, u8, &str, &str), usize> = BTreeMap::new();
+    for f in &report.findings {
+        let rule = catalog.rule(f.rule);
+        let key = (
+            f.target.id(),
+            rule.step.number(),
+            rule.status.as_str(),
+            report.files[f.file].display.as_str(),
+        );
+        *counts.entry(key).or_default() += 1;
+    }
+    let counts: Vec<_> = counts
+        .into_iter()
+        .map(|((t, s, st, p), n)| (t, s, st, p, n))
+        .collect();
+    // `<` escaped, so no text inside can close the script element.
+    let counts = serde_json::to_string(&counts)
+        .unwrap_or_default()
+        .replace('<', "\\u003c");
+    let _ = write!(
+        out,
+        "<script type=\"application/json\" id=\"counts\">{counts}</script>"
+    );
     out.push_str("<table id=\"findings\"><thead><tr><th>target</th><th>step</th><th>status</th><th>rule</th><th>location</th><th>API</th><th>source</th><th>replacement</th></tr></thead><tbody>");
+    // Costliest first, so a cut table keeps what matters most.
+    let hours_of = site_hours(report);
+    let mut order: Vec<usize> = (0..report.findings.len()).collect();
+    order.sort_by(|&a, &b| hours_of[b].total_cmp(&hours_of[a]).then(a.cmp(&b)));
     let mut lines = HashMap::new();
-    for f in report.findings.iter().take(MAX_ROWS) {
+    for f in order
+        .into_iter()
+        .take(MAX_ROWS)
+        .map(|i| &report.findings[i])
+    {
         let rule = catalog.rule(f.rule);
         let file = &report.files[f.file];
         let snippet = source_line(file, f.usage.span.line, &mut lines);

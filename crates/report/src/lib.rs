@@ -8,6 +8,7 @@
 mod csv;
 mod hardware;
 mod html;
+mod html_summary;
 mod json;
 mod lines;
 mod markdown;

@@ -92,6 +92,26 @@ pub fn rule_hours(report: &ScanReport) -> BTreeMap<(Target, usize), f64> {
     hours
 }
 
+/// Each finding's share of its rule's expected hours, by finding index: a
+/// rule's hours spread evenly over its sites, so that the shares of a
+/// target's findings sum to its plan's expected total (required and
+/// optional work).
+pub fn site_hours(report: &ScanReport) -> Vec<f64> {
+    let hours = rule_hours(report);
+    let mut sites: BTreeMap<(Target, usize), usize> = BTreeMap::new();
+    for f in &report.findings {
+        *sites.entry((f.target, f.rule)).or_default() += 1;
+    }
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            let key = (f.target, f.rule);
+            hours.get(&key).copied().unwrap_or_default() / sites[&key] as f64
+        })
+        .collect()
+}
+
 /// The text of `--statistics`.
 pub fn render_statistics(report: &ScanReport, catalog: &RuleCatalog) -> String {
     let mut out = format!(
