@@ -216,3 +216,27 @@ fn findings_speak_to_users_and_explain_keeps_the_notes_for_reviewers() {
         "{explain}"
     );
 }
+
+#[test]
+fn a_rule_matching_a_construct_no_frontend_reports_is_refused() {
+    let rule = "[[rule]]\nid = \"ascend/mine\"\nmatch = { construct = \"nope\" }\nstatus = \"manual\"\nstep = 1\neffort = \"small\"\nmessage = \"m\"\nsource = \"s\"\n";
+    let dir = repo(&[("a.py", "import torch\n"), ("pack/ascend/mine.toml", rule)]);
+    let stderr = fails(&migscan_in(dir.path(), &["--rules", "pack", "a.py"]));
+    assert!(
+        stderr.contains("no frontend reports construct `nope`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("mine.toml:3:"), "{stderr}");
+    // One with a suffix loads (the built-in packs use every plain one).
+    for construct in ["env-module:openmpi"] {
+        let good = rule.replace("nope", construct);
+        let ok = repo(&[("a.py", "import torch\n"), ("pack/ascend/mine.toml", &good)]);
+        stdout_ok(&migscan_in(
+            ok.path(),
+            &["--rules", "pack", "--format", "json", "a.py"],
+        ));
+    }
+    let listed = stdout_ok(&migscan(&["rules", "constructs"]));
+    assert!(listed.contains("kernel-launch "), "{listed}");
+    assert!(listed.contains("env-module:"), "{listed}");
+}

@@ -48,6 +48,8 @@ pub enum Command {
 pub enum RulesCommand {
     /// List the hardware profiles `--device` accepts.
     Cards,
+    /// List the constructs rules can match (`match = { construct = "..." }`).
+    Constructs,
     /// List the vendor stack each pack's versions count in, the newest
     /// version it documents and how many rules carry a version (`--stack`).
     Stacks,

@@ -41,6 +41,7 @@ fn run(args: Args) -> Result<ExitCode> {
             let catalog = RuleCatalog::embedded()?;
             match command {
                 RulesCommand::Cards => print(&cards(&catalog))?,
+                RulesCommand::Constructs => print(&constructs())?,
                 RulesCommand::Stacks => print(&stacks(&catalog))?,
                 RulesCommand::List { target } => {
                     print(&rules_list(&catalog, &TargetList::or_all(target)))?
@@ -549,6 +550,14 @@ fn cards(catalog: &RuleCatalog) -> String {
         out.push('\n');
     }
     out
+}
+
+fn constructs() -> String {
+    let known = migscan_core::CONSTRUCTS.iter();
+    known
+        .chain(migscan_core::CONSTRUCT_PREFIXES)
+        .map(|(name, marks)| format!("{name:<26} {marks}\n"))
+        .collect()
 }
 
 fn stacks(catalog: &RuleCatalog) -> String {

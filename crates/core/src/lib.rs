@@ -4,6 +4,7 @@
 //! the planner groups findings into [`Step`]s. Nothing in this crate knows about
 //! files, syntax trees, rule files or terminals.
 
+mod constructs;
 mod numbers;
 mod requirement;
 mod source;
@@ -12,6 +13,7 @@ mod target;
 mod usage;
 mod visible;
 
+pub use constructs::{is_construct, CONSTRUCTS, CONSTRUCT_PREFIXES};
 pub use numbers::{group_digits, hours, plural};
 pub use requirement::{normalize_package, requirement_spec, RequirementSpec};
 pub use source::{read_source, TextEncoding, MAX_FILE_BYTES};

@@ -375,6 +375,11 @@ fn matcher(raw: RawMatch) -> Result<Matcher, String> {
     if value.trim().is_empty() {
         return Err("`match` value is empty".into());
     }
+    if selector == Selector::Construct && !migscan_core::is_construct(&value) {
+        return Err(format!(
+            "no frontend reports construct `{value}` (`migscan rules constructs` lists them)"
+        ));
+    }
     if !raw.kinds.is_empty() {
         if selector != Selector::Name {
             return Err("`kinds` only narrows `name` matches".into());
