@@ -959,12 +959,14 @@ fn an_adapter_is_priced_once_and_covers_its_library_where_it_applies() {
         plan_items(dir.path(), "transformer-engine"),
         ["ascend/transformer-engine 2 1 adapter-covered 0.5"]
     );
-    // A file that runs without Megatron gets no help from its adapter.
+    // A file that runs without Megatron gets no help from its adapter: the
+    // library is swapped for MindSpeed's TE adaptation there (16 h once,
+    // 0.25 h for its site).
     files.push(("tools/convert.py", "import transformer_engine\n"));
     let dir = repo(&files);
     assert_eq!(
         plan_items(dir.path(), "transformer-engine"),
-        ["ascend/transformer-engine 3 1 adapter-covered 17.0"]
+        ["ascend/transformer-engine 3 1 adapter-covered 16.25"]
     );
 }
 
@@ -1272,4 +1274,31 @@ fn the_ascend_plan_says_what_transfer_to_npu_handles_and_what_it_leaves() {
     );
     let hygon = common::json_report(&common::fixture("ddp-amp-package"), "hygon");
     assert!(hygon["plans"][0]["runtime_shim"].is_null());
+}
+
+#[test]
+fn a_library_swapped_for_the_targets_build_is_priced_once_not_per_api() {
+    let dir = repo(&[(
+        "model.py",
+        "import torch\nimport transformer_engine.pytorch as te\n\nclass Block(torch.nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = te.Linear(16, 16)\n        self.norm = te.LayerNorm(16)\n        self.ln_fc = te.LayerNormLinear(16, 16)\n\n    def forward(self, x):\n        with te.fp8_autocast(enabled=False):\n            return self.ln_fc(self.norm(self.fc(x)))\n",
+    )]);
+    let report = json_report(dir.path(), "hygon");
+    let item = report["plans"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap())
+        .find(|i| i["rule_id"] == "hygon/transformer-engine")
+        .expect("the Transformer Engine item")
+        .clone();
+    assert_eq!(item["effort_class"], "library-swap");
+    // Four names of one library (plus its import): the ROCm/DAS build keeps
+    // the API, so the library is learned once (16 h likely) and each site
+    // checked (0.25 h), not 16 h per name as a CUDA-only library.
+    let sites = item["sites"].as_f64().unwrap();
+    assert_eq!(item["apis"], 4);
+    assert_eq!(
+        item["hours"]["likely"].as_f64().unwrap(),
+        16.0 + 0.25 * sites
+    );
 }

@@ -68,23 +68,43 @@ pub fn package_names(dir: &Path) -> Vec<String> {
     with_namespaces(&chain.join("."), above)
 }
 
-/// The names of the `__init__.py` directories from `dir` up, outermost
-/// first, and the directory above the outermost.
+/// Directories climbed looking for a package's top.
+const MAX_DEPTH: usize = 32;
+
+/// The package directories from `dir` up to the outermost one with an
+/// `__init__.py`, outermost first, and the directory above it. Directories
+/// without one in between are namespace portions of the same package
+/// (Megatron-Core ships `megatron/core/inference/communication/` without an
+/// `__init__.py` between packages that have one), so they do not end it;
+/// a name that is not an identifier (`megatron_core-0.16.1`) does.
 fn package_chain(dir: &Path) -> (Vec<String>, Option<&Path>) {
-    let mut chain = Vec::new();
-    let mut dir = Some(dir);
-    while let Some(d) = dir {
-        if !d.join("__init__.py").is_file() {
+    let mut names = Vec::new();
+    let mut top = None;
+    for d in dir.ancestors().take(MAX_DEPTH) {
+        let Some(name) = d.file_name().map(|n| n.to_string_lossy()) else {
+            break;
+        };
+        if !is_identifier(&name) {
             break;
         }
-        chain.push(
-            d.file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-        );
-        dir = d.parent();
+        names.push(name.into_owned());
+        if d.join("__init__.py").is_file() {
+            top = Some(names.len());
+        }
     }
-    chain.reverse();
-    (chain, dir)
+    let Some(depth) = top else {
+        return (Vec::new(), None);
+    };
+    names.truncate(depth);
+    names.reverse();
+    (names, dir.ancestors().nth(depth))
+}
+
+/// Whether a directory name can be a Python package name.
+fn is_identifier(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// `name`, and `name` under each namespace package directory above it.
@@ -95,10 +115,7 @@ fn with_namespaces(name: &str, above: Option<&Path>) -> Vec<String> {
         let Some(part) = namespace.file_name().map(|n| n.to_string_lossy()) else {
             break;
         };
-        let identifier = !part.is_empty()
-            && !part.starts_with(|c: char| c.is_ascii_digit())
-            && part.chars().all(|c| c.is_alphanumeric() || c == '_');
-        if !identifier {
+        if !is_identifier(&part) {
             break;
         }
         let inner = names.last().cloned().unwrap_or_default();
@@ -121,6 +138,20 @@ mod tests {
         for dir in [core.as_path(), core.parent().unwrap()] {
             std::fs::write(dir.join("__init__.py"), "").unwrap();
         }
+        // A namespace portion inside the package, as Megatron-Core ships
+        // `core/inference/communication/` between two packages.
+        let nested = core.join("comm/triton");
+        std::fs::create_dir_all(&nested).unwrap();
+        std::fs::write(nested.join("__init__.py"), "").unwrap();
+        let inner = own_package(&nested.join("barrier.py")).unwrap();
+        assert!(inner.contains("megatron.core.utils"));
+        assert_eq!(
+            package_names(&nested),
+            [
+                "core.tensor_parallel.comm.triton",
+                "megatron.core.tensor_parallel.comm.triton"
+            ]
+        );
         let own = own_package(&core.join("random.py")).unwrap();
         assert!(own.contains("megatron.core.parallel_state"));
         assert!(own.contains("core.utils"));

@@ -308,9 +308,20 @@ fn priced<'f>(
                 } else {
                     &tally.uses
                 };
+                // A library swapped as a whole is learned once, whichever
+                // of its names the code uses at the rule's own class; names
+                // something else covers keep their own price.
+                let once = effort.class(base).is_some_and(|c| c.once_per_rule);
+                let swapped = once && names.values().any(|class| *class == base);
                 let apis = names
                     .values()
-                    .fold(Hours::default(), |acc, class| acc + cost(class, 1, 0, 0));
+                    .filter(|class| !(once && **class == base))
+                    .fold(Hours::default(), |acc, class| acc + cost(class, 1, 0, 0))
+                    + if swapped {
+                        cost(base, 1, 0, 0)
+                    } else {
+                        Hours::default()
+                    };
                 tally
                     .sites
                     .iter()

@@ -63,6 +63,11 @@ pub struct EffortClass {
     /// Cost per line of a sized construct (a kernel's body), on top.
     #[serde(default)]
     pub per_line: Hours,
+    /// `per_api` is paid once per rule, not per distinct API: the rule
+    /// stands for one library swapped as a whole (its build for the
+    /// target keeps the API), however many of its names the code uses.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub once_per_rule: bool,
 }
 
 impl EffortClass {
