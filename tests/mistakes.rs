@@ -86,10 +86,15 @@ fn a_configuration_error_is_shown_once_at_its_place() {
     assert!(!stderr.contains("invalid rule data") && !stderr.contains("migscan::rules"));
 }
 
+/// A user's rule that matches `what`.
+fn user_rule(what: &str) -> String {
+    format!("[[rule]]\nid = \"ascend/mine\"\nmatch = {{ {what} }}\nstatus = \"manual\"\nstep = 1\neffort = \"small\"\nmessage = \"m\"\nsource = \"s\"\n")
+}
+
 #[test]
 fn rule_files_outside_a_target_folder_are_refused() {
-    let rule = "[[rule]]\nid = \"ascend/mine\"\nmatch = { name = \"mylib.gpu\" }\nstatus = \"manual\"\nstep = 1\neffort = \"small\"\nmessage = \"m\"\nsource = \"s\"\n";
-    let dir = repo(&[("a.py", "import torch\n"), ("pack/ascnd/mine.toml", rule)]);
+    let rule = user_rule("name = \"mylib.gpu\"");
+    let dir = repo(&[("a.py", "import torch\n"), ("pack/ascnd/mine.toml", &rule)]);
     let stderr = fails(&migscan_in(dir.path(), &["--rules", "pack", "a.py"]));
     assert!(
         stderr.contains("ascnd/mine.toml: not in a target's folder"),
@@ -219,8 +224,8 @@ fn findings_speak_to_users_and_explain_keeps_the_notes_for_reviewers() {
 
 #[test]
 fn a_rule_matching_a_construct_no_frontend_reports_is_refused() {
-    let rule = "[[rule]]\nid = \"ascend/mine\"\nmatch = { construct = \"nope\" }\nstatus = \"manual\"\nstep = 1\neffort = \"small\"\nmessage = \"m\"\nsource = \"s\"\n";
-    let dir = repo(&[("a.py", "import torch\n"), ("pack/ascend/mine.toml", rule)]);
+    let rule = user_rule("construct = \"nope\"");
+    let dir = repo(&[("a.py", "import torch\n"), ("pack/ascend/mine.toml", &rule)]);
     let stderr = fails(&migscan_in(dir.path(), &["--rules", "pack", "a.py"]));
     assert!(
         stderr.contains("no frontend reports construct `nope`"),
@@ -228,7 +233,7 @@ fn a_rule_matching_a_construct_no_frontend_reports_is_refused() {
     );
     assert!(stderr.contains("mine.toml:3:"), "{stderr}");
     // One with a suffix loads (the built-in packs use every plain one).
-    let good = rule.replace("nope", "env-module:openmpi");
+    let good = user_rule("construct = \"env-module:openmpi\"");
     let ok = repo(&[("a.py", "import torch\n"), ("pack/ascend/mine.toml", &good)]);
     stdout_ok(&migscan_in(
         ok.path(),
