@@ -119,6 +119,12 @@ fn a_bad_stack_choice_stops_with_the_reason() {
         None,
         "`6.x` is not a HIP version",
     );
+    // A DTK release name is not a HIP version: the error says how to find it.
+    fails(
+        &["--stack", "hygon=dtk-25.04", "."],
+        None,
+        "no public source maps one to the other",
+    );
     fails(&["--stack", "hygon", "."], None, "is not TARGET=VERSION");
     fails(&["--stack", "tpu=1.0", "."], None, "tpu");
     fails(

@@ -357,7 +357,12 @@ pub fn stack_choice(
             ))
         })?;
     let version = StackVersion::parse(version).ok_or_else(|| {
-        StackError::Version(format!("`{version}` is not a {} version", stack.name))
+        let find = stack
+            .find
+            .as_deref()
+            .map(|find| format!(": {find}"))
+            .unwrap_or_default();
+        StackError::Version(format!("`{version}` is not a {} version{find}", stack.name))
     })?;
     Ok((target, version))
 }

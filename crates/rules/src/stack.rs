@@ -82,6 +82,10 @@ pub struct Stack {
     pub documented: StackVersion,
     /// Where the versions come from.
     pub source: String,
+    /// How a user finds the version they run (`hipcc --version`), when the
+    /// vendor's release names are not versions of this stack.
+    #[serde(default)]
+    pub find: Option<String>,
     /// The version a run plans for, when the user chose one.
     #[serde(skip)]
     pub assumed: Option<StackVersion>,
