@@ -33,6 +33,13 @@ pub enum Command {
         /// A rule id such as `ascend/torch-cuda-synchronize`.
         rule_id: String,
     },
+    /// Make the mechanical part of the migration for one target: every
+    /// `auto` finding in a Python file whose change is exact at its place
+    /// (`torch.cuda.x` → the target's namespace, `.cuda()`, device and
+    /// backend strings), plus the import the target needs. Prints a unified
+    /// diff (`git apply` takes it) and a summary on standard error; changes
+    /// nothing unless --apply.
+    Fix(FixArgs),
     /// Print a shell completion script (e.g. `migscan completions bash >
     /// ~/.local/share/bash-completion/completions/migscan`).
     Completions {
@@ -68,11 +75,37 @@ pub enum RulesCommand {
     },
 }
 
+/// What to read, and with which configuration and rules: shared by a scan
+/// and `fix`.
+#[derive(Debug, clap::Args)]
+pub struct Inputs {
+    /// Files and directories to scan [default: .]
+    pub paths: Vec<PathBuf>,
+    /// Skip paths matching this glob (relative to the scanned root, or a file
+    /// name); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Scan only files matching this glob (relative path or file name);
+    /// repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Use this configuration file instead of the nearest `migscan.toml` or
+    /// `pyproject.toml` `[tool.migscan]` above the first path.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+    /// Extra rule-pack directory (`<dir>/<target>/*.toml`); repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+}
+
 /// Scanning a repository (the default command).
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
-    /// Files and directories to scan [default: .]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub inputs: Inputs,
     /// Targets to plan for, comma-separated: ascend (npu), cambricon (mlu),
     /// hygon (dcu, rocm), enflame (gcu), or all [default: all]
     #[arg(long, short, value_parser = parse_targets)]
@@ -83,14 +116,6 @@ pub struct ScanArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// Skip paths matching this glob (relative to the scanned root, or a file
-    /// name); repeatable.
-    #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
-    /// Scan only files matching this glob (relative path or file name);
-    /// repeatable.
-    #[arg(long, value_name = "GLOB")]
-    pub include: Vec<String>,
     /// Worker threads [default: one per core]; at most 256. Output is
     /// identical for any value.
     #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..=256))]
@@ -141,22 +166,12 @@ pub struct ScanArgs {
     /// Print nothing; the exit code tells the result.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Use this configuration file instead of the nearest `migscan.toml` or
-    /// `pyproject.toml` `[tool.migscan]` above the first path.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Ignore every configuration file.
-    #[arg(long)]
-    pub isolated: bool,
     /// Vendored third-party libraries (under `third_party/`, `vendor/`, ...,
     /// in `.gitmodules`, or known by their files such as CUTLASS's): one
     /// finding each (summarize), every site (itemize), or only listed
     /// (skip) [default: summarize, or `vendored` in the configuration]
     #[arg(long, value_enum, value_name = "MODE")]
     pub vendored: Option<Vendored>,
-    /// Extra rule-pack directory (`<dir>/<target>/*.toml`); repeatable.
-    #[arg(long, value_name = "DIR")]
-    pub rules: Vec<PathBuf>,
     /// Parse every file, even those no rule could match (same findings,
     /// slower; for checking the prefilter).
     #[arg(long, hide = true)]
@@ -167,6 +182,31 @@ pub struct ScanArgs {
     /// Print the time per stage as JSON on standard error (benchmarks).
     #[arg(long, hide = true)]
     pub timings: bool,
+}
+
+/// `migscan fix`.
+#[derive(Debug, clap::Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// The one target to rewrite for: ascend (npu), cambricon (mlu), hygon
+    /// (dcu, rocm) or enflame (gcu).
+    #[arg(long, short, value_parser = parse_target)]
+    pub target: Target,
+    /// Write the changes into the files (each through a temporary file
+    /// renamed over it, keeping its permissions) instead of printing the diff.
+    #[arg(long)]
+    pub apply: bool,
+    /// Only these rules (ids, or names for every target); comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Never these rules; comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+}
+
+fn parse_target(value: &str) -> Result<Target, String> {
+    Target::parse(value).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -3,9 +3,12 @@
 mod alloc;
 mod args;
 mod check;
+mod fix;
 mod status;
 
-use args::{Args, Command, FailLevel, Format, RulesCommand, ScanArgs, TargetList, Vendored};
+use args::{
+    Args, Command, FailLevel, Format, Inputs, RulesCommand, ScanArgs, TargetList, Vendored,
+};
 use clap::{CommandFactory, Parser, ValueEnum};
 use miette::{miette, IntoDiagnostic, Result};
 use migscan_config::{stack_choice, Config, Settings, StackError};
@@ -86,6 +89,7 @@ fn run(args: Args) -> Result<ExitCode> {
                 .into_diagnostic()?;
             print(&String::from_utf8_lossy(&page))?;
         }
+        Some(Command::Fix(fix_args)) => return fix::run(fix_args),
         None => return scan_command(args.scan),
     }
     Ok(ExitCode::SUCCESS)
@@ -136,25 +140,37 @@ fn format_names() -> Vec<String> {
         .collect()
 }
 
-fn scan_command(args: ScanArgs) -> Result<ExitCode> {
-    let roots: Vec<PathBuf> = if args.paths.is_empty() {
+/// What a scan and a fix start from.
+struct Setup {
+    roots: Vec<PathBuf>,
+    catalog: RuleCatalog,
+    settings: Settings,
+    /// The configuration's globs, then the flags'.
+    excludes: Vec<String>,
+    includes: Vec<String>,
+}
+
+/// Checks the paths and globs, loads the configuration and the rule packs
+/// and applies the configuration's rule settings.
+fn setup(inputs: &Inputs) -> Result<Setup> {
+    let roots: Vec<PathBuf> = if inputs.paths.is_empty() {
         vec![".".into()]
     } else {
-        args.paths.clone()
+        inputs.paths.clone()
     };
     // A path that does not exist is a typo, not an empty project: a gate
     // must not pass on it.
     if let Some(missing) = roots.iter().find(|r| std::fs::symlink_metadata(r).is_err()) {
         return Err(miette!("{}: no such file or directory", missing.display()));
     }
-    check_globs("--exclude", &args.exclude)?;
-    check_globs("--include", &args.include)?;
-    let config = match (&args.config, args.isolated) {
+    check_globs("--exclude", &inputs.exclude)?;
+    check_globs("--include", &inputs.include)?;
+    let config = match (&inputs.config, inputs.isolated) {
         (_, true) => None,
         (Some(path), false) => Some(Config::load(path)?),
         (None, false) => Config::discover(&roots[0])?,
     };
-    let mut rule_dirs = args.rules.clone();
+    let mut rule_dirs = inputs.rules.clone();
     if let Some(config) = &config {
         rule_dirs.extend(config.rule_dirs());
     }
@@ -169,6 +185,27 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
         Some(config) => config.apply(&mut catalog, &name_refs)?,
         None => Settings::default(),
     };
+    let mut excludes = settings.exclude.clone();
+    excludes.extend(inputs.exclude.iter().cloned());
+    let mut includes = settings.include.clone();
+    includes.extend(inputs.include.iter().cloned());
+    Ok(Setup {
+        roots,
+        catalog,
+        settings,
+        excludes,
+        includes,
+    })
+}
+
+fn scan_command(args: ScanArgs) -> Result<ExitCode> {
+    let Setup {
+        roots,
+        mut catalog,
+        settings,
+        excludes,
+        includes,
+    } = setup(&args.inputs)?;
     let format = match (args.format, &settings.format) {
         (Some(format), _) => format,
         (None, Some(name)) => Format::from_str(name, true).map_err(|e| miette!("{e}"))?,
@@ -179,10 +216,6 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
         (None, Some(name)) => FailOn::parse(name).unwrap_or(FailOn::Never),
         (None, None) => FailOn::Never,
     };
-    let mut excludes = settings.exclude.clone();
-    excludes.extend(args.exclude.iter().cloned());
-    let mut includes = settings.include.clone();
-    includes.extend(args.include.iter().cloned());
     let options = ScanOptions {
         roots,
         targets: args

@@ -25,7 +25,7 @@ pub use index::{
     cuda_env_prefixes, looks_cuda_specific, native_unknown_anchors, python_unknown_anchors,
     RuleIndex, Verdict,
 };
-pub use load::{PackInfo, Preprocessor, RuntimeShim};
+pub use load::{FixSetup, PackInfo, Preprocessor, RuntimeShim};
 pub use model::{Example, Matcher, Rule, RuleLocation, Selector};
 use stack::Unmet;
 pub use stack::{Stack, StackVersion, VERSION_HELP};

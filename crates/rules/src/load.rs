@@ -28,6 +28,20 @@ pub struct PackInfo {
     /// The vendor's run-time migration, whose changes rules mark with
     /// `runtime_shim = true`.
     pub runtime_shim: Option<RuntimeShim>,
+    /// What `migscan fix` adds to a file it rewrites for the target.
+    pub fix: Option<FixSetup>,
+}
+
+/// The statement a rewritten Python file needs for the target's device to
+/// exist (`import torch_npu` registers `npu`); none where PyTorch keeps the
+/// CUDA names (ROCm).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixSetup {
+    /// The import added once, after the file's imports.
+    pub import: String,
+    /// Where that comes from.
+    pub source: String,
 }
 
 /// A library whose import makes CUDA code run on the target by patching

@@ -1,0 +1,244 @@
+//! `migscan fix`: the mechanical part of a migration as exact edits. The
+//! scan says where each `auto` finding is; this crate turns the ones whose
+//! change is exact at their span into edits of Python files, adds the
+//! import the target needs, checks that the result still parses, and
+//! renders the whole as a unified diff or writes it in place.
+//!
+//! Nothing else is touched: comments, docstrings and help texts never hold
+//! findings, and `manual`, `unsupported` and `unknown` findings are never
+//! rewritten.
+
+mod diff;
+mod edit;
+mod imports;
+
+pub use diff::unified_diff;
+pub use edit::{edit_for, Edit, NoEdit};
+
+use migscan_core::{Status, Target};
+use migscan_engine::{extract_text, Language, ScanReport, ScannedFile};
+use migscan_rules::RuleCatalog;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// One rewritten file.
+#[derive(Debug)]
+pub struct FileFix {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// How reports name it.
+    pub display: String,
+    /// Its bytes as read.
+    pub original: String,
+    /// Its bytes rewritten.
+    pub fixed: String,
+    /// The line (0-based, in `fixed`) the target's import was added as.
+    pub inserted_line: Option<usize>,
+}
+
+/// The fixes for one target, and what they leave.
+#[derive(Debug, Default)]
+pub struct FixPlan {
+    /// Rewritten files, in report order.
+    pub files: Vec<FileFix>,
+    /// Files with `auto` findings left unchanged, with the reason.
+    pub left_alone: Vec<(String, String)>,
+    /// Edits per rule id.
+    pub edits: BTreeMap<String, usize>,
+    /// `auto` findings with no edit, per reason.
+    pub not_edited: BTreeMap<&'static str, usize>,
+    /// Sites and expected hours the plan gives per status still left for
+    /// people (`manual`, `unsupported`, `unknown`).
+    pub left_for_people: BTreeMap<&'static str, (usize, f64)>,
+}
+
+/// Which rules may edit: all `auto` rules, or those `select` names, minus
+/// those `ignore` names (ids or target-less names).
+#[derive(Debug, Default)]
+pub struct RuleChoice {
+    /// Only these rules, when not empty.
+    pub select: Vec<String>,
+    /// Never these rules.
+    pub ignore: Vec<String>,
+}
+
+impl RuleChoice {
+    fn allows(&self, rule: &migscan_rules::Rule) -> bool {
+        let named = |names: &[String]| names.iter().any(|n| migscan_rules::rule_named(rule, n));
+        (self.select.is_empty() || named(&self.select)) && !named(&self.ignore)
+    }
+}
+
+/// The fixes `report`'s findings of `target` allow.
+pub fn plan_fixes(
+    report: &ScanReport,
+    catalog: &RuleCatalog,
+    target: Target,
+    choice: &RuleChoice,
+) -> FixPlan {
+    let mut plan = FixPlan::default();
+    let mut by_file: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, f) in report.findings.iter().enumerate() {
+        let rule = catalog.rule(f.rule);
+        if f.target == target && rule.status == Status::Auto && choice.allows(rule) {
+            by_file.entry(f.file).or_default().push(i);
+        }
+    }
+    let import = catalog
+        .pack(target)
+        .and_then(|p| p.fix.as_ref())
+        .map(|f| f.import.as_str());
+    for (file, findings) in by_file {
+        let file = &report.files[file];
+        if file.language != Language::Python {
+            *plan.not_edited.entry("not a Python file").or_default() += findings.len();
+            continue;
+        }
+        match fix_file(file, &findings, report, catalog, import, &mut plan) {
+            Ok(Some(fix)) => plan.files.push(fix),
+            Ok(None) => {}
+            Err(reason) => {
+                *plan.not_edited.entry("file left alone").or_default() += findings.len();
+                plan.left_alone.push((file.display.clone(), reason));
+            }
+        }
+    }
+    if let Some(target_plan) = report.plans.iter().find(|p| p.target == target) {
+        for item in target_plan.steps.iter().flat_map(|s| &s.items) {
+            if matches!(
+                item.status,
+                Status::Manual | Status::Unsupported | Status::Unknown
+            ) {
+                let entry = plan
+                    .left_for_people
+                    .entry(item.status.as_str())
+                    .or_default();
+                entry.0 += item.sites;
+                entry.1 += item.hours.expected();
+            }
+        }
+    }
+    plan
+}
+
+/// The rewrite of one Python file, `None` when no finding has an edit.
+fn fix_file(
+    file: &ScannedFile,
+    findings: &[usize],
+    report: &ScanReport,
+    catalog: &RuleCatalog,
+    import: Option<&str>,
+    plan: &mut FixPlan,
+) -> Result<Option<FileFix>, String> {
+    if file.syntax_errors {
+        return Err("it has syntax errors".into());
+    }
+    let raw = std::fs::read(&file.path).map_err(|e| format!("cannot read it: {e}"))?;
+    let original = String::from_utf8(raw).map_err(|_| "it is not UTF-8".to_string())?;
+    // The scan's offsets count from after a byte-order mark.
+    let bom = if original.starts_with('\u{feff}') {
+        3
+    } else {
+        0
+    };
+    let body = &original[bom..];
+    if file.read_text().ok().as_deref() != Some(body) {
+        return Err("it changed since the scan read it".into());
+    }
+    let mut edits = Vec::new();
+    for &i in findings {
+        let finding = &report.findings[i];
+        match edit_for(finding, catalog.rule(finding.rule), body) {
+            Ok(edit) => edits.push(edit),
+            Err(reason) => *plan.not_edited.entry(reason.as_str()).or_default() += 1,
+        }
+    }
+    edits.sort_by_key(|e| (e.start, e.end));
+    edits.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.text == b.text);
+    if edits.windows(2).any(|w| w[1].start < w[0].end) {
+        return Err("two of its edits overlap".into());
+    }
+    if edits.is_empty() {
+        return Ok(None);
+    }
+    let mut fixed = body.to_string();
+    for edit in edits.iter().rev() {
+        fixed.replace_range(edit.start..edit.end, &edit.text);
+    }
+    let mut inserted_line = None;
+    if let Some(import) = import.filter(|import| !imports::has_import(&fixed, import)) {
+        let at = imports::insertion_point(&fixed);
+        let newline = if fixed.contains("\r\n") { "\r\n" } else { "\n" };
+        // A last line without a newline gets one before the import.
+        let lead = if at == fixed.len() && !fixed.is_empty() && !fixed.ends_with('\n') {
+            newline
+        } else {
+            ""
+        };
+        fixed.insert_str(at, &format!("{lead}{import}{newline}"));
+        inserted_line = Some(fixed[..at + lead.len()].matches('\n').count());
+    }
+    let parses = extract_text(Language::Python, &fixed).is_ok_and(|e| !e.has_syntax_errors);
+    if !parses {
+        return Err("the rewrite would not parse".into());
+    }
+    for edit in &edits {
+        *plan
+            .edits
+            .entry(catalog.rule(edit.rule).id.clone())
+            .or_default() += 1;
+    }
+    let prefix = &original[..bom];
+    Ok(Some(FileFix {
+        path: file.path.clone(),
+        display: file.display.clone(),
+        original: original.clone(),
+        fixed: format!("{prefix}{fixed}"),
+        inserted_line,
+    }))
+}
+
+impl FileFix {
+    /// The unified diff of this file, its path relative to the current
+    /// directory when it lies under it.
+    pub fn diff(&self) -> String {
+        let path = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| {
+                let absolute = self.path.canonicalize().ok()?;
+                absolute
+                    .strip_prefix(cwd.canonicalize().ok()?)
+                    .ok()
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+            })
+            .unwrap_or_else(|| self.display.clone());
+        unified_diff(&path, &self.original, &self.fixed, self.inserted_line)
+    }
+
+    /// Writes the fixed text in place: to a temporary file beside it with
+    /// its permissions, then renamed over it, unless the file changed since
+    /// it was read.
+    pub fn apply(&self) -> Result<(), String> {
+        let now = std::fs::read(&self.path).map_err(|e| format!("cannot read it: {e}"))?;
+        if now != self.original.as_bytes() {
+            return Err("it changed since the scan read it".into());
+        }
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temporary = self.path.with_file_name(format!(".{name}.migscan-fix"));
+        let permissions = std::fs::metadata(&self.path)
+            .map_err(|e| e.to_string())?
+            .permissions();
+        std::fs::write(&temporary, &self.fixed).map_err(|e| format!("cannot write: {e}"))?;
+        let renamed = std::fs::set_permissions(&temporary, permissions)
+            .and_then(|()| std::fs::rename(&temporary, &self.path));
+        if let Err(e) = renamed {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(format!("cannot replace it: {e}"));
+        }
+        Ok(())
+    }
+}

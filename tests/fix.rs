@@ -1,0 +1,193 @@
+//! `migscan fix` through the binary: the diff applies with `git apply`,
+//! `--apply` leaves Python that compiles and a re-scan with no exact `auto`
+//! change left, a second run changes nothing, and text that only looks
+//! like CUDA (comments, docstrings, help strings, names) stays byte for byte.
+
+mod common;
+
+use common::{migscan_in, repo, stdout_ok};
+use std::path::Path;
+use std::process::Command;
+
+const TRAIN: &str = r#""""Train on "cuda" devices (the docstring keeps its words)."""
+import argparse
+import torch
+import torch.cuda as tc
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--device", default="cuda", help="cuda or cpu")
+    args = parser.parse_args()
+    model = torch.nn.Linear(4, 4).cuda()  # move to cuda
+    x = torch.zeros(4, device="cuda:0")
+    my_cuda_helper = x.is_cuda
+    torch.cuda.synchronize()
+    tc.empty_cache()
+    torch.distributed.init_process_group(backend="nccl")
+    return model(x), my_cuda_helper, args
+"#;
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walk(from) {
+        let relative = entry.strip_prefix(from).unwrap();
+        let target = to.join(relative);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, &target).unwrap();
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs")
+}
+
+#[test]
+fn the_diff_applies_and_apply_leaves_compiling_python_with_nothing_exact_left() {
+    let dir = repo(&[
+        ("train.py", TRAIN),
+        ("csrc/k.cu", "void f() { cudaDeviceSynchronize(); }\n"),
+    ]);
+    copy_tree(&common::fixture("ddp-amp-package"), &dir.path().join("pkg"));
+    let path = dir.path();
+    let out = migscan_in(path, &["fix", ".", "--target", "ascend"]);
+    let diff = stdout_ok(&out);
+    let summary = String::from_utf8_lossy(&out.stderr);
+    assert!(diff.starts_with("--- a/"), "{diff}");
+    assert!(diff.contains("--- a/train.py\n+++ b/train.py\n"), "{diff}");
+    // Each exact change, and the import once, right after `import torch`.
+    for line in [
+        "+import torch_npu\n",
+        "-import torch.cuda as tc\n+import torch.npu as tc\n",
+        "-    model = torch.nn.Linear(4, 4).cuda()  # move to cuda\n+    model = torch.nn.Linear(4, 4).npu()  # move to cuda\n",
+        "-    x = torch.zeros(4, device=\"cuda:0\")\n+    x = torch.zeros(4, device=\"npu:0\")\n",
+        "-    my_cuda_helper = x.is_cuda\n+    my_cuda_helper = x.is_npu\n",
+        "-    torch.cuda.synchronize()\n+    torch.npu.synchronize()\n",
+        "+    torch.distributed.init_process_group(backend=\"hccl\")\n",
+    ] {
+        assert!(diff.contains(line), "missing {line:?} in\n{diff}");
+    }
+    assert_eq!(
+        diff.matches("+import torch_npu\n").count(),
+        diff.matches("+++ b/").count()
+    );
+    assert!(!diff.contains("k.cu"), "C++ is not rewritten: {diff}");
+    assert!(summary.contains("left for people:"), "{summary}");
+
+    // `git apply` takes it.
+    git(path, &["init", "-q"]);
+    let patch = path.join("fix.patch");
+    std::fs::write(&patch, &diff).unwrap();
+    let check = git(path, &["apply", "--check", "fix.patch"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    std::fs::remove_file(&patch).unwrap();
+
+    // --apply writes the same; the Python compiles.
+    let applied = stdout_ok(&migscan_in(
+        path,
+        &["fix", ".", "--target", "ascend", "--apply"],
+    ));
+    assert!(applied.contains("written"), "{applied}");
+    let train = std::fs::read_to_string(path.join("train.py")).unwrap();
+    for unchanged in [
+        "\"\"\"Train on \"cuda\" devices (the docstring keeps its words).\"\"\"\n",
+        // The default is a device; the help text is prose.
+        "parser.add_argument(\"--device\", default=\"npu\", help=\"cuda or cpu\")",
+        "# move to cuda\n",
+        "my_cuda_helper",
+        "tc.empty_cache()",
+    ] {
+        assert!(train.contains(unchanged), "{unchanged:?} changed:\n{train}");
+    }
+    for file in walk(path)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+    {
+        let compiled = Command::new("python3")
+            .args(["-m", "py_compile"])
+            .arg(file)
+            .output()
+            .expect("python3 runs");
+        assert!(
+            compiled.status.success(),
+            "{}: {}",
+            file.display(),
+            String::from_utf8_lossy(&compiled.stderr)
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(path.join("csrc/k.cu")).unwrap(),
+        "void f() { cudaDeviceSynchronize(); }\n"
+    );
+
+    // A second run has nothing to change.
+    let again = migscan_in(path, &["fix", ".", "--target", "ascend"]);
+    assert_eq!(stdout_ok(&again), "");
+}
+
+#[test]
+fn a_file_that_does_not_parse_is_left_alone_and_hygon_adds_no_import() {
+    let broken = "import torch\nx = torch.zeros(1, device=\"cuda\")\ndef f(:\n";
+    let dir = repo(&[
+        ("broken.py", broken),
+        ("train.py", TRAIN),
+        ("csrc/k.cu", "void f() { cudaDeviceSynchronize(); }\n"),
+    ]);
+    let out = migscan_in(dir.path(), &["fix", ".", "--target", "ascend"]);
+    let diff = stdout_ok(&out);
+    assert!(!diff.contains("broken.py"), "{diff}");
+    let summary = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        summary.contains("left alone: broken.py: it has syntax errors"),
+        "{summary}"
+    );
+    // PyTorch on ROCm keeps the CUDA names: nothing to import.
+    let hygon = migscan_in(dir.path(), &["fix", ".", "--target", "hygon"]);
+    assert!(!stdout_ok(&hygon).contains("import torch_"));
+    // HIPIFY's renames in CUDA C++ are not made yet: counted, not edited.
+    let summary = String::from_utf8_lossy(&hygon.stderr);
+    assert!(
+        summary.contains("auto findings (not a Python file)"),
+        "{summary}"
+    );
+    // Only the selected rules edit.
+    let selected = stdout_ok(&migscan_in(
+        dir.path(),
+        &[
+            "fix",
+            ".",
+            "--target",
+            "ascend",
+            "--select",
+            "tensor-cuda-method",
+        ],
+    ));
+    assert!(
+        selected.contains("+    model = torch.nn.Linear(4, 4).npu()"),
+        "{selected}"
+    );
+    assert!(!selected.contains("npu:0"), "{selected}");
+}
