@@ -74,14 +74,16 @@ fn the_diff_applies_and_apply_leaves_compiling_python_with_nothing_exact_left() 
     let summary = String::from_utf8_lossy(&out.stderr);
     assert!(diff.starts_with("--- a/"), "{diff}");
     assert!(diff.contains("--- a/train.py\n+++ b/train.py\n"), "{diff}");
-    // Each exact change, and the import once, right after `import torch`.
+    // Each exact change (old lines, then new ones, as diff prints a run),
+    // and the import once, right after `import torch`.
     for line in [
-        "+import torch_npu\n",
-        "-import torch.cuda as tc\n+import torch.npu as tc\n",
-        "-    model = torch.nn.Linear(4, 4).cuda()  # move to cuda\n+    model = torch.nn.Linear(4, 4).npu()  # move to cuda\n",
-        "-    x = torch.zeros(4, device=\"cuda:0\")\n+    x = torch.zeros(4, device=\"npu:0\")\n",
-        "-    my_cuda_helper = x.is_cuda\n+    my_cuda_helper = x.is_npu\n",
-        "-    torch.cuda.synchronize()\n+    torch.npu.synchronize()\n",
+        " import torch\n+import torch_npu\n-import torch.cuda as tc\n+import torch.npu as tc\n",
+        "-    model = torch.nn.Linear(4, 4).cuda()  # move to cuda\n",
+        "+    model = torch.nn.Linear(4, 4).npu()  # move to cuda\n",
+        "+    x = torch.zeros(4, device=\"npu:0\")\n",
+        "+    my_cuda_helper = x.is_npu\n",
+        "-    torch.cuda.synchronize()\n",
+        "+    torch.npu.synchronize()\n",
         "+    torch.distributed.init_process_group(backend=\"hccl\")\n",
     ] {
         assert!(diff.contains(line), "missing {line:?} in\n{diff}");
@@ -165,14 +167,8 @@ fn a_file_that_does_not_parse_is_left_alone_and_hygon_adds_no_import() {
         "{summary}"
     );
     // PyTorch on ROCm keeps the CUDA names: nothing to import.
-    let hygon = migscan_in(dir.path(), &["fix", ".", "--target", "hygon"]);
-    assert!(!stdout_ok(&hygon).contains("import torch_"));
-    // HIPIFY's renames in CUDA C++ are not made yet: counted, not edited.
-    let summary = String::from_utf8_lossy(&hygon.stderr);
-    assert!(
-        summary.contains("auto findings (not a Python file)"),
-        "{summary}"
-    );
+    let hygon = stdout_ok(&migscan_in(dir.path(), &["fix", ".", "--target", "hygon"]));
+    assert!(!hygon.contains("import torch_"), "{hygon}");
     // Only the selected rules edit.
     let selected = stdout_ok(&migscan_in(
         dir.path(),
@@ -190,4 +186,42 @@ fn a_file_that_does_not_parse_is_left_alone_and_hygon_adds_no_import() {
         "{selected}"
     );
     assert!(!selected.contains("npu:0"), "{selected}");
+}
+
+#[test]
+fn hygon_hipifies_standalone_cuda_and_leaves_extension_sources_to_the_build() {
+    let standalone = "#include <cuda_runtime.h>\n#include <cstdio>\nint main() {\n  float* p;\n  cudaMalloc(&p, 4);\n  cudaDeviceSynchronize();\n  printf(\"cudaMalloc done\\n\");\n  cudaFree(p);\n  return 0;\n}\n";
+    let extension = "#include <cuda_runtime.h>\nvoid run(float* p) { cudaMemset(p, 0, 4); }\n";
+    let setup = "from setuptools import setup\nfrom torch.utils.cpp_extension import BuildExtension, CUDAExtension\nsetup(name=\"ops\", ext_modules=[CUDAExtension(\"ops\", [\"ops/ext.cu\"])], cmdclass={\"build_ext\": BuildExtension})\n";
+    let dir = repo(&[
+        (
+            "tools/Makefile",
+            "probe: probe.cu\n\tnvcc -o probe probe.cu\n",
+        ),
+        ("tools/probe.cu", standalone),
+        ("setup.py", setup),
+        ("ops/ext.cu", extension),
+    ]);
+    let diff = stdout_ok(&migscan_in(dir.path(), &["fix", ".", "--target", "hygon"]));
+    assert!(diff.contains("--- a/tools/probe.cu"), "{diff}");
+    for line in [
+        "-#include <cuda_runtime.h>\n+#include <hip/hip_runtime.h>\n",
+        "-  cudaMalloc(&p, 4);\n-  cudaDeviceSynchronize();\n+  hipMalloc(&p, 4);\n+  hipDeviceSynchronize();\n",
+        "-  cudaFree(p);\n+  hipFree(p);\n",
+        "   printf(\"cudaMalloc done\\n\");\n",
+    ] {
+        assert!(diff.contains(line), "missing {line:?} in\n{diff}");
+    }
+    // PyTorch's extension builder hipifies its sources on ROCm.
+    assert!(!diff.contains("ops/ext.cu"), "{diff}");
+    stdout_ok(&migscan_in(
+        dir.path(),
+        &["fix", ".", "--target", "hygon", "--apply"],
+    ));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("ops/ext.cu")).unwrap(),
+        extension
+    );
+    let again = stdout_ok(&migscan_in(dir.path(), &["fix", ".", "--target", "hygon"]));
+    assert_eq!(again, "");
 }

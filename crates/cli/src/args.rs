@@ -34,10 +34,11 @@ pub enum Command {
         rule_id: String,
     },
     /// Make the mechanical part of the migration for one target: every
-    /// `auto` finding in a Python file whose change is exact at its place
-    /// (`torch.cuda.x` → the target's namespace, `.cuda()`, device and
-    /// backend strings), plus the import the target needs. Prints a unified
-    /// diff (`git apply` takes it) and a summary on standard error; changes
+    /// `auto` finding whose change is exact at its place (`torch.cuda.x` →
+    /// the target's namespace, `.cuda()`, device and backend strings, plus
+    /// the import the target needs; HIPIFY's renames in standalone CUDA
+    /// sources; renamed environment variables). Prints a unified diff
+    /// (`git apply` takes it) and a summary on standard error; changes
     /// nothing unless --apply.
     Fix(FixArgs),
     /// Print a shell completion script (e.g. `migscan completions bash >

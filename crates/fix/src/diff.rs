@@ -83,20 +83,35 @@ fn hunk(out: &mut String, ops: &[Op], a: &[&str], b: &[&str], (old, new): (usize
         new + usize::from(new_len > 0)
     );
     let (mut i, mut j) = (old, new);
-    for op in ops {
-        match op {
+    let mut k = 0;
+    while k < ops.len() {
+        match ops[k] {
             Op::Same => {
                 line(out, ' ', b[j]);
                 i += 1;
+                j += 1;
+                k += 1;
             }
-            Op::Changed => {
-                line(out, '-', a[i]);
+            Op::Added => {
                 line(out, '+', b[j]);
-                i += 1;
+                j += 1;
+                k += 1;
             }
-            Op::Added => line(out, '+', b[j]),
+            // A run of changed lines: the old ones, then the new ones, as
+            // diff prints them.
+            Op::Changed => {
+                let run = ops[k..].iter().take_while(|op| **op == Op::Changed).count();
+                for old_line in &a[i..i + run] {
+                    line(out, '-', old_line);
+                }
+                for new_line in &b[j..j + run] {
+                    line(out, '+', new_line);
+                }
+                i += run;
+                j += run;
+                k += run;
+            }
         }
-        j += 1;
     }
 }
 

@@ -1,7 +1,8 @@
 //! The edit one finding asks for, from the text at its span and its rule's
 //! replacement. Only changes that are exact at the span are made: a dotted
-//! name written out in full, a method or attribute name, the device or
-//! backend inside a string. Anything else (an alias, a `from` import, a
+//! name written out in full, a method or attribute name, the device,
+//! backend or environment variable inside a string or script, a C++ name or
+//! included header. Anything else (an alias, a `from` import, a
 //! replacement that is advice rather than code) is left for a person.
 
 use migscan_core::{Finding, UsageKind};
@@ -61,19 +62,22 @@ pub fn edit_for(finding: &Finding, rule: &Rule, text: &str) -> Result<Edit, NoEd
             }
             identifier(name).ok_or(NoEdit::NotCode)?.to_string()
         }
-        // `"cuda:0"` → `"npu:0"`, `f"cuda:{rank}"`, `"nccl"` → `"hccl"`: the
-        // span is the string; the device or backend inside it changes.
-        UsageKind::DeviceString | UsageKind::BackendString => {
+        // `"cuda:0"` → `"npu:0"`, `f"cuda:{rank}"`, `"nccl"` → `"hccl"`, an
+        // environment variable in a string or a script, a header in an
+        // `#include`: the span holds the name; only the name changes.
+        UsageKind::DeviceString | UsageKind::BackendString | UsageKind::EnvVar => {
             let to = replacement.trim_matches(|c| c == '"' || c == '\'');
-            let to = identifier(to).ok_or(NoEdit::NotCode)?;
-            let from = &usage.name;
-            let offset = at.find(from.as_str()).ok_or(NoEdit::NotCode)?;
-            return Ok(Edit {
-                start: start + offset,
-                end: start + offset + from.len(),
-                text: to.to_string(),
-                rule: finding.rule,
-            });
+            return within(at, start, &usage.name, identifier(to), finding.rule);
+        }
+        UsageKind::Include => {
+            return within(at, start, &usage.name, header(&replacement), finding.rule);
+        }
+        // HIPIFY's renames (`cudaMalloc` → `hipMalloc`): the span is the name.
+        UsageKind::Symbol => {
+            if at != usage.name {
+                return Err(NoEdit::Indirect);
+            }
+            symbol(&replacement).ok_or(NoEdit::NotCode)?.to_string()
         }
         _ => return Err(NoEdit::NotCode),
     };
@@ -83,6 +87,41 @@ pub fn edit_for(finding: &Finding, rule: &Rule, text: &str) -> Result<Edit, NoEd
         text: new,
         rule: finding.rule,
     })
+}
+
+/// The edit that replaces `from` inside the span text `at` (which starts at
+/// byte `start`) with `to`.
+fn within(
+    at: &str,
+    start: usize,
+    from: &str,
+    to: Option<&str>,
+    rule: usize,
+) -> Result<Edit, NoEdit> {
+    let to = to.ok_or(NoEdit::NotCode)?;
+    let offset = at.find(from).ok_or(NoEdit::NotCode)?;
+    Ok(Edit {
+        start: start + offset,
+        end: start + offset + from.len(),
+        text: to.to_string(),
+        rule,
+    })
+}
+
+/// `hip/hip_runtime.h`, if `text` is a header path and nothing else.
+fn header(text: &str) -> Option<&str> {
+    (!text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '/' | '-')))
+    .then_some(text)
+}
+
+/// `hipMalloc`, `hipcub::BlockReduce`: a C++ name, possibly qualified.
+fn symbol(text: &str) -> Option<&str> {
+    text.split("::")
+        .all(|part| identifier(part).is_some())
+        .then_some(text)
 }
 
 /// `torch.npu.synchronize`, if `text` is a dotted name and nothing else.
@@ -114,5 +153,9 @@ mod tests {
         assert_eq!(dotted("torch.npu.mstx (mark/range_push)"), None);
         assert_eq!(identifier("npu"), Some("npu"));
         assert_eq!(identifier("npu:0"), None);
+        assert_eq!(header("hip/hip_runtime.h"), Some("hip/hip_runtime.h"));
+        assert_eq!(header("hip/hip_runtime.h (HIP runtime)"), None);
+        assert_eq!(symbol("hipcub::BlockReduce"), Some("hipcub::BlockReduce"));
+        assert_eq!(symbol("hipMalloc or hipMallocAsync"), None);
     }
 }

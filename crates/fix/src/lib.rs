@@ -1,8 +1,10 @@
 //! `migscan fix`: the mechanical part of a migration as exact edits. The
 //! scan says where each `auto` finding is; this crate turns the ones whose
-//! change is exact at their span into edits of Python files, adds the
-//! import the target needs, checks that the result still parses, and
-//! renders the whole as a unified diff or writes it in place.
+//! change is exact at their span into edits (Python, CUDA C/C++ for
+//! HIPIFY's renames, environment variables in scripts and manifests), adds
+//! the import a Python file needs on the target, checks that rewritten
+//! Python and C++ still parse, and renders the whole as a unified diff or
+//! writes it in place. Notebooks are counted, not edited.
 //!
 //! Nothing else is touched: comments, docstrings and help texts never hold
 //! findings, and `manual`, `unsupported` and `unknown` findings are never
@@ -90,10 +92,12 @@ pub fn plan_fixes(
         .map(|f| f.import.as_str());
     for (file, findings) in by_file {
         let file = &report.files[file];
-        if file.language != Language::Python {
-            *plan.not_edited.entry("not a Python file").or_default() += findings.len();
+        if file.language == Language::Notebook {
+            *plan.not_edited.entry("in a notebook").or_default() += findings.len();
             continue;
         }
+        // Only Python files need the target's import.
+        let import = import.filter(|_| file.language == Language::Python);
         match fix_file(file, &findings, report, catalog, import, &mut plan) {
             Ok(Some(fix)) => plan.files.push(fix),
             Ok(None) => {}
@@ -178,9 +182,12 @@ fn fix_file(
         fixed.insert_str(at, &format!("{lead}{import}{newline}"));
         inserted_line = Some(fixed[..at + lead.len()].matches('\n').count());
     }
-    let parses = extract_text(Language::Python, &fixed).is_ok_and(|e| !e.has_syntax_errors);
-    if !parses {
-        return Err("the rewrite would not parse".into());
+    // Python and C++ are parsed again: a rewrite must not break them.
+    if matches!(file.language, Language::Python | Language::Cpp) {
+        let parses = extract_text(file.language, &fixed).is_ok_and(|e| !e.has_syntax_errors);
+        if !parses {
+            return Err("the rewrite would not parse".into());
+        }
     }
     for edit in &edits {
         *plan
