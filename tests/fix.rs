@@ -225,3 +225,39 @@ fn hygon_hipifies_standalone_cuda_and_leaves_extension_sources_to_the_build() {
     let again = stdout_ok(&migscan_in(dir.path(), &["fix", ".", "--target", "hygon"]));
     assert_eq!(again, "");
 }
+
+#[test]
+fn a_notebook_is_edited_inside_its_cells_and_keeps_its_json_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&common::fixture("notebook-demo"), dir.path());
+    let notebooks: Vec<_> = walk(dir.path())
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "ipynb"))
+        .collect();
+    let before: Vec<String> = notebooks
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let diff = stdout_ok(&migscan_in(dir.path(), &["fix", ".", "--target", "ascend"]));
+    assert!(diff.contains(".ipynb\n"), "{diff}");
+    assert!(diff.contains("+    \"import torch_npu\\n\",\n"), "{diff}");
+    stdout_ok(&migscan_in(
+        dir.path(),
+        &["fix", ".", "--target", "ascend", "--apply"],
+    ));
+    for (path, before) in notebooks.iter().zip(&before) {
+        let after = std::fs::read_to_string(path).unwrap();
+        serde_json::from_str::<serde_json::Value>(&after).expect("still a notebook");
+        // Every line is the same, or an edited cell line, or the import.
+        let (old, new): (Vec<&str>, Vec<&str>) =
+            (before.lines().collect(), after.lines().collect());
+        assert!(new.len() <= old.len() + 1);
+        let kept = old.iter().filter(|line| new.contains(line)).count();
+        let edited = diff.lines().filter(|l| l.starts_with("-    ")).count();
+        assert!(kept + edited >= old.len(), "{}", path.display());
+    }
+    assert_eq!(
+        stdout_ok(&migscan_in(dir.path(), &["fix", ".", "--target", "ascend"])),
+        ""
+    );
+}

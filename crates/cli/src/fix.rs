@@ -86,6 +86,9 @@ fn summary(plan: &FixPlan, applied: bool) -> String {
     for (file, reason) in &plan.left_alone {
         let _ = writeln!(out, "  left alone: {file}: {reason}");
     }
+    for (file, what) in &plan.by_hand {
+        let _ = writeln!(out, "  by hand: {file}: {what}");
+    }
     if !plan.left_for_people.is_empty() {
         let sites: usize = plan.left_for_people.values().map(|(sites, _)| sites).sum();
         let parts: Vec<String> = plan

@@ -4,14 +4,47 @@
 //! leading imports, or after its docstring and `from __future__` imports
 //! when it has none; never inside a parenthesized import.
 
-/// Whether `text` already has `import` (`import torch_npu`) as a statement.
+/// Whether `text` (Python, or a notebook's JSON) already has `import`
+/// (`import torch_npu`) as a statement.
 pub fn has_import(text: &str, import: &str) -> bool {
     text.lines().any(|line| {
-        let line = line.trim();
+        // A notebook's source line is a JSON string: `"import torch_npu\n",`.
+        let line = line.trim().trim_start_matches('"');
+        let line = line.split("\\n").next().unwrap_or(line);
+        let line = line.trim_end_matches([',', '"']);
         line == import
             || line.starts_with(&format!("{import} "))
             || line.starts_with(&format!("{import}#"))
     })
+}
+
+/// Where a Python file gets `import`, and the text to insert there.
+pub fn python_line(text: &str, import: &str) -> (usize, String) {
+    let at = insertion_point(text);
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // A last line without a newline gets one before the import.
+    let lead = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+        newline
+    } else {
+        ""
+    };
+    (at, format!("{lead}{import}{newline}"))
+}
+
+/// In a notebook's JSON, the element added after the first cell line that
+/// is `import torch` (`"import torch\n",`), with the same indentation, so
+/// the rest of the file keeps its bytes; `None` when there is no such line.
+pub fn notebook_line(text: &str, import: &str) -> Option<(usize, String)> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        offset += line.len();
+        if line.trim() == r#""import torch\n","# {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let newline = if line.ends_with("\r\n") { "\r\n" } else { "\n" };
+            return Some((offset, format!("{indent}\"{import}\\n\",{newline}")));
+        }
+    }
+    None
 }
 
 /// The byte offset at which a new top-level import line goes.
@@ -104,5 +137,13 @@ mod tests {
             "import torch_npu.contrib\n",
             "import torch_npu"
         ));
+        assert!(has_import(
+            "    \"import torch_npu\\n\",\n",
+            "import torch_npu"
+        ));
+        let notebook = "   \"source\": [\n    \"import torch\\n\",\n    \"x = 1\"\n";
+        let (at, line) = notebook_line(notebook, "import torch_npu").unwrap();
+        assert_eq!(&notebook[at..], "    \"x = 1\"\n");
+        assert_eq!(line, "    \"import torch_npu\\n\",\n");
     }
 }

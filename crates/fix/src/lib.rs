@@ -3,8 +3,8 @@
 //! change is exact at their span into edits (Python, CUDA C/C++ for
 //! HIPIFY's renames, environment variables in scripts and manifests), adds
 //! the import a Python file needs on the target, checks that rewritten
-//! Python and C++ still parse, and renders the whole as a unified diff or
-//! writes it in place. Notebooks are counted, not edited.
+//! Python (in files and notebook cells) and C++ still parse, and renders
+//! the whole as a unified diff or writes it in place.
 //!
 //! Nothing else is touched: comments, docstrings and help texts never hold
 //! findings, and `manual`, `unsupported` and `unknown` findings are never
@@ -45,6 +45,8 @@ pub struct FixPlan {
     pub files: Vec<FileFix>,
     /// Files with `auto` findings left unchanged, with the reason.
     pub left_alone: Vec<(String, String)>,
+    /// Rewritten files that need one more change by hand, with what.
+    pub by_hand: Vec<(String, String)>,
     /// Edits per rule id.
     pub edits: BTreeMap<String, usize>,
     /// `auto` findings with no edit, per reason.
@@ -92,12 +94,9 @@ pub fn plan_fixes(
         .map(|f| f.import.as_str());
     for (file, findings) in by_file {
         let file = &report.files[file];
-        if file.language == Language::Notebook {
-            *plan.not_edited.entry("in a notebook").or_default() += findings.len();
-            continue;
-        }
-        // Only Python files need the target's import.
-        let import = import.filter(|_| file.language == Language::Python);
+        // Python code needs the target's import; build files do not.
+        let import =
+            import.filter(|_| matches!(file.language, Language::Python | Language::Notebook));
         match fix_file(file, &findings, report, catalog, import, &mut plan) {
             Ok(Some(fix)) => plan.files.push(fix),
             Ok(None) => {}
@@ -171,19 +170,28 @@ fn fix_file(
     }
     let mut inserted_line = None;
     if let Some(import) = import.filter(|import| !imports::has_import(&fixed, import)) {
-        let at = imports::insertion_point(&fixed);
-        let newline = if fixed.contains("\r\n") { "\r\n" } else { "\n" };
-        // A last line without a newline gets one before the import.
-        let lead = if at == fixed.len() && !fixed.is_empty() && !fixed.ends_with('\n') {
-            newline
+        let added = if file.language == Language::Notebook {
+            imports::notebook_line(&fixed, import)
         } else {
-            ""
+            Some(imports::python_line(&fixed, import))
         };
-        fixed.insert_str(at, &format!("{lead}{import}{newline}"));
-        inserted_line = Some(fixed[..at + lead.len()].matches('\n').count());
+        match added {
+            Some((at, line)) => {
+                fixed.insert_str(at, &line);
+                inserted_line = Some(fixed[..at].matches('\n').count());
+            }
+            None => plan.by_hand.push((
+                file.display.clone(),
+                format!("add `{import}` to its first code cell"),
+            )),
+        }
     }
-    // Python and C++ are parsed again: a rewrite must not break them.
-    if matches!(file.language, Language::Python | Language::Cpp) {
+    // Python, notebooks and C++ are parsed again: a rewrite must not break
+    // them.
+    if matches!(
+        file.language,
+        Language::Python | Language::Notebook | Language::Cpp
+    ) {
         let parses = extract_text(file.language, &fixed).is_ok_and(|e| !e.has_syntax_errors);
         if !parses {
             return Err("the rewrite would not parse".into());
