@@ -261,3 +261,39 @@ fn a_notebook_is_edited_inside_its_cells_and_keeps_its_json_layout() {
         ""
     );
 }
+
+#[test]
+fn scripts_get_renamed_variables_and_keep_their_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let script = "#!/bin/bash\nexport CUDA_VISIBLE_DEVICES=0,1\n# CUDA_VISIBLE_DEVICES is set above\ntorchrun train.py\n";
+    let dir = repo(&[
+        ("run.sh", script),
+        ("Dockerfile", "FROM ubuntu\nENV CUDA_VISIBLE_DEVICES=0\n"),
+    ]);
+    let path = dir.path().join("run.sh");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let summary = stdout_ok(&migscan_in(
+        dir.path(),
+        &["fix", ".", "--target", "cambricon", "--apply"],
+    ));
+    assert!(
+        summary.contains("2  cambricon/cuda-visible-devices"),
+        "{summary}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        script.replacen(
+            "export CUDA_VISIBLE_DEVICES",
+            "export MLU_VISIBLE_DEVICES",
+            1
+        )
+    );
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o755
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(),
+        "FROM ubuntu\nENV MLU_VISIBLE_DEVICES=0\n"
+    );
+}
