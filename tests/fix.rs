@@ -297,3 +297,27 @@ fn scripts_get_renamed_variables_and_keep_their_mode() {
         "FROM ubuntu\nENV MLU_VISIBLE_DEVICES=0\n"
     );
 }
+
+#[test]
+fn a_from_import_moves_its_module_only_when_every_name_moves() {
+    let code = "import torch\nfrom torch.cuda import synchronize, empty_cache as ec\nfrom torch.cuda import nvtx, synchronize as sync2\n\nsynchronize()\nec()\nnvtx.range_push(\"x\")\nsync2()\n";
+    let dir = repo(&[("t.py", code)]);
+    let diff = stdout_ok(&migscan_in(dir.path(), &["fix", ".", "--target", "ascend"]));
+    assert!(
+        diff.contains("-from torch.cuda import synchronize, empty_cache as ec\n+from torch.npu import synchronize, empty_cache as ec\n"),
+        "{diff}"
+    );
+    // nvtx needs a hand-made change on Ascend: its statement stays.
+    assert!(
+        diff.contains(" from torch.cuda import nvtx, synchronize as sync2\n"),
+        "{diff}"
+    );
+    stdout_ok(&migscan_in(
+        dir.path(),
+        &["fix", ".", "--target", "ascend", "--apply"],
+    ));
+    assert_eq!(
+        stdout_ok(&migscan_in(dir.path(), &["fix", ".", "--target", "ascend"])),
+        ""
+    );
+}

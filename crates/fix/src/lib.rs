@@ -12,6 +12,7 @@
 
 mod diff;
 mod edit;
+mod from_import;
 mod imports;
 
 pub use diff::unified_diff;
@@ -148,9 +149,18 @@ fn fix_file(
     if file.read_text().ok().as_deref() != Some(body) {
         return Err("it changed since the scan read it".into());
     }
-    let mut edits = Vec::new();
-    for &i in findings {
-        let finding = &report.findings[i];
+    let of_file: Vec<&migscan_core::Finding> =
+        findings.iter().map(|&i| &report.findings[i]).collect();
+    // `from torch.cuda import x`: the module path changes, for all its names.
+    let (mut edits, settled) = if file.language == Language::Python {
+        from_import::module_edits(&of_file, catalog, body)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    for (index, finding) in of_file.iter().enumerate() {
+        if settled.contains(&index) {
+            continue;
+        }
         match edit_for(finding, catalog.rule(finding.rule), body) {
             Ok(edit) => edits.push(edit),
             Err(reason) => *plan.not_edited.entry(reason.as_str()).or_default() += 1,
