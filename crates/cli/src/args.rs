@@ -38,8 +38,8 @@ pub enum Command {
     /// the target's namespace, `.cuda()`, device and backend strings, plus
     /// the import the target needs; HIPIFY's renames in standalone CUDA
     /// sources; renamed environment variables). Prints a unified diff
-    /// (`git apply` takes it) and a summary on standard error; changes
-    /// nothing unless --apply.
+    /// ending with a summary in `#` lines (`git apply` and `patch` take
+    /// it); changes nothing unless --apply.
     Fix(FixArgs),
     /// Print a shell completion script (e.g. `migscan completions bash >
     /// ~/.local/share/bash-completion/completions/migscan`).

@@ -57,8 +57,18 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         print(&summary(&plan, true))?;
     } else {
         let diff: String = plan.files.iter().map(|f| f.diff()).collect();
-        print(&diff)?;
-        eprint!("{}", summary(&plan, false));
+        if diff.is_empty() {
+            // Nothing to change: the diff stays empty, as a second run's must.
+            eprint!("{}", summary(&plan, false));
+        } else {
+            // The diff ends with the summary as `#` lines, which `git apply`
+            // and `patch` pass over.
+            let notes: String = summary(&plan, false)
+                .lines()
+                .map(|line| format!("# {line}\n"))
+                .collect();
+            print(&format!("{diff}{notes}"))?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
