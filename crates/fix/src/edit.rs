@@ -125,14 +125,14 @@ fn symbol(text: &str) -> Option<&str> {
 }
 
 /// `torch.npu.synchronize`, if `text` is a dotted name and nothing else.
-fn dotted(text: &str) -> Option<&str> {
+pub(crate) fn dotted(text: &str) -> Option<&str> {
     text.split('.')
         .all(|part| identifier(part).is_some())
         .then_some(text)
 }
 
 /// `npu`, if `text` is one Python identifier.
-fn identifier(text: &str) -> Option<&str> {
+pub(crate) fn identifier(text: &str) -> Option<&str> {
     let mut chars = text.chars();
     let first = chars.next()?;
     ((first.is_alphabetic() || first == '_') && chars.all(|c| c.is_alphanumeric() || c == '_'))

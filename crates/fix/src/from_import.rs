@@ -4,7 +4,7 @@
 //! `auto` finding whose replacement is that module plus the same name), so
 //! no name is left behind in a module that lacks it.
 
-use crate::edit::Edit;
+use crate::edit::{dotted, identifier, Edit};
 use migscan_core::{Finding, UsageKind};
 use migscan_rules::RuleCatalog;
 use std::collections::BTreeMap;
@@ -78,7 +78,7 @@ pub fn module_edits(
                 .iter()
                 .any(|m| m.name == *name && m.module == new_module)
         });
-        if !all_move || !new_module.split('.').all(is_identifier) {
+        if !all_move || dotted(&new_module).is_none() {
             continue;
         }
         edits.push(Edit {
@@ -126,14 +126,8 @@ fn statement_around(text: &str, at: usize) -> Option<Statement> {
         .filter(|n| !n.is_empty())
         .map(str::to_string)
         .collect::<Vec<_>>();
-    (names.iter().all(|n| is_identifier(n)) && text[module.clone()].split('.').all(is_identifier))
+    (names.iter().all(|n| identifier(n).is_some()) && dotted(&text[module.clone()]).is_some())
         .then_some(Statement { module, names })
-}
-
-fn is_identifier(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
 #[cfg(test)]

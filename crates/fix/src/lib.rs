@@ -125,7 +125,7 @@ pub fn plan_fixes(
     plan
 }
 
-/// The rewrite of one Python file, `None` when no finding has an edit.
+/// The rewrite of one file, `None` when no finding has an edit.
 fn fix_file(
     file: &ScannedFile,
     findings: &[usize],
@@ -213,12 +213,12 @@ fn fix_file(
             .entry(catalog.rule(edit.rule).id.clone())
             .or_default() += 1;
     }
-    let prefix = &original[..bom];
+    let fixed = format!("{}{fixed}", &original[..bom]);
     Ok(Some(FileFix {
         path: file.path.clone(),
         display: file.display.clone(),
-        original: original.clone(),
-        fixed: format!("{prefix}{fixed}"),
+        original,
+        fixed,
         inserted_line,
     }))
 }

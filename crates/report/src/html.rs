@@ -117,8 +117,11 @@ pub fn render_html(report: &ScanReport, catalog: &RuleCatalog) -> String {
         }
         out.push_str("</ul>");
     }
-    crate::html_summary::where_the_work_is(&mut out, report, catalog);
-    findings_table(&mut out, report, catalog);
+    // Each site's share of its rule's hours orders both the summary and
+    // the findings table.
+    let hours_of = site_hours(report);
+    crate::html_summary::where_the_work_is(&mut out, report, catalog, &hours_of);
+    findings_table(&mut out, report, catalog, &hours_of);
     out.push_str("<h2>Rule packs</h2><ul>");
     for &target in &report.targets {
         if let Some(pack) = catalog.pack(target) {
@@ -314,7 +317,7 @@ fn plan_table(out: &mut String, plan: &MigrationPlan, catalog: &RuleCatalog) {
     }
 }
 
-fn findings_table(out: &mut String, report: &ScanReport, catalog: &RuleCatalog) {
+fn findings_table(out: &mut String, report: &ScanReport, catalog: &RuleCatalog, hours_of: &[f64]) {
     out.push_str("<h2>Findings</h2><div class=\"filters\"><label>target <select id=\"f-target\"><option value=\"\">all</option>");
     for t in &report.targets {
         let _ = write!(out, "<option value=\"{0}\">{0}</option>", t.id());
@@ -373,7 +376,6 @@ fn findings_table(out: &mut String, report: &ScanReport, catalog: &RuleCatalog) 
     );
     out.push_str("<table id=\"findings\"><thead><tr><th>target</th><th>step</th><th>status</th><th>rule</th><th>location</th><th>API</th><th>source</th><th>replacement</th></tr></thead><tbody>");
     // Costliest first, so a cut table keeps what matters most.
-    let hours_of = site_hours(report);
     let mut order: Vec<usize> = (0..report.findings.len()).collect();
     order.sort_by(|&a, &b| hours_of[b].total_cmp(&hours_of[a]).then(a.cmp(&b)));
     let mut lines = HashMap::new();

@@ -3,7 +3,6 @@
 //! sites or files, so a big repository's picture is whole before any
 //! table is cut.
 
-use crate::statistics::site_hours;
 use crate::text::{group_digits, hours, html_escape as esc};
 use migscan_core::Target;
 use migscan_engine::ScanReport;
@@ -24,15 +23,20 @@ struct Tally {
     hours: f64,
 }
 
-/// Writes the section.
-pub fn where_the_work_is(out: &mut String, report: &ScanReport, catalog: &RuleCatalog) {
+/// Writes the section; `hours_of` is each finding's share of its rule's
+/// expected hours ([`site_hours`](crate::statistics::site_hours)).
+pub fn where_the_work_is(
+    out: &mut String,
+    report: &ScanReport,
+    catalog: &RuleCatalog,
+    hours_of: &[f64],
+) {
     if report.findings.is_empty() {
         return;
     }
-    let hours_of = site_hours(report);
     out.push_str("<h2>Where the work is</h2><p>Every finding, grouped; costliest first (expected hours: each site's share of its rule's estimate). Open a row for its sites or files.</p>");
-    by_rule(out, report, catalog, &hours_of);
-    by_directory(out, report, &hours_of);
+    by_rule(out, report, catalog, hours_of);
+    by_directory(out, report, hours_of);
 }
 
 /// One row per target and rule.

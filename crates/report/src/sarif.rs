@@ -230,11 +230,14 @@ fn unscanned_notifications(report: &ScanReport) -> Vec<Value> {
     skipped.chain(broken).collect()
 }
 
-/// The run of one target.
-fn run<'a>(report: &'a ScanReport, catalog: &'a RuleCatalog, target: Target) -> Run<'a> {
+/// The run of one target, with the notifications every run carries.
+fn run<'a>(
+    report: &'a ScanReport,
+    catalog: &'a RuleCatalog,
+    target: Target,
+    notifications: &[Value],
+) -> Run<'a> {
     let results = Results::new(report, catalog, target);
-    let mut notifications = vendored_notifications(report);
-    notifications.extend(unscanned_notifications(report));
     Run {
         tool: json!({
             "driver": {
@@ -265,13 +268,16 @@ pub fn write_sarif(
     catalog: &RuleCatalog,
     mut out: impl Write,
 ) -> io::Result<()> {
+    // Built once: they hold for every target.
+    let mut notifications = vendored_notifications(report);
+    notifications.extend(unscanned_notifications(report));
     let log = Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
         runs: report
             .targets
             .iter()
-            .map(|&target| run(report, catalog, target))
+            .map(|&target| run(report, catalog, target, &notifications))
             .collect(),
     };
     serde_json::to_writer_pretty(&mut out, &log).map_err(io::Error::from)?;
