@@ -1302,3 +1302,56 @@ fn a_library_swapped_for_the_targets_build_is_priced_once_not_per_api() {
         16.0 + 0.25 * sites
     );
 }
+
+const TILED_SOFTMAX_CU: &str = r#"#include <cooperative_groups.h>
+namespace cg = cooperative_groups;
+#define WARP_SIZE 32
+template <int tbSize, int tbSeq>
+__global__ void softmax(float* x) {
+  __shared__ float partial[WARP_SIZE];
+  cg::thread_block b = cg::this_thread_block();
+  cg::thread_block_tile<tbSize> g = cg::tiled_partition<tbSize>(b);
+  for (int i = 1; i < tbSize; i *= 2) x[0] += g.shfl_xor(x[0], i);
+  int chunk = WARP_SIZE * tbSeq;
+  int rounded = 32 * tbSeq;
+  int blocks = 32 * 4;
+  partial[0] = chunk + rounded + blocks;
+}
+void launch(float* x, int n) {
+  if (n <= 16) softmax<16, 1><<<1, 16>>>(x);
+  else softmax<32, 32><<<1, 32>>>(x);
+}
+"#;
+
+#[test]
+fn warp_widths_spelled_through_templates_arrays_and_mirrored_literals_are_reported() {
+    let dir = repo(&[("csrc/softmax.cu", TILED_SOFTMAX_CU)]);
+    // The template stays generic (line 8 names its parameter); the 32
+    // given for that parameter is the assumption (17:16), not the 32 for
+    // `tbSeq` (17:20). The array sized by the warp-size constant (6) and the
+    // literal standing where the file writes it (`32 * tbSeq`, 11) are
+    // reported; `32 * 4` mirrors nothing.
+    assert_eq!(
+        findings_naming(dir.path(), "hygon", "hardcoded-warp-size"),
+        [
+            "csrc/softmax.cu:3:19 hygon/hardcoded-warp-size manual hardcoded-warp-size",
+            "csrc/softmax.cu:6:28 hygon/hardcoded-warp-size manual hardcoded-warp-size",
+            "csrc/softmax.cu:10:15 hygon/hardcoded-warp-size manual hardcoded-warp-size",
+            "csrc/softmax.cu:11:17 hygon/hardcoded-warp-size manual hardcoded-warp-size",
+            "csrc/softmax.cu:17:16 hygon/hardcoded-warp-size manual hardcoded-warp-size",
+        ]
+    );
+}
+
+#[test]
+fn a_device_given_as_the_default_of_a_lookup_is_a_device() {
+    let src = "import os\nimport torch\n\ndef setup(args, cfg):\n    init_device(device=getattr(args, \"device\", \"cuda\"))\n    x = torch.zeros(1, device=cfg.get(\"device\", \"cuda:0\"))\n    y = torch.zeros(1, device=cfg.get(\"device\"))\n    return x, y\n";
+    let dir = repo(&[("train.py", src)]);
+    assert_eq!(
+        findings_naming(dir.path(), "ascend", "device-cuda"),
+        [
+            "train.py:5:48 ascend/device-cuda auto cuda",
+            "train.py:6:49 ascend/device-cuda auto cuda",
+        ]
+    );
+}

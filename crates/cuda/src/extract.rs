@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 mod members;
+mod warp_widths;
 
 /// The usages under `root` that `keep` accepts, and the names defined
 /// there that `keep` would take for symbols (see [`Extractor::definition`]).
@@ -23,9 +24,11 @@ pub fn usages(root: Node, source: &str, keep: Keep) -> (Vec<Usage>, Vec<String>)
         objects: HashMap::new(),
         definitions: Vec::new(),
         device_code: None,
+        warp_widths: warp_widths::WarpWidths::default(),
     };
     extractor.objects = extractor.typed_objects(root);
     extractor.walk(root);
+    extractor.finish_warp_widths();
     (extractor.usages, extractor.definitions)
 }
 
@@ -44,6 +47,8 @@ struct Extractor<'s, 'k> {
     /// The byte range of the kernel or device function seen last: functions
     /// do not nest, so it is the only one a node can be inside.
     device_code: Option<std::ops::Range<usize>>,
+    /// Warp widths only the whole file reveals (`warp_widths`).
+    warp_widths: warp_widths::WarpWidths<'s>,
 }
 
 /// Nodes that are text, not code.
@@ -105,6 +110,10 @@ impl<'s> Extractor<'s, '_> {
                         self.macro_body(value);
                     }
                 }
+                "template_declaration" => {
+                    self.template_tile_parameters(node);
+                    stack.extend(node.named_children(&mut cursor));
+                }
                 "function_definition" => {
                     self.kernel_definition(node);
                     if let Some(name) = node
@@ -140,6 +149,7 @@ impl<'s> Extractor<'s, '_> {
                     push(&mut stack, "default_value");
                     // A method declared in a class body: its parameters.
                     if let Some(declarator) = node.child_by_field_name("declarator") {
+                        stack.extend(array_sizes(declarator));
                         stack.extend(parameters_of(declarator));
                     }
                 }
@@ -148,6 +158,7 @@ impl<'s> Extractor<'s, '_> {
                     push(&mut stack, "type");
                     let mut c = node.walk();
                     for declarator in node.children_by_field_name("declarator", &mut c) {
+                        stack.extend(array_sizes(declarator));
                         if declarator.kind() == "init_declarator" {
                             self.named_warp_result(declarator);
                             if let Some(value) = declarator.child_by_field_name("value") {
@@ -178,6 +189,9 @@ impl<'s> Extractor<'s, '_> {
                         let arguments: Vec<Node> =
                             node.child_by_field_name("arguments").into_iter().collect();
                         self.warp_tile(text, &arguments);
+                        if let Some(&arguments) = arguments.first() {
+                            self.template_arguments(name, arguments);
+                        }
                     }
                     push(&mut stack, "arguments");
                 }
@@ -222,6 +236,13 @@ impl<'s> Extractor<'s, '_> {
                 }
                 "binary_expression" => {
                     self.warp_arithmetic(node, None);
+                    if let (Some(left), Some(operator), Some(right)) = (
+                        node.child_by_field_name("left"),
+                        node.child_by_field_name("operator"),
+                        node.child_by_field_name("right"),
+                    ) {
+                        self.warp_operand(left, self.text(operator), right);
+                    }
                     stack.extend(node.named_children(&mut cursor));
                 }
                 "assignment_expression" => {
@@ -520,6 +541,7 @@ impl<'s> Extractor<'s, '_> {
                 config.end_byte(),
             );
             if let Some(args) = function.child_by_field_name("arguments") {
+                self.template_arguments(name, args);
                 stack.push(args);
             }
             return;
@@ -677,6 +699,20 @@ fn is_name(text: &str) -> bool {
         && text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':')
+}
+
+/// The sizes of the arrays a declarator declares (`shared_val[WARP_SIZE]`,
+/// `tile[TILE][TILE + 1]`): values the declaration uses.
+fn array_sizes(declarator: Node) -> Vec<Node> {
+    let mut sizes = Vec::new();
+    let mut node = Some(declarator);
+    while let Some(current) = node {
+        if current.kind() == "array_declarator" {
+            sizes.extend(current.child_by_field_name("size"));
+        }
+        node = inner_declarator(current);
+    }
+    sizes
 }
 
 /// The parameter list of a (possibly nested) function declarator.

@@ -574,7 +574,7 @@ impl<'s> Extractor<'s, '_> {
 
     /// Emits the strings an expression in `position` can evaluate to.
     fn strings(&mut self, expr: Node, position: StringPosition) {
-        for leaf in string_leaves(expr) {
+        for leaf in string_leaves(expr, self.source) {
             let Some(value) = literal_prefix(leaf, self.source) else {
                 continue;
             };
@@ -742,7 +742,7 @@ impl<'s> Extractor<'s, '_> {
 
     /// Flags in a list of strings: `-gencode=arch=...` → `-gencode`.
     fn compiler_flags(&mut self, list: Node) {
-        for leaf in string_leaves(list) {
+        for leaf in string_leaves(list, self.source) {
             let Some(flag) = literal_prefix(leaf, self.source) else {
                 continue;
             };

@@ -49,8 +49,11 @@ pub fn literal_suffix<'s>(node: Node, source: &'s str) -> Option<&'s str> {
 
 /// The string literals an expression can evaluate to: the expression itself,
 /// both arms of `"cuda" if ok else "cpu"`, the items of a list or tuple
-/// (`device_ids=["cuda:0"]`), and both sides of `+` (`FLAGS + ["-O3"]`). and both sides of `+` (`FLAGS + ["-O3"]`).
-pub fn string_leaves<'t>(expr: Node<'t>) -> Vec<Node<'t>> {
+/// (`device_ids=["cuda:0"]`), both sides of `+` (`FLAGS + ["-O3"]`), and
+/// the default of a lookup, which is the value wherever the setting is
+/// left alone (`getattr(args, "device", "cuda")`, `os.environ.get("BACKEND",
+/// "nccl")`, `config.get("device", "cuda")`).
+pub fn string_leaves<'t>(expr: Node<'t>, source: &str) -> Vec<Node<'t>> {
     let mut leaves = Vec::new();
     let mut stack = vec![expr];
     let mut cursor = expr.walk();
@@ -63,11 +66,32 @@ pub fn string_leaves<'t>(expr: Node<'t>) -> Vec<Node<'t>> {
             | "tuple"
             | "boolean_operator"
             | "binary_operator" => stack.extend(node.named_children(&mut cursor)),
+            "call" => stack.extend(lookup_default(node, source)),
             _ => {}
         }
     }
     leaves.sort_by_key(|n| n.start_byte());
     leaves
+}
+
+/// The default argument of `getattr(o, name, default)` or of a mapping's
+/// `get`/`getenv`/`pop`/`setdefault(key, default)`.
+fn lookup_default<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let function = call.child_by_field_name("function")?;
+    let name = source.get(function.byte_range())?;
+    let last = name.rsplit('.').next().unwrap_or(name);
+    let position = match last {
+        "getattr" => 2,
+        "get" | "getenv" | "pop" | "setdefault" => 1,
+        _ => return None,
+    };
+    let arguments = call.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let positional: Vec<Node> = arguments
+        .named_children(&mut cursor)
+        .filter(|a| a.kind() != "keyword_argument" && a.kind() != "comment")
+        .collect();
+    (positional.len() == position + 1).then(|| positional[position])
 }
 
 /// The device type of a device string: `"cuda:0"` → `cuda`. Strings with no
