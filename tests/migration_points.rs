@@ -1355,3 +1355,29 @@ fn a_device_given_as_the_default_of_a_lookup_is_a_device() {
         ]
     );
 }
+
+#[test]
+fn aliases_watch_and_trusted_hosts_run_and_name_what_they_say() {
+    let dockerfile = "FROM ubuntu:22.04\nRUN { echo \"alias ll='ls -lh'\"; \\\n      echo \"alias wns='watch nvidia-smi'\"; } >> ~/.zshrc\nRUN pip install --trusted-host pypi.ngc.nvidia.com torch\n";
+    let compose = "services:\n  train:\n    environment:\n      TRUSTED_HOST: ${TRUSTED_HOST:-pypi.ngc.nvidia.com}\n      EXTRA_INDEX_URL: https://pypi.ngc.nvidia.com\n";
+    let script = "#!/bin/bash\nwatch -n 1 nvidia-smi\nalias gpus=\"nvidia-smi -L\"\necho \"run nvidia-smi to see the cards\"\n";
+    let dir = repo(&[
+        ("Dockerfile", dockerfile),
+        ("docker-compose.yaml", compose),
+        ("run.sh", script),
+    ]);
+    // An alias's value is a command line, also when echoed into an rc
+    // file; `watch` runs its operand; NVIDIA's index is named by its host
+    // for pip's trusted hosts, and once per URL. A message stays prose.
+    assert_eq!(
+        finding_lines(&json_report(dir.path(), "hygon")),
+        [
+            "Dockerfile:3:30 hygon/command-nvidia-smi manual nvidia-smi",
+            "Dockerfile:4:32 hygon/nvidia-package-index manual nvidia-package-index",
+            "docker-compose.yaml:4:37 hygon/nvidia-package-index manual nvidia-package-index",
+            "docker-compose.yaml:5:24 hygon/nvidia-package-index manual nvidia-package-index",
+            "run.sh:2:12 hygon/command-nvidia-smi manual nvidia-smi",
+            "run.sh:3:13 hygon/command-nvidia-smi manual nvidia-smi",
+        ]
+    );
+}

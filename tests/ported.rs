@@ -189,3 +189,73 @@ fn a_torch_version_cuda_test_routes_rocm_and_its_branch_is_cuda_only() {
         "{ascend:#?}"
     );
 }
+
+const BUILDER_PY: &str = r#"import os
+import torch
+
+
+def installed_cuda_version():
+    return torch.version.cuda
+
+
+def cuda_home():
+    return os.environ.get("CUDA_HOME")
+
+
+class CUDAOpBuilder:
+    def is_rocm_pytorch(self):
+        return torch.version.hip is not None
+
+    def compute_capability_args(self):
+        arch = os.environ.get("TORCH_CUDA_ARCH_LIST")
+        return [f"-gencode=arch=compute_{arch}", str(installed_cuda_version())]
+
+    def nvcc_args(self):
+        if self.is_rocm_pytorch():
+            return ["-O3"]
+        else:
+            return ["--use_fast_math"] + self.compute_capability_args()
+"#;
+
+const FUSED_ADAM_PY: &str = r#"import torch
+from .builder import CUDAOpBuilder, cuda_home
+
+
+class FusedAdamBuilder(CUDAOpBuilder):
+    def nvcc_args(self):
+        args = ["-O3"]
+        if not self.is_rocm_pytorch():
+            args += self.compute_capability_args()
+        print(cuda_home())
+        return args
+"#;
+
+#[test]
+fn a_function_only_skipped_branches_call_is_not_work_for_the_target() {
+    let dir = repo(&[
+        ("op_builder/__init__.py", ""),
+        ("op_builder/builder.py", BUILDER_PY),
+        ("op_builder/fused_adam.py", FUSED_ADAM_PY),
+    ]);
+    // Every call of `compute_capability_args` sits in a branch ROCm never
+    // takes, and `installed_cuda_version` is only called from there: on
+    // Hygon both are the CUDA path of a port that exists. `cuda_home` is
+    // called on every platform and stays.
+    let hygon = json_report(dir.path(), "hygon");
+    assert_eq!(
+        lines_of(&hygon, "op_builder/builder.py"),
+        ["op_builder/builder.py:10:27 hygon/unknown-cuda-ops unknown CUDA_HOME"]
+    );
+    // Ascend takes those branches: the same lines are its work.
+    let ascend = json_report(dir.path(), "ascend");
+    let ascend_lines: Vec<String> = lines_of(&ascend, "op_builder/builder.py")
+        .into_iter()
+        .map(|l| l.split(' ').next().unwrap_or_default().to_string())
+        .collect();
+    for expected in ["op_builder/builder.py:6:12", "op_builder/builder.py:18:31"] {
+        assert!(
+            ascend_lines.iter().any(|l| l.starts_with(expected)),
+            "{expected} in {ascend_lines:#?}"
+        );
+    }
+}

@@ -56,6 +56,20 @@ pub struct Extraction {
     /// C/C++ `cudaCheck` function or macro, a `CUDA_COMMON_H` include
     /// guard): the project's own, wherever they are used.
     pub defined_names: Vec<String>,
+    /// Functions the file defines (Python `def`s at any depth), for telling
+    /// code that only branches a target never runs call (see
+    /// [`FunctionDef`]).
+    pub functions: Vec<FunctionDef>,
+}
+
+/// A function definition: its name and the byte range of the whole
+/// definition, header and body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionDef {
+    /// The name it is called by (`compute_capability_args`).
+    pub name: String,
+    /// The definition.
+    pub range: std::ops::Range<usize>,
 }
 
 /// A byte range that runs only when `platform` is (`holds`) or is not the
@@ -69,6 +83,15 @@ pub struct PlatformBranch {
     pub platform: &'static str,
     /// Whether the range runs on that platform (true) or everywhere else.
     pub holds: bool,
+}
+
+impl PlatformBranch {
+    /// Whether the branch is not work for a target on `platform`: it runs
+    /// on one other platform only (another's path), or it is a branch of
+    /// the target's own test (its port, or the path it never takes).
+    pub fn skipped_on(&self, platform: &str) -> bool {
+        self.holds || self.platform == platform
+    }
 }
 
 impl Extraction {
@@ -85,6 +108,7 @@ impl Extraction {
             optional_ranges: Vec::new(),
             kernel_ranges: Vec::new(),
             defined_names: Vec::new(),
+            functions: Vec::new(),
         }
     }
 }

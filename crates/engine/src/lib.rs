@@ -16,6 +16,7 @@ mod ported;
 mod prefilter;
 mod re_export;
 mod timing;
+mod unreached;
 mod vendored;
 
 pub use migscan_core::MAX_FILE_BYTES;
@@ -192,6 +193,12 @@ struct FileOutcome {
     ported: Vec<usize>,
     /// Names the file defines that a rule might take for vendor APIs.
     defined_names: Vec<String>,
+    /// Python functions with findings in them, for the unreached stage.
+    functions: Vec<migscan_core::FunctionDef>,
+    /// Python branches for one platform, for the unreached stage.
+    platform_branches: Vec<migscan_core::PlatformBranch>,
+    /// The words in those branches (`unreached::branch_words`).
+    branch_words: Vec<String>,
 }
 
 /// Runs the pipeline.
@@ -313,6 +320,9 @@ pub fn scan_with_progress(
     let mut conditionals = Vec::new();
     let mut ported = vec![0; indexes.len()];
     let mut defined_names = FxHashSet::default();
+    let mut functions = Vec::new();
+    let mut platform_branches = Vec::new();
+    let mut branch_words = FxHashSet::default();
     let vendored_lines: Vec<usize> = outcomes.iter().map(|(_, outcome)| outcome.lines).collect();
     let vendored = vendoring.summaries(&discovery.files, &vendored_lines);
     // Skipped files leave the file list, so findings are renumbered.
@@ -355,6 +365,9 @@ pub fn scan_with_progress(
         }
         conditionals.push(outcome.conditionals);
         defined_names.extend(outcome.defined_names);
+        functions.push(outcome.functions);
+        platform_branches.push(outcome.platform_branches);
+        branch_words.extend(outcome.branch_words);
         files.push(ScannedFile {
             path: file.path,
             display: file.display,
@@ -378,6 +391,15 @@ pub fn scan_with_progress(
         &conditionals,
         &options.targets,
         catalog,
+        &mut ported,
+    );
+    unreached::remove_unreached(
+        &mut findings,
+        &files,
+        &functions,
+        &platform_branches,
+        &branch_words,
+        &options.targets,
         &mut ported,
     );
     findings.sort_by(|a, b| {
@@ -769,6 +791,7 @@ fn scan_text(
         kernel_ranges,
         defined_names,
         cpp_sources,
+        functions,
         ..
     } = extraction;
     outcome.defined_names = defined_names;
@@ -801,6 +824,8 @@ fn scan_text(
         targets,
         &mut outcome.ported,
     );
+    outcome.branch_words = unreached::branch_words(text, &platform_branches);
+    outcome.platform_branches = platform_branches;
     if !outcome.findings.is_empty() {
         // Hashed once per line: a generated line can hold thousands of findings.
         let lines = LineIndex::new(text);
@@ -822,6 +847,19 @@ fn scan_text(
     outcome.suppressed = before - outcome.findings.len();
     outcome.unused_suppressions = suppressions.unused().cloned().collect();
     outcome.malformed_suppressions = suppressions.malformed().cloned().collect();
+    let mut starts: Vec<usize> = outcome
+        .findings
+        .iter()
+        .map(|f| f.usage.span.start)
+        .collect();
+    starts.sort_unstable();
+    outcome.functions = functions
+        .into_iter()
+        .filter(|f| {
+            let first = starts.partition_point(|&at| at < f.range.start);
+            starts.get(first).is_some_and(|&at| at < f.range.end)
+        })
+        .collect();
     outcome.timings = Timings {
         matching: clock.elapsed(),
         ..timings

@@ -76,7 +76,7 @@ pub fn remove_platform_branches(
         let offset = finding.usage.span.start;
         branches
             .iter()
-            .any(|b| b.range.contains(&offset) && (b.holds || b.platform == platform))
+            .any(|b| b.range.contains(&offset) && b.skipped_on(platform))
     });
 }
 

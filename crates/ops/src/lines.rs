@@ -140,6 +140,26 @@ pub fn is_nvidia_package_index(value: &str) -> bool {
     })
 }
 
+/// NVIDIA's package index hosts.
+const NVIDIA_INDEX_HOSTS: &[&str] = &["pypi.ngc.nvidia.com", "pypi.nvidia.com"];
+
+/// NVIDIA's index named by its host alone, as pip's `--trusted-host` and
+/// `PIP_TRUSTED_HOST` take it (`${TRUSTED_HOST:-pypi.ngc.nvidia.com}`); a
+/// host inside a URL is the URL's.
+pub fn nvidia_index_hosts(value: &str) -> impl Iterator<Item = &str> {
+    NVIDIA_INDEX_HOSTS.iter().flat_map(move |host| {
+        value.match_indices(host).filter_map(move |(at, host)| {
+            let before = value[..at].chars().next_back();
+            let after = value[at + host.len()..].chars().next();
+            let bare = !before.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/'))
+                && !after.is_some_and(|c| {
+                    c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '-' | ':')
+                });
+            bare.then_some(host)
+        })
+    })
+}
+
 /// The URLs inside a value (`${INDEX_URL:-https://pypi.ngc.nvidia.com}`).
 pub fn urls(value: &str) -> impl Iterator<Item = &str> {
     value.match_indices("://").filter_map(move |(i, _)| {

@@ -2,9 +2,10 @@
 //! run, GPU requests in `#SBATCH` directives and `srun` options.
 
 use crate::lines::{
-    is_cuda_variant, nvidia_library_path, offset_in, strip_hash_comment, with_offsets, Sink,
+    is_cuda_variant, nvidia_index_hosts, nvidia_library_path, offset_in, strip_hash_comment,
+    with_offsets, Sink,
 };
-use crate::requirements::{package_index, requirement, CUDA_LOCAL_VERSION};
+use crate::requirements::{package_index, requirement, CUDA_LOCAL_VERSION, NVIDIA_PACKAGE_INDEX};
 use migscan_core::{Usage, UsageKind};
 
 /// A Slurm generic-resource request for GPUs (`--gres=gpu:4`).
@@ -63,7 +64,7 @@ const SEPARATORS: &[&str] = &["&&", "||", ";", "|", "(", ")", "`", "$("];
 
 /// Words that run the next word as the command.
 const PREFIXES: &[&str] = &[
-    "sudo", "env", "exec", "time", "nohup", "then", "do", "else", "!",
+    "sudo", "env", "exec", "time", "nohup", "watch", "then", "do", "else", "!",
 ];
 
 /// What the words after a command are.
@@ -132,21 +133,39 @@ pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize, 
     let mut command = "";
     let mut arguments = Arguments::Plain;
     let mut skip_value = false;
+    // After `watch` or `sudo`, options come before the command they run.
+    let mut after_prefix = false;
+    // After `alias`, the next word's value is a command line, also when
+    // the definition is echoed into a shell's rc file
+    // (`echo "alias wns='watch nvidia-smi'" >> ~/.zshrc`).
+    let mut alias_follows = false;
     for word in code.split_whitespace() {
         if SEPARATORS.contains(&word) {
             expect_command = true;
             continue;
         }
-        let word = word.trim_end_matches([';', ')']);
+        let mut word = word.trim_end_matches([';', ')']);
         if word.is_empty() {
             continue;
         }
+        if std::mem::take(&mut alias_follows) {
+            if let Some((_, value)) = word.split_once('=') {
+                word = value.trim_start_matches(['"', '\'']);
+                expect_command = true;
+            }
+        }
+        alias_follows = word.trim_start_matches(['"', '\'']) == "alias";
         // A substitution among the arguments runs a command of its own.
         expect_command |= substituted(word).is_some();
         if expect_command {
             if PREFIXES.contains(&word) {
+                after_prefix = true;
                 continue;
             }
+            if after_prefix && (word.starts_with('-') || word.bytes().all(|b| b.is_ascii_digit())) {
+                continue;
+            }
+            after_prefix = false;
             let mut word = word;
             if let Some((name, value)) = assignment(word) {
                 sink.add(UsageKind::EnvVar, name, at(name), name.len());
@@ -171,6 +190,7 @@ pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize, 
                 expect_command = false;
                 continue;
             }
+            let word = word.trim_end_matches(['"', '\'']);
             let program = word.rsplit('/').next().unwrap_or(word);
             if !program.is_empty() && !program.starts_with(['$', '"', '\'', '-']) {
                 sink.add(
@@ -192,6 +212,14 @@ pub fn command_line(sink: &mut Sink, line: &str, code: &str, line_start: usize, 
         let unquoted = word.trim_matches(['"', '\'']);
         if let Some(index) = package_index(unquoted) {
             sink.add(UsageKind::Construct, index, at(unquoted), unquoted.len());
+        }
+        for host in nvidia_index_hosts(unquoted) {
+            sink.add(
+                UsageKind::Construct,
+                NVIDIA_PACKAGE_INDEX,
+                at(host),
+                host.len(),
+            );
         }
         // A recipe's words are read as the Makefile's own.
         let path = assignment(unquoted).map_or(unquoted, |(_, value)| value);

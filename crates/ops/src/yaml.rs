@@ -2,8 +2,8 @@
 //! GPU resources and node selectors, images, environment variables, and
 //! the commands of `run:`/`command:` lines.
 
-use crate::lines::{offset_in, strip_hash_comment, urls, with_offsets, Sink};
-use crate::requirements::package_index;
+use crate::lines::{nvidia_index_hosts, offset_in, strip_hash_comment, urls, with_offsets, Sink};
+use crate::requirements::{package_index, NVIDIA_PACKAGE_INDEX};
 use crate::shell::{command_line, Dialect};
 use migscan_core::{Usage, UsageKind};
 
@@ -71,6 +71,14 @@ pub fn usages(source: &str) -> Vec<Usage> {
             if let Some(index) = package_index(url) {
                 sink.add(UsageKind::Construct, index, value_at(url), url.len());
             }
+        }
+        for host in nvidia_index_hosts(value) {
+            sink.add(
+                UsageKind::Construct,
+                NVIDIA_PACKAGE_INDEX,
+                value_at(host),
+                host.len(),
+            );
         }
         // Values that name GPU resources, e.g. `resource: nvidia.com/gpu`.
         if value.starts_with("nvidia.com/") {

@@ -14,7 +14,7 @@ use crate::strings::{
     literal_suffix, string_leaves,
 };
 use migscan_core::{
-    normalize_package, requirement_spec, LineIndex, PlatformBranch, Usage, UsageKind,
+    normalize_package, requirement_spec, FunctionDef, LineIndex, PlatformBranch, Usage, UsageKind,
 };
 use std::ops::Range;
 use tree_sitter::Node;
@@ -31,6 +31,8 @@ pub struct Found {
     pub optional_ranges: Vec<Range<usize>>,
     /// Bodies of kernels written in a Python kernel language.
     pub kernel_ranges: Vec<Range<usize>>,
+    /// The functions defined.
+    pub functions: Vec<FunctionDef>,
 }
 
 /// Emits every usage under `root`, the byte ranges of C/C++ source held in
@@ -46,6 +48,7 @@ pub fn usages<'s>(root: Node, source: &'s str, bindings: &Bindings, lines: LineI
         platform_branches: Vec::new(),
         optional_ranges: Vec::new(),
         kernel_ranges: Vec::new(),
+        functions: Vec::new(),
         loads_c: bindings
             .module_level()
             .any(|(_, qualified)| qualified == "ctypes" || qualified.starts_with("ctypes.")),
@@ -63,6 +66,7 @@ pub fn usages<'s>(root: Node, source: &'s str, bindings: &Bindings, lines: LineI
         platform_branches: extractor.platform_branches,
         optional_ranges: extractor.optional_ranges,
         kernel_ranges: extractor.kernel_ranges,
+        functions: extractor.functions,
     }
 }
 
@@ -120,6 +124,7 @@ struct Extractor<'s, 'b> {
     platform_branches: Vec<PlatformBranch>,
     optional_ranges: Vec<Range<usize>>,
     kernel_ranges: Vec<Range<usize>>,
+    functions: Vec<FunctionDef>,
     /// Whether the module imports `ctypes`, so strings can name C functions.
     loads_c: bool,
     capability: CapabilityGates,
@@ -170,6 +175,12 @@ impl<'s> Extractor<'s, '_> {
                 }
                 "import_statement" | "import_from_statement" => self.imports(node),
                 "function_definition" => {
+                    if let Some(name) = node.child_by_field_name("name") {
+                        self.functions.push(FunctionDef {
+                            name: text(name, self.source).to_string(),
+                            range: node.byte_range(),
+                        });
+                    }
                     if let Some(params) = node.child_by_field_name("parameters") {
                         stack.push((params, scope, Role::Plain));
                     }
@@ -901,6 +912,7 @@ impl Found {
             platform_branches: self.platform_branches,
             optional_ranges: self.optional_ranges,
             kernel_ranges: self.kernel_ranges,
+            functions: self.functions,
             ..migscan_core::Extraction::normalized(self.usages, has_syntax_errors)
         }
     }

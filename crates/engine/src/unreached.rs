@@ -1,0 +1,273 @@
+//! Functions only branches a target never runs call. DeepSpeed's
+//! `compute_capability_args()` builds nvcc's `-gencode` flags and reads
+//! `TORCH_CUDA_ARCH_LIST`; every call of it in the package sits in the
+//! `else` of `if self.is_rocm_pytorch():` or under `if not
+//! self.is_rocm_pytorch():`, so on Hygon the function is the CUDA path of
+//! a port that exists, and its findings are not work.
+//!
+//! A Python function containing findings is unreached for a target when
+//! its name occurs somewhere else in the scanned Python files and every
+//! such occurrence lies in a platform branch the target skips (see
+//! [`PlatformBranch::skipped_on`]) or inside another function unreached for
+//! it. Names are compared as words, without resolving which object a
+//! method belongs to: another function of the same name called elsewhere
+//! keeps both reached, so the test errs towards keeping findings. A name
+//! that occurs nowhere else (an entry point, a library's public API) is
+//! reached.
+//!
+//! Only names that a platform branch mentions can start a chain, so the
+//! scan hands over the words of its branches, and the Python files are read
+//! again only for those names; a round for the names the newly unreached
+//! functions mention follows, up to [`ROUNDS`].
+
+use crate::ported::remove_counted;
+use crate::Language;
+use crate::ScannedFile;
+use aho_corasick::{AhoCorasick, MatchKind};
+use migscan_core::{Finding, FunctionDef, PlatformBranch, Target};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::ops::Range;
+
+/// How many times the files are searched: a function reached only from an
+/// unreached function's body needs a second round, a third is rare.
+const ROUNDS: usize = 3;
+
+/// One function that holds findings: its file and its definition.
+struct Candidate<'a> {
+    file: usize,
+    range: &'a Range<usize>,
+}
+
+/// Where a candidate's name occurs outside its own definitions.
+type Occurrences = Vec<(usize, usize)>;
+
+/// Per file, the unreached definitions.
+type Unreached = FxHashMap<usize, Vec<Range<usize>>>;
+
+/// The words in a file's platform branches (`text` is the file's), which
+/// are the names that can start a chain of unreached functions.
+pub fn branch_words(text: &str, branches: &[PlatformBranch]) -> Vec<String> {
+    let mut words: Vec<String> = branches
+        .iter()
+        .filter_map(|b| text.get(b.range.clone()))
+        .flat_map(words)
+        .map(str::to_string)
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// Removes the findings in functions unreached for their target and adds
+/// them to the target's count. `functions[i]` and `branches[i]` belong to
+/// `files[i]`; `functions` need only hold those with findings in them,
+/// `branch_words` is the union of [`branch_words`] over the files.
+pub fn remove_unreached(
+    findings: &mut Vec<Finding>,
+    files: &[ScannedFile],
+    functions: &[Vec<FunctionDef>],
+    branches: &[Vec<PlatformBranch>],
+    branch_words: &FxHashSet<String>,
+    targets: &[Target],
+    counts: &mut [usize],
+) {
+    if branch_words.is_empty() {
+        return;
+    }
+    let mut candidates: FxHashMap<&str, Vec<Candidate>> = FxHashMap::default();
+    for (file, defs) in functions.iter().enumerate() {
+        for def in defs {
+            candidates
+                .entry(def.name.as_str())
+                .or_default()
+                .push(Candidate {
+                    file,
+                    range: &def.range,
+                });
+        }
+    }
+    let mut names: Vec<&str> = candidates
+        .keys()
+        .copied()
+        .filter(|name| branch_words.contains(*name))
+        .collect();
+    let mut occurrences: FxHashMap<&str, Occurrences> = FxHashMap::default();
+    let mut unreached: Vec<Unreached> = vec![Unreached::default(); targets.len()];
+    for _ in 0..ROUNDS {
+        if names.is_empty() {
+            break;
+        }
+        names.sort_unstable();
+        occurrences.extend(occurrences_of(files, &names, &candidates));
+        let before: Vec<Unreached> = std::mem::take(&mut unreached);
+        unreached = targets
+            .iter()
+            .map(|target| unreached_for(target.platform(), &candidates, &occurrences, branches))
+            .collect();
+        names = mentioned(files, &before, &unreached)
+            .into_iter()
+            .filter_map(|word| candidates.get_key_value(word.as_str()).map(|(k, _)| *k))
+            .filter(|name| !occurrences.contains_key(name))
+            .collect();
+    }
+    remove_counted(findings, targets, counts, |finding| {
+        let slot = targets.iter().position(|&t| t == finding.target);
+        slot.and_then(|slot| unreached[slot].get(&finding.file))
+            .is_some_and(|ranges| ranges.iter().any(|r| r.contains(&finding.usage.span.start)))
+    });
+}
+
+/// The words of the definitions `after` holds and `before` did not.
+fn mentioned(
+    files: &[ScannedFile],
+    before: &[Unreached],
+    after: &[Unreached],
+) -> FxHashSet<String> {
+    let mut new: FxHashMap<usize, Vec<&Range<usize>>> = FxHashMap::default();
+    for (slot, unreached) in after.iter().enumerate() {
+        for (&file, ranges) in unreached {
+            let known = before.get(slot).and_then(|b| b.get(&file));
+            for range in ranges {
+                if !known.is_some_and(|k| k.contains(range)) {
+                    new.entry(file).or_default().push(range);
+                }
+            }
+        }
+    }
+    let mut words_found = FxHashSet::default();
+    for (file, ranges) in new {
+        let Ok(text) = files[file].read_text() else {
+            continue;
+        };
+        for range in ranges {
+            if let Some(body) = text.get(range.clone()) {
+                words_found.extend(words(body).map(str::to_string));
+            }
+        }
+    }
+    words_found
+}
+
+/// The definitions, by file, of the candidates unreached on `platform`:
+/// grown until no further name joins, since an unreached function's calls
+/// are unreached too.
+fn unreached_for(
+    platform: &str,
+    candidates: &FxHashMap<&str, Vec<Candidate>>,
+    occurrences: &FxHashMap<&str, Occurrences>,
+    branches: &[Vec<PlatformBranch>],
+) -> Unreached {
+    let mut unreached = Unreached::default();
+    let mut decided: FxHashSet<&str> = FxHashSet::default();
+    loop {
+        let newly: Vec<&str> = occurrences
+            .iter()
+            .filter(|(name, places)| {
+                !decided.contains(*name)
+                    && !places.is_empty()
+                    && places.iter().all(|&(file, at)| {
+                        branches[file]
+                            .iter()
+                            .any(|b| b.range.contains(&at) && b.skipped_on(platform))
+                            || unreached
+                                .get(&file)
+                                .is_some_and(|ranges| ranges.iter().any(|r| r.contains(&at)))
+                    })
+            })
+            .map(|(name, _)| *name)
+            .collect();
+        if newly.is_empty() {
+            return unreached;
+        }
+        for name in newly {
+            decided.insert(name);
+            for candidate in &candidates[name] {
+                unreached
+                    .entry(candidate.file)
+                    .or_default()
+                    .push(candidate.range.clone());
+            }
+        }
+    }
+}
+
+/// Where each of `names` occurs as a word in the Python files, leaving out
+/// the candidate's own definitions (a recursive call is not a caller) and
+/// the `def` of any other function of the same name.
+fn occurrences_of<'a>(
+    files: &[ScannedFile],
+    names: &[&'a str],
+    candidates: &FxHashMap<&'a str, Vec<Candidate>>,
+) -> FxHashMap<&'a str, Occurrences> {
+    let Ok(searcher) = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(names)
+    else {
+        return FxHashMap::default();
+    };
+    let found: Vec<Vec<(usize, usize, usize)>> = files
+        .par_iter()
+        .enumerate()
+        .filter(|(_, file)| file.language == Language::Python)
+        .map(|(index, file)| {
+            let Ok(text) = file.read_text() else {
+                return Vec::new();
+            };
+            searcher
+                .find_iter(&text)
+                .filter(|m| is_word(&text, m.range()) && !is_definition(&text, m.start()))
+                .map(|m| (m.pattern().as_usize(), index, m.start()))
+                .collect()
+        })
+        .collect();
+    let mut occurrences: FxHashMap<&str, Occurrences> =
+        names.iter().map(|&name| (name, Vec::new())).collect();
+    for (pattern, file, at) in found.into_iter().flatten() {
+        let name = names[pattern];
+        let own = candidates[name]
+            .iter()
+            .any(|c| c.file == file && c.range.contains(&at));
+        if !own {
+            occurrences.entry(name).or_default().push((file, at));
+        }
+    }
+    occurrences
+}
+
+/// The identifiers in `text`.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with(|c: char| c.is_alphabetic() || c == '_'))
+}
+
+/// Whether `range` of `text` is a whole identifier.
+fn is_word(text: &str, range: Range<usize>) -> bool {
+    let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    !ident(text[..range.start].chars().next_back()) && !ident(text[range.end..].chars().next())
+}
+
+/// Whether the name at `at` is the one a `def` statement defines.
+fn is_definition(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end_matches([' ', '\t']);
+    before.ends_with("def")
+        && !before[..before.len() - 3]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_words_and_definitions_are_not_calls() {
+        let text = "def build(x):\n    return rebuild(x) + build(x)\n";
+        assert!(is_definition(text, 4));
+        assert!(!is_definition(text, text.rfind("build(").unwrap_or(0)));
+        let inner = text.find("rebuild").unwrap_or(0) + 2;
+        assert!(!is_word(text, inner..inner + 5));
+        assert!(is_word(text, 4..9));
+    }
+}
