@@ -304,13 +304,14 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
     if args.timings {
         let t = &report.timings;
         eprintln!(
-            "{{\"discover\": {:.3}, \"read\": {:.3}, \"prefilter\": {:.3}, \"parse_extract\": {:.3}, \"match\": {:.3}, \"files_wall\": {:.3}, \"plan\": {:.3}, \"render\": {:.3}, \"files\": {}, \"prefiltered\": {}, \"read_bytes\": {}, \"parsed_bytes\": {}}}",
+            "{{\"discover\": {:.3}, \"read\": {:.3}, \"prefilter\": {:.3}, \"parse_extract\": {:.3}, \"match\": {:.3}, \"files_wall\": {:.3}, \"project\": {:.3}, \"plan\": {:.3}, \"render\": {:.3}, \"files\": {}, \"prefiltered\": {}, \"read_bytes\": {}, \"parsed_bytes\": {}}}",
             t.discover.as_secs_f64(),
             t.read.as_secs_f64(),
             t.prefilter.as_secs_f64(),
             t.parse.as_secs_f64(),
             t.matching.as_secs_f64(),
             t.files_wall.as_secs_f64(),
+            t.project.as_secs_f64(),
             t.plan.as_secs_f64(),
             rendering.elapsed().as_secs_f64(),
             report.files.len(),

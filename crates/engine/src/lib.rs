@@ -197,8 +197,10 @@ struct FileOutcome {
     functions: Vec<migscan_core::FunctionDef>,
     /// Python branches for one platform, for the unreached stage.
     platform_branches: Vec<migscan_core::PlatformBranch>,
-    /// The words in those branches (`unreached::branch_words`).
+    /// The names those branches call (`unreached::branch_words`).
     branch_words: Vec<String>,
+    /// A Python file's identifiers, hashed (`unreached::word_hashes`).
+    word_hashes: Vec<u32>,
 }
 
 /// Runs the pipeline.
@@ -323,6 +325,7 @@ pub fn scan_with_progress(
     let mut functions = Vec::new();
     let mut platform_branches = Vec::new();
     let mut branch_words = FxHashSet::default();
+    let mut word_hashes = Vec::new();
     let vendored_lines: Vec<usize> = outcomes.iter().map(|(_, outcome)| outcome.lines).collect();
     let vendored = vendoring.summaries(&discovery.files, &vendored_lines);
     // Skipped files leave the file list, so findings are renumbered.
@@ -368,6 +371,7 @@ pub fn scan_with_progress(
         functions.push(outcome.functions);
         platform_branches.push(outcome.platform_branches);
         branch_words.extend(outcome.branch_words);
+        word_hashes.push(outcome.word_hashes);
         files.push(ScannedFile {
             path: file.path,
             display: file.display,
@@ -375,6 +379,7 @@ pub fn scan_with_progress(
             syntax_errors: outcome.syntax_errors,
         });
     }
+    let project = Instant::now();
     if builds_extension {
         extension::credit_build_hipify(
             &mut findings,
@@ -396,12 +401,14 @@ pub fn scan_with_progress(
     unreached::remove_unreached(
         &mut findings,
         &files,
+        &word_hashes,
         &functions,
         &platform_branches,
         &branch_words,
         &options.targets,
         &mut ported,
     );
+    timings.project = project.elapsed();
     findings.sort_by(|a, b| {
         (a.file, a.usage.span, a.target, a.rule).cmp(&(b.file, b.usage.span, b.target, b.rule))
     });
@@ -825,6 +832,9 @@ fn scan_text(
         &mut outcome.ported,
     );
     outcome.branch_words = unreached::branch_words(text, &platform_branches);
+    if file.language == Language::Python {
+        outcome.word_hashes = unreached::word_hashes(text);
+    }
     outcome.platform_branches = platform_branches;
     if !outcome.findings.is_empty() {
         // Hashed once per line: a generated line can hold thousands of findings.

@@ -1,5 +1,5 @@
 //! Where a scan's time goes, per stage. Per-file stages are summed over all
-//! files (CPU time across workers); discover, files and plan are wall time.
+//! files (CPU time across workers); discover, files, project and plan are wall time.
 //! Byte counts show how much of what was read the prefilter let be parsed.
 
 use serde::Serialize;
@@ -20,6 +20,10 @@ pub struct Timings {
     pub matching: Duration,
     /// All per-file work, read to match (wall).
     pub files_wall: Duration,
+    /// Stages over the whole project once the files are done: the
+    /// build-time hipify credit, own names, `#if` guards, unreached
+    /// functions (wall).
+    pub project: Duration,
     /// Plans, comparison and hardware (wall).
     pub plan: Duration,
     /// Bytes of source read.

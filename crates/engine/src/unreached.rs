@@ -15,10 +15,10 @@
 //! that occurs nowhere else (an entry point, a library's public API) is
 //! reached.
 //!
-//! Only names that a platform branch mentions can start a chain, so the
-//! scan hands over the words of its branches, and the Python files are read
-//! again only for those names; a round for the names the newly unreached
-//! functions mention follows, up to [`ROUNDS`].
+//! Only names that a platform branch calls can start a chain, so the scan
+//! hands over the names its branches call, and the Python files are read
+//! again only for those; a round for the names the newly unreached
+//! functions call follows, up to [`ROUNDS`].
 
 use crate::ported::remove_counted;
 use crate::Language;
@@ -28,6 +28,12 @@ use migscan_core::{Finding, FunctionDef, PlatformBranch, Target};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
+
+/// A name that may occur in more files than this is taken as reached
+/// without looking: it is a common method name (`get`, `to`, `add`) whose
+/// occurrences are everywhere, searching them costs more than the answer
+/// is worth, and the answer errs towards keeping findings.
+const MAX_FILES: usize = 64;
 
 /// How many times the files are searched: a function reached only from an
 /// unreached function's body needs a second round, a third is rare.
@@ -45,13 +51,13 @@ type Occurrences = Vec<(usize, usize)>;
 /// Per file, the unreached definitions.
 type Unreached = FxHashMap<usize, Vec<Range<usize>>>;
 
-/// The words in a file's platform branches (`text` is the file's), which
-/// are the names that can start a chain of unreached functions.
+/// The names a file's platform branches call (`text` is the file's): the
+/// only names that can start a chain of unreached functions.
 pub fn branch_words(text: &str, branches: &[PlatformBranch]) -> Vec<String> {
     let mut words: Vec<String> = branches
         .iter()
         .filter_map(|b| text.get(b.range.clone()))
-        .flat_map(words)
+        .flat_map(called)
         .map(str::to_string)
         .collect();
     words.sort_unstable();
@@ -59,13 +65,38 @@ pub fn branch_words(text: &str, branches: &[PlatformBranch]) -> Vec<String> {
     words
 }
 
+/// The identifiers of a Python file as sorted hashes: the scan keeps them
+/// so that a search for names reads again only the files that may hold one.
+pub fn word_hashes(text: &str) -> Vec<u32> {
+    let mut hashes: Vec<u32> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with(|c: char| c.is_alphabetic() || c == '_'))
+        .map(word_hash)
+        .collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes.shrink_to_fit();
+    hashes
+}
+
+/// A word's hash in [`word_hashes`].
+fn word_hash(word: &str) -> u32 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    word.hash(&mut hasher);
+    hasher.finish() as u32
+}
+
 /// Removes the findings in functions unreached for their target and adds
 /// them to the target's count. `functions[i]` and `branches[i]` belong to
 /// `files[i]`; `functions` need only hold those with findings in them,
-/// `branch_words` is the union of [`branch_words`] over the files.
+/// `branch_words` is the union of [`branch_words`] over the files, and
+/// `hashes[i]` is [`word_hashes`] of a Python file (empty for others).
+#[allow(clippy::too_many_arguments)]
 pub fn remove_unreached(
     findings: &mut Vec<Finding>,
     files: &[ScannedFile],
+    hashes: &[Vec<u32>],
     functions: &[Vec<FunctionDef>],
     branches: &[Vec<PlatformBranch>],
     branch_words: &FxHashSet<String>,
@@ -98,8 +129,17 @@ pub fn remove_unreached(
         if names.is_empty() {
             break;
         }
+        names.retain(|name| {
+            let hash = word_hash(name);
+            hashes
+                .iter()
+                .filter(|h| h.binary_search(&hash).is_ok())
+                .take(MAX_FILES + 1)
+                .count()
+                <= MAX_FILES
+        });
         names.sort_unstable();
-        occurrences.extend(occurrences_of(files, &names, &candidates));
+        occurrences.extend(occurrences_of(files, hashes, &names, &candidates));
         let before: Vec<Unreached> = std::mem::take(&mut unreached);
         unreached = targets
             .iter()
@@ -118,7 +158,7 @@ pub fn remove_unreached(
     });
 }
 
-/// The words of the definitions `after` holds and `before` did not.
+/// The names called in the definitions `after` holds and `before` did not.
 fn mentioned(
     files: &[ScannedFile],
     before: &[Unreached],
@@ -142,7 +182,7 @@ fn mentioned(
         };
         for range in ranges {
             if let Some(body) = text.get(range.clone()) {
-                words_found.extend(words(body).map(str::to_string));
+                words_found.extend(called(body).map(str::to_string));
             }
         }
     }
@@ -197,6 +237,7 @@ fn unreached_for(
 /// the `def` of any other function of the same name.
 fn occurrences_of<'a>(
     files: &[ScannedFile],
+    hashes: &[Vec<u32>],
     names: &[&'a str],
     candidates: &FxHashMap<&'a str, Vec<Candidate>>,
 ) -> FxHashMap<&'a str, Occurrences> {
@@ -206,10 +247,16 @@ fn occurrences_of<'a>(
     else {
         return FxHashMap::default();
     };
+    let wanted: Vec<u32> = names.iter().map(|name| word_hash(name)).collect();
     let found: Vec<Vec<(usize, usize, usize)>> = files
         .par_iter()
         .enumerate()
-        .filter(|(_, file)| file.language == Language::Python)
+        .filter(|&(index, file)| {
+            file.language == Language::Python
+                && wanted
+                    .iter()
+                    .any(|h| hashes[index].binary_search(h).is_ok())
+        })
         .map(|(index, file)| {
             let Ok(text) = file.read_text() else {
                 return Vec::new();
@@ -235,10 +282,21 @@ fn occurrences_of<'a>(
     occurrences
 }
 
-/// The identifiers in `text`.
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|w| w.starts_with(|c: char| c.is_alphabetic() || c == '_'))
+/// The names `text` calls (`name(`, `self.name (`): only a call can
+/// start or continue a chain, which keeps the names to search few (a
+/// function passed as a value elsewhere stays reached).
+fn called(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices('(').filter_map(move |(at, _)| {
+        let before = text[..at].trim_end_matches([' ', '\t']);
+        let start = before
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let name = &before[start..];
+        name.starts_with(|c: char| c.is_alphabetic() || c == '_')
+            .then_some(name)
+    })
 }
 
 /// Whether `range` of `text` is a whole identifier.
@@ -260,6 +318,12 @@ fn is_definition(text: &str, at: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calls_are_read_by_the_name_before_the_parenthesis() {
+        let text = "if not rocm:\n    args += self.compute_args () + [f(x), (1, 2)]\n";
+        assert_eq!(called(text).collect::<Vec<_>>(), ["compute_args", "f"]);
+    }
 
     #[test]
     fn names_are_words_and_definitions_are_not_calls() {
