@@ -1381,3 +1381,55 @@ fn aliases_watch_and_trusted_hosts_run_and_name_what_they_say() {
         ]
     );
 }
+
+const TF32_GATE_CU: &str = r#"#include <cuda_runtime.h>
+extern cudaDeviceProp deviceProp;
+int cuda_arch_major = 0;
+int cc_guess = 7;
+
+bool use_tf32(void) {
+    int enable_tf32 = cuda_arch_major >= 8 ? 1 : 0;
+    return enable_tf32 && cc_guess > 6;
+}
+
+void setup(void) {
+    cudaGetDeviceProperties(&deviceProp, 0);
+    cuda_arch_major = deviceProp.major;
+    if (deviceProp.minor == 9) { cc_guess = 9; }
+}
+"#;
+
+#[test]
+fn compute_capability_gates_in_cpp_are_reported() {
+    let dir = repo(&[("common.cu", TF32_GATE_CU)]);
+    // A comparison of a variable the file assigns from `deviceProp.major`
+    // (assigned after the comparison) and of a field directly; a
+    // comparison of an unrelated variable is not a gate.
+    assert_eq!(
+        findings_naming(dir.path(), "hygon", "capability-gate"),
+        [
+            "common.cu:7:23 hygon/capability-gate manual capability-gate",
+            "common.cu:14:9 hygon/capability-gate manual capability-gate",
+        ]
+    );
+}
+
+#[test]
+fn autocast_calls_without_a_device_type_mean_cuda() {
+    let src = "import torch\n\n\ndef f(x):\n    if torch.is_autocast_enabled():\n        return x.float()\n    return x\n\n\nclass A:\n    def g(self):\n        torch.set_autocast_enabled(False)\n        torch.set_autocast_enabled(\"cpu\", False)\n        return torch.is_autocast_enabled(\"cuda\")\n";
+    let dir = repo(&[("amp_utils.py", src)]);
+    // The forms without a device type read and set CUDA's autocast; the
+    // rule is the only one on these lines, so the file's sole findings.
+    assert_eq!(
+        finding_lines(&json_report(dir.path(), "ascend"))
+            .into_iter()
+            .filter(|l| l.contains("autocast"))
+            .collect::<Vec<_>>(),
+        [
+            "amp_utils.py:5:8 ascend/cuda-default-autocast manual cuda-default-autocast",
+            "amp_utils.py:12:9 ascend/cuda-default-autocast manual cuda-default-autocast",
+        ]
+    );
+    // PyTorch for ROCm: CUDA's autocast is the GPU's.
+    assert!(findings_naming(dir.path(), "hygon", "cuda-default-autocast").is_empty());
+}

@@ -259,3 +259,15 @@ fn a_function_only_skipped_branches_call_is_not_work_for_the_target() {
         );
     }
 }
+
+#[test]
+fn a_cuda_test_beside_an_or_with_the_targets_test_is_its_port() {
+    let setup = "import torch\nimport torch.utils.cpp_extension\n\nis_rocm_pytorch = torch.version.hip is not None\n\nif torch.cuda.is_available() and ((torch.utils.cpp_extension.CUDA_HOME is not None) or is_rocm_pytorch):\n    print(\"building\")\nif torch.utils.cpp_extension.CUDA_HOME is not None:\n    print(\"found\")\n";
+    let dir = repo(&[("setup.py", setup)]);
+    // On Hygon the `or` on line 6 is true whatever CUDA_HOME says: the
+    // test is routed already. The same test alone (line 8) is work.
+    assert_eq!(
+        finding_lines(&json_report(dir.path(), "hygon")),
+        ["setup.py:8:4 hygon/torch-cpp-extension-cuda-home manual torch.utils.cpp_extension.CUDA_HOME"]
+    );
+}

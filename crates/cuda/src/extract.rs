@@ -9,6 +9,7 @@ use migscan_core::{Keep, LineIndex, Usage, UsageKind};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
+mod capability;
 mod members;
 mod warp_widths;
 
@@ -25,10 +26,12 @@ pub fn usages(root: Node, source: &str, keep: Keep) -> (Vec<Usage>, Vec<String>)
         definitions: Vec::new(),
         device_code: None,
         warp_widths: warp_widths::WarpWidths::default(),
+        capability: capability::CapabilityGates::default(),
     };
     extractor.objects = extractor.typed_objects(root);
     extractor.walk(root);
     extractor.finish_warp_widths();
+    extractor.finish_capability_gates();
     (extractor.usages, extractor.definitions)
 }
 
@@ -49,6 +52,8 @@ struct Extractor<'s, 'k> {
     device_code: Option<std::ops::Range<usize>>,
     /// Warp widths only the whole file reveals (`warp_widths`).
     warp_widths: warp_widths::WarpWidths<'s>,
+    /// Compute-capability gates (`capability`).
+    capability: capability::CapabilityGates<'s>,
 }
 
 /// Nodes that are text, not code.
@@ -242,6 +247,7 @@ impl<'s> Extractor<'s, '_> {
                         node.child_by_field_name("right"),
                     ) {
                         self.warp_operand(left, self.text(operator), right);
+                        self.capability_comparison(left, self.text(operator), right);
                     }
                     stack.extend(node.named_children(&mut cursor));
                 }
@@ -623,6 +629,7 @@ impl<'s> Extractor<'s, '_> {
             node.child_by_field_name(target),
             node.child_by_field_name(value),
         ) {
+            self.capability_binding(target, value);
             if value.kind() == "binary_expression" {
                 self.warp_arithmetic(value, Some(self.text(target)));
             }

@@ -4,10 +4,11 @@
 use crate::bindings::{dotted, text, Bindings, MODULE_SCOPE};
 use crate::capability::{CapabilityGates, CAPABILITY_GATE};
 use crate::positions::{
-    is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_ARCH_LIST, CUDA_SOURCE,
-    C_API_PREFIXES, DEVICE_FIRST_ARG, DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON,
-    ENV_FIRST_ARG, KERNEL_DECORATORS, LINK_FLAG_KEYWORDS, NVCC_ARGS, NVCC_ONLY_FLAGS,
-    NVIDIA_SMI_OPTIONS, NVIDIA_TOOLS, TRITON_LAUNCH_KEYWORDS, WITH_CUDA,
+    is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_ARCH_LIST, CUDA_DEFAULT_AUTOCAST,
+    CUDA_DEFAULT_AUTOCAST_CALLS, CUDA_SOURCE, C_API_PREFIXES, DEVICE_FIRST_ARG,
+    DEVICE_FIRST_ARG_METHODS, DEVICE_KEYWORDS, ENVIRON, ENV_FIRST_ARG, KERNEL_DECORATORS,
+    LINK_FLAG_KEYWORDS, NVCC_ARGS, NVCC_ONLY_FLAGS, NVIDIA_SMI_OPTIONS, NVIDIA_TOOLS,
+    TRITON_LAUNCH_KEYWORDS, WITH_CUDA,
 };
 use crate::strings::{
     backend_names, device_type, env_name, is_cuda_arch_list, is_sized_model_id, literal_prefix,
@@ -502,6 +503,9 @@ impl<'s> Extractor<'s, '_> {
         if matches!(callee, Callee::Opaque) {
             self.attribute_by_name(function, args, scope);
         }
+        if let Callee::Qualified(name) = &callee {
+            self.cuda_default_autocast(name, node, args);
+        }
         let first_position = match &callee {
             Callee::Qualified(name) if DEVICE_FIRST_ARG.contains(&name.as_str()) => {
                 Some(StringPosition::Device)
@@ -567,6 +571,29 @@ impl<'s> Extractor<'s, '_> {
                     positional += 1;
                 }
             }
+        }
+    }
+
+    /// `torch.is_autocast_enabled()`, `torch.set_autocast_enabled(True)`:
+    /// the deprecated forms without a device type read and set CUDA's
+    /// autocast state (PyTorch's `torch/csrc/autograd/init.cpp` defaults to
+    /// `at::kCUDA`), whatever device the code runs on.
+    fn cuda_default_autocast(&mut self, name: &str, call: Node, args: Node) {
+        let Some(&(_, arity)) = CUDA_DEFAULT_AUTOCAST_CALLS.iter().find(|(n, _)| *n == name) else {
+            return;
+        };
+        let mut cursor = args.walk();
+        let arguments: Vec<Node> = args
+            .named_children(&mut cursor)
+            .filter(|a| a.kind() != "comment")
+            .collect();
+        let positional_only = arguments.iter().all(|a| a.kind() != "keyword_argument");
+        if positional_only && arguments.len() == arity {
+            self.emit(
+                UsageKind::Construct,
+                CUDA_DEFAULT_AUTOCAST.to_string(),
+                call,
+            );
         }
     }
 

@@ -24,7 +24,10 @@ use migscan_core::LineIndex;
 pub use migscan_core::{Extraction, ParseFailure};
 use migscan_syntax::{parse_within, PARSE_BUDGET};
 pub use outline::{Anchors, Outline, Selection};
-pub use positions::{CUDA_SOURCE, NVIDIA_SMI_OPTIONS, TRITON_LAUNCH_KEYWORDS};
+pub use positions::{
+    CUDA_DEFAULT_AUTOCAST, CUDA_DEFAULT_AUTOCAST_CALLS, CUDA_SOURCE, NVIDIA_SMI_OPTIONS,
+    TRITON_LAUNCH_KEYWORDS,
+};
 use tree_sitter::Parser;
 
 /// How failures name this frontend's parser.

@@ -42,6 +42,9 @@ pub fn if_branches(
     source: &str,
     out: &mut Vec<PlatformBranch>,
 ) {
+    if let Some(condition) = node.child_by_field_name("condition") {
+        routed_alternatives(condition, scope, bindings, source, out);
+    }
     let check = |out: &mut Vec<PlatformBranch>, condition: Option<Node>| {
         let (test, platform, holds) = platform_check(condition?, scope, bindings, source)?;
         // The test routes the platform already: part of that platform's
@@ -79,6 +82,66 @@ pub fn if_branches(
     for clause in node.children_by_field_name("alternative", &mut cursor) {
         push(out, Some(clause), platform, !holds);
     }
+}
+
+/// The deepest an `or` is looked for in a condition.
+const MAX_CONDITION_DEPTH: usize = 8;
+
+/// `(CUDA_HOME is not None) or is_rocm_pytorch`: where one operand of `or`
+/// holds on a platform, the condition is true there whatever the other
+/// says, so the other operand (the CUDA test) is that platform's port
+/// already, and matters everywhere else. Looked for in the whole condition,
+/// not only at its top (`ok and (a or is_rocm)`), to a bounded depth.
+fn routed_alternatives(
+    condition: Node,
+    scope: usize,
+    bindings: &Bindings,
+    source: &str,
+    out: &mut Vec<PlatformBranch>,
+) {
+    let mut stack = vec![(condition, 0)];
+    while let Some((node, depth)) = stack.pop() {
+        if depth > MAX_CONDITION_DEPTH {
+            continue;
+        }
+        match node.kind() {
+            "parenthesized_expression" | "not_operator" => {
+                stack.extend(node.named_child(0).map(|c| (c, depth + 1)));
+            }
+            "boolean_operator" => {
+                let (Some(left), Some(right)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) else {
+                    continue;
+                };
+                if operator(node, source) == Some("or") {
+                    for (test, other) in [(left, right), (right, left)] {
+                        let test = unparenthesized(test);
+                        if let Some((platform, true)) =
+                            platform_check_leaf(test, scope, bindings, source)
+                        {
+                            push(out, Some(other), platform, false);
+                        }
+                    }
+                }
+                stack.push((left, depth + 1));
+                stack.push((right, depth + 1));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `(x)` → `x`, for as many parentheses as there are.
+fn unparenthesized(mut node: Node) -> Node {
+    while node.kind() == "parenthesized_expression" {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
 }
 
 fn push(out: &mut Vec<PlatformBranch>, body: Option<Node>, platform: &'static str, holds: bool) {

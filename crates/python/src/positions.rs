@@ -62,6 +62,17 @@ pub fn is_device_name(name: &str) -> bool {
 /// construct each is reported as. `num_warps` counts 32-lane warps; the
 /// keywords are Triton's own, so any call passing them launches or tunes a
 /// Triton kernel.
+/// The construct a call reading or setting CUDA's autocast state by
+/// default is reported as.
+pub const CUDA_DEFAULT_AUTOCAST: &str = "cuda-default-autocast";
+
+/// Autocast calls whose form without a device type means CUDA, with the
+/// number of arguments of that form.
+pub const CUDA_DEFAULT_AUTOCAST_CALLS: &[(&str, usize)] = &[
+    ("torch.is_autocast_enabled", 0),
+    ("torch.set_autocast_enabled", 1),
+];
+
 pub const TRITON_LAUNCH_KEYWORDS: &[(&str, &str)] = &[
     ("num_warps", "triton-num-warps"),
     ("num_stages", "triton-num-stages"),

@@ -19,7 +19,10 @@ use crate::re_export::ReExports;
 use aho_corasick::AhoCorasick;
 use migscan_core::{Target, UsageKind};
 use migscan_plan::PARALLELISM_MARKERS;
-use migscan_python::{Anchors, Outline, Selection, NVIDIA_SMI_OPTIONS, TRITON_LAUNCH_KEYWORDS};
+use migscan_python::{
+    Anchors, Outline, Selection, CUDA_DEFAULT_AUTOCAST, CUDA_DEFAULT_AUTOCAST_CALLS,
+    NVIDIA_SMI_OPTIONS, TRITON_LAUNCH_KEYWORDS,
+};
 use migscan_rules::{
     cuda_env_prefixes, looks_cuda_specific, python_unknown_anchors, Rule, RuleIndex, Selector,
 };
@@ -98,6 +101,19 @@ impl<'a> PythonAnchors<'a> {
                 }
                 Selector::Env => patterns.push((value, Boundary::Start)),
                 Selector::Setting => patterns.push((value, Boundary::Any)),
+                // Calls whose form without a device type means CUDA are
+                // names, like those rules name.
+                Selector::Construct if value == CUDA_DEFAULT_AUTOCAST => {
+                    for (name, _) in CUDA_DEFAULT_AUTOCAST_CALLS {
+                        if let Some((parent, last)) = name.rsplit_once('.') {
+                            tails
+                                .entry(last.to_string())
+                                .or_default()
+                                .push(parent.to_string());
+                            parents.insert(parent.to_string());
+                        }
+                    }
+                }
                 // Triton's launch options are keyword arguments.
                 Selector::Construct => patterns.extend(
                     TRITON_LAUNCH_KEYWORDS
