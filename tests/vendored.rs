@@ -175,3 +175,88 @@ fn sarif_says_why_a_vendored_library_has_no_results() {
         .iter()
         .any(|n| n.ends_with("listed only, not scanned (--vendored skip)")),);
 }
+
+const CUTE_KERNEL_PY: &str = r#"import cutlass
+import cutlass.cute as cute
+from cutlass import Float32, Int32
+
+
+@cute.kernel
+def scale_kernel(x: cute.Tensor, factor: Float32):
+    tidx, _, _ = cute.arch.thread_idx()
+    bidx, _, _ = cute.arch.block_idx()
+    i = bidx * 128 + tidx
+    x[i] = x[i] * factor
+
+
+@cute.jit
+def scale(x: cute.Tensor, factor: Float32, n: Int32):
+    scale_kernel(x, factor).launch(grid=[n // 128, 1, 1], block=[128, 1, 1])
+"#;
+
+#[test]
+fn a_copy_of_flash_attentions_cute_package_inside_a_package_is_vendored() {
+    let dir = repo(&[
+        ("pkg/__init__.py", ""),
+        ("pkg/vllm_flash_attn/__init__.py", ""),
+        ("pkg/vllm_flash_attn/cute/__init__.py", ""),
+        ("pkg/vllm_flash_attn/cute/flash_fwd.py", CUTE_KERNEL_PY),
+        // The library's own repository holds the package at its top.
+        ("flash_attn/cute/__init__.py", ""),
+        ("flash_attn/cute/flash_fwd.py", CUTE_KERNEL_PY),
+    ]);
+    let report = report(dir.path(), &[]);
+    assert_eq!(
+        libraries(&report),
+        ["pkg/vllm_flash_attn flash-attn-cute - files=3 lines=16 its own files (cute/flash_fwd.py)"]
+    );
+    let lines = finding_lines(&report);
+    assert!(lines.iter().any(|l| l
+        .starts_with("pkg/vllm_flash_attn/__init__.py:1:1 hygon/vendored-flash-attn-cute manual")));
+    assert!(!lines
+        .iter()
+        .any(|l| l.starts_with("pkg/vllm_flash_attn/cute/")));
+    // Not vendored at the top of its own repository: its kernels are
+    // priced one by one, by their lines.
+    assert!(lines.iter().any(|l| l.starts_with(
+        "flash_attn/cute/flash_fwd.py:7:5 hygon/cute-dsl-kernel unsupported cute-dsl-kernel"
+    )));
+}
+
+#[test]
+fn cute_dsl_kernels_are_priced_by_their_lines_and_the_library_once() {
+    let dir = repo(&[("ops/scale.py", CUTE_KERNEL_PY)]);
+    let report = report(dir.path(), &[]);
+    let lines = finding_lines(&report);
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.contains("cute-dsl-kernel"))
+            .collect::<Vec<_>>(),
+        [
+            "ops/scale.py:7:5 hygon/cute-dsl-kernel unsupported cute-dsl-kernel",
+            "ops/scale.py:15:5 hygon/cute-dsl-kernel unsupported cute-dsl-kernel",
+        ]
+    );
+    let items: Vec<String> = report["plans"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap().iter())
+        .map(|i| {
+            format!(
+                "{} {} {}",
+                i["rule_id"].as_str().unwrap(),
+                i["sites"],
+                i["hours"]["likely"]
+            )
+        })
+        .collect();
+    // Kernels: one kernel port (8 h) plus 0.15 h for each of their 7 lines;
+    // the library: adopted once (16 h), each of its 4 imports checked
+    // (0.25 h), the two decorators covered by the kernels (0.25 h per API).
+    assert_eq!(
+        items,
+        ["hygon/cutlass 6 17.5", "hygon/cute-dsl-kernel 2 9.05"]
+    );
+}

@@ -13,6 +13,7 @@ pub const CONSTRUCTS: &[(&str, &str)] = &[
     ("full-warp-mask", "a full 32-lane mask `0xffffffff` (CUDA C++)"),
     ("hardcoded-warp-size", "a warp size written as 32: lane arithmetic, a constant, a shuffle loop from 16, a 32-thread tile (CUDA C++, Python)"),
     ("triton-kernel", "a `@triton.jit` function (Python)"),
+    ("cute-dsl-kernel", "a `@cute.kernel` or `@cute.jit` function of CUTLASS's CuTe Python DSL, sized by its lines (Python)"),
     ("cuda-default-autocast", "`torch.is_autocast_enabled()` or `torch.set_autocast_enabled(flag)` without a device type, which means CUDA's autocast (Python)"),
     ("triton-num-warps", "a Triton `num_warps=` launch or config argument (Python)"),
     ("triton-num-stages", "a Triton `num_stages=` launch or config argument (Python)"),

@@ -35,6 +35,11 @@ struct KnownLibrary {
     /// header directory, whose parent (or the parent of an `include/`
     /// directory above it) is the library's root.
     marker: &'static str,
+    /// Whether the root is a Python package, copied in under a name of the
+    /// project's choosing (`vllm/vllm_flash_attn`): it is vendored only
+    /// when it sits inside another package, since the library's own
+    /// repository holds it at its top (`flash_attn/`).
+    python_package: bool,
 }
 
 /// Header-only CUDA template libraries that projects copy in.
@@ -42,18 +47,29 @@ const KNOWN: &[KnownLibrary] = &[
     KnownLibrary {
         id: "cutlass",
         marker: "cutlass/cutlass.h",
+        python_package: false,
     },
     KnownLibrary {
         id: "cute",
         marker: "cute/tensor.hpp",
+        python_package: false,
     },
     KnownLibrary {
         id: "cub",
         marker: "cub/cub.cuh",
+        python_package: false,
     },
     KnownLibrary {
         id: "thrust",
         marker: "thrust/version.h",
+        python_package: false,
+    },
+    // flash-attention's CuTe DSL kernels (FlashAttention 4), by the module
+    // its `cute/` package is built around.
+    KnownLibrary {
+        id: "flash-attn-cute",
+        marker: "cute/flash_fwd.py",
+        python_package: true,
     },
 ];
 
@@ -117,7 +133,9 @@ pub fn find_vendored(files: &[SourceFile], roots: &[PathBuf]) -> Vec<VendoredLib
         }
         for library in KNOWN {
             if let Some((root, path)) = known_root(file, library.marker) {
-                known.push((root, library, path));
+                if !library.python_package || inside_package(&path) {
+                    known.push((root, library, path));
+                }
             }
         }
     }
@@ -221,6 +239,13 @@ fn known_root(file: &SourceFile, marker: &str) -> Option<(String, PathBuf)> {
         return None;
     }
     Some((root.to_string(), strip_path(&file.path, up)?))
+}
+
+/// Whether the directory `root` lies in a Python package (its parent has
+/// an `__init__.py`).
+fn inside_package(root: &Path) -> bool {
+    root.parent()
+        .is_some_and(|parent| parent.join("__init__.py").is_file())
 }
 
 /// `display` without its last `n` components.

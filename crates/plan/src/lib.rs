@@ -309,10 +309,17 @@ fn priced<'f>(
                     &tally.uses
                 };
                 // A library swapped as a whole is learned once, whichever
-                // of its names the code uses at the rule's own class; names
-                // something else covers keep their own price.
+                // of its names the code imports or uses at the rule's own
+                // class (a kernel may cover every use, the import still
+                // adopts the library); names something else covers keep
+                // their own price.
                 let once = effort.class(base).is_some_and(|c| c.once_per_rule);
-                let swapped = once && names.values().any(|class| *class == base);
+                let swapped = once
+                    && tally
+                        .uses
+                        .values()
+                        .chain(tally.imports.values())
+                        .any(|class| *class == base);
                 let apis = names
                     .values()
                     .filter(|class| !(once && **class == base))

@@ -95,7 +95,13 @@ pub const LINK_FLAG_KEYWORDS: &[&str] = &["extra_ldflags", "extra_link_args"];
 /// end of the qualified name they resolve to (a package may re-export
 /// `triton`: `from vllm.triton_utils import triton`), and the construct the
 /// kernel is reported as (sized by its lines, like a CUDA kernel).
-pub const KERNEL_DECORATORS: &[(&str, &str)] = &[("triton.jit", "triton-kernel")];
+pub const KERNEL_DECORATORS: &[(&str, &str)] = &[
+    ("triton.jit", "triton-kernel"),
+    // CUTLASS's CuTe Python DSL: `@cute.kernel` GPU kernels and the
+    // `@cute.jit` functions that build and launch them.
+    ("cute.kernel", "cute-dsl-kernel"),
+    ("cute.jit", "cute-dsl-kernel"),
+];
 
 /// The construct a `.cu`/`.cuh` path in Python code is reported as.
 pub const CUDA_SOURCE: &str = "cuda-extension-source";
