@@ -271,3 +271,29 @@ fn a_cuda_test_beside_an_or_with_the_targets_test_is_its_port() {
         ["setup.py:8:4 hygon/torch-cpp-extension-cuda-home manual torch.utils.cpp_extension.CUDA_HOME"]
     );
 }
+
+#[test]
+fn directories_named_for_a_platform_are_that_platforms_code() {
+    let ops = "import pynvml\nimport torch\n\n\ndef sync():\n    torch.cuda.synchronize()\n    pynvml.nvmlInit()\n";
+    let dir = repo(&[
+        ("models/m/amd/ops.py", ops),
+        ("models/m/nvidia/ops.py", ops),
+        ("models/n/nvidia/ops.py", ops),
+    ]);
+    let files = |target: &str| -> Vec<String> {
+        let mut files: Vec<String> = finding_lines(&json_report(dir.path(), target))
+            .into_iter()
+            .map(|l| l.split(':').next().unwrap_or_default().to_string())
+            .collect();
+        files.dedup();
+        files
+    };
+    // `amd/` is the ROCm port: Ascend never runs it, and for Hygon it is
+    // its own. Beside it, `m/nvidia/` is the CUDA path of a port Hygon has;
+    // `n/nvidia/` has none and stays Hygon's work.
+    assert_eq!(
+        files("ascend"),
+        ["models/m/nvidia/ops.py", "models/n/nvidia/ops.py"]
+    );
+    assert_eq!(files("hygon"), ["models/n/nvidia/ops.py"]);
+}

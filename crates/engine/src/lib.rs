@@ -12,6 +12,7 @@ mod first_party;
 mod guards;
 mod optional;
 mod own_names;
+mod platform_dirs;
 mod ported;
 mod prefilter;
 mod re_export;
@@ -793,7 +794,7 @@ fn scan_text(
     };
     let Extraction {
         usages,
-        platform_branches,
+        mut platform_branches,
         optional_ranges,
         kernel_ranges,
         defined_names,
@@ -825,6 +826,11 @@ fn scan_text(
         targets,
         &mut outcome.ported,
     );
+    platform_branches.extend(platform_dirs::file_branches(
+        &file.display,
+        &file.path,
+        text.len(),
+    ));
     ported::remove_platform_branches(
         &mut outcome.findings,
         &platform_branches,
