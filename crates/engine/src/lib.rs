@@ -826,6 +826,10 @@ fn scan_text(
         targets,
         &mut outcome.ported,
     );
+    // Only the branches of `if`s name the calls that start a chain of
+    // unreached functions: a whole file under a platform directory would
+    // name all of its calls, costing more to search than they are worth.
+    outcome.branch_words = unreached::branch_words(text, &platform_branches);
     platform_branches.extend(platform_dirs::file_branches(
         &file.display,
         &file.path,
@@ -837,7 +841,6 @@ fn scan_text(
         targets,
         &mut outcome.ported,
     );
-    outcome.branch_words = unreached::branch_words(text, &platform_branches);
     if file.language == Language::Python {
         outcome.word_hashes = unreached::word_hashes(text);
     }
