@@ -297,3 +297,19 @@ fn directories_named_for_a_platform_are_that_platforms_code() {
     );
     assert_eq!(files("hygon"), ["models/n/nvidia/ops.py"]);
 }
+
+#[test]
+fn code_after_an_early_return_for_a_platform_is_the_other_platforms_path() {
+    let src = "import pynvml\n\n\ndef probe(platform):\n    if platform.is_rocm():\n        return None\n    pynvml.nvmlInit()\n\n\ndef report(platform):\n    if platform.is_rocm():\n        print(\"rocm\")\n    pynvml.nvmlShutdown()\n";
+    let dir = repo(&[("probe.py", src)]);
+    let hygon: Vec<String> = finding_lines(&json_report(dir.path(), "hygon"))
+        .into_iter()
+        .filter(|l| !l.starts_with("probe.py:1:"))
+        .collect();
+    // After `return`, line 7 runs only where the test fails: not on ROCm.
+    // Without the return (line 13) it runs everywhere.
+    assert_eq!(
+        hygon,
+        ["probe.py:13:5 hygon/pynvml manual pynvml.nvmlShutdown"]
+    );
+}

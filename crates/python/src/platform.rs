@@ -72,16 +72,37 @@ pub fn if_branches(
         }
         return;
     };
-    push(
-        out,
-        node.child_by_field_name("consequence"),
-        platform,
-        holds,
-    );
+    let consequence = node.child_by_field_name("consequence");
+    push(out, consequence, platform, holds);
     let mut cursor = node.walk();
+    let mut alternatives = 0;
     for clause in node.children_by_field_name("alternative", &mut cursor) {
         push(out, Some(clause), platform, !holds);
+        alternatives += 1;
     }
+    // `if is_rocm(): return ...` with no `else`: what follows the `if` in
+    // its block runs only when the test fails, as an `else` would.
+    if alternatives == 0 && consequence.is_some_and(leaves_block) {
+        if let Some(block) = node.parent() {
+            out.push(PlatformBranch {
+                range: node.end_byte()..block.end_byte(),
+                platform,
+                holds: !holds,
+            });
+        }
+    }
+}
+
+/// Whether a block always leaves the code around it: its last statement
+/// returns, raises, breaks or continues.
+fn leaves_block(block: Node) -> bool {
+    let last = block.named_children(&mut block.walk()).last();
+    last.is_some_and(|last| {
+        matches!(
+            last.kind(),
+            "return_statement" | "raise_statement" | "break_statement" | "continue_statement"
+        )
+    })
 }
 
 /// The deepest an `or` is looked for in a condition.
