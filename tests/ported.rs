@@ -314,3 +314,14 @@ fn code_after_an_early_return_for_a_platform_is_the_other_platforms_path() {
         ["probe.py:13:5 hygon/pynvml manual pynvml.nvmlShutdown"]
     );
 }
+
+#[test]
+fn the_else_of_a_combined_platform_test_runs_on_that_platform_too() {
+    let src = "import torch\n\n\ndef attn(platform, q, has_flash):\n    if has_flash and not platform.is_rocm():\n        return q\n    torch.cuda.synchronize()\n    return q\n";
+    let dir = repo(&[("attn.py", src)]);
+    // `not (has_flash and not rocm)` holds on every platform when
+    // `has_flash` is false: the fallback on line 7 is everyone's code.
+    assert!(finding_lines(&json_report(dir.path(), "ascend"))
+        .iter()
+        .any(|l| l.starts_with("attn.py:7:5 ascend/torch-cuda-synchronize")));
+}

@@ -35,10 +35,11 @@ struct KnownLibrary {
     /// header directory, whose parent (or the parent of an `include/`
     /// directory above it) is the library's root.
     marker: &'static str,
-    /// Whether the root is a Python package, copied in under a name of the
-    /// project's choosing (`vllm/vllm_flash_attn`): it is vendored only
-    /// when it sits inside another package, since the library's own
-    /// repository holds it at its top (`flash_attn/`).
+    /// Whether the marker's directory is a Python package copied into the
+    /// project (`vllm/vllm_flash_attn/cute`): the package itself is the
+    /// library, and only when the package around it sits inside another
+    /// one, since the library's own repository holds `flash_attn/cute` at
+    /// its top.
     python_package: bool,
 }
 
@@ -132,10 +133,16 @@ pub fn find_vendored(files: &[SourceFile], roots: &[PathBuf]) -> Vec<VendoredLib
                 });
         }
         for library in KNOWN {
-            if let Some((root, path)) = known_root(file, library.marker) {
-                if !library.python_package || inside_package(&path) {
-                    known.push((root, library, path));
-                }
+            let Some((root, path)) = known_root(file, library.marker) else {
+                continue;
+            };
+            if !library.python_package {
+                known.push((root, library, path));
+            } else if inside_package(&path) {
+                // The copied package itself, not the project's package
+                // around it.
+                let package = library.marker.split('/').next().unwrap_or_default();
+                known.push((format!("{root}/{package}"), library, path.join(package)));
             }
         }
     }

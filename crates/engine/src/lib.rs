@@ -581,6 +581,26 @@ fn usage_matters(
             .any(|(_, index)| index.lookup_name(kind, name, rules).is_some())
 }
 
+/// `path` below the longest scan root it lies in (empty if none: what is
+/// above a root is the user's, not the project's).
+fn relative_to_root<'p>(path: &'p std::path::Path, roots: &[PathBuf]) -> &'p std::path::Path {
+    roots
+        .iter()
+        .filter_map(|root| path.strip_prefix(root).ok())
+        .min_by_key(|relative| relative.components().count())
+        .unwrap_or(std::path::Path::new(""))
+}
+
+/// A Python file's identifiers, hashed, for the unreached stage (empty
+/// for other languages).
+fn python_word_hashes(language: Language, text: &str) -> Vec<u32> {
+    if language == Language::Python {
+        unreached::word_hashes(text)
+    } else {
+        Vec::new()
+    }
+}
+
 /// Marks the findings inside a kernel the file sizes (`@triton.jit`): the
 /// kernel's port covers them. A sized construct (the kernel itself) is
 /// never inside another.
@@ -733,6 +753,8 @@ fn scan_text(
             supported: vec![0; indexes.len()],
             prefiltered: true,
             timings,
+            // It can still call a function that holds findings.
+            word_hashes: python_word_hashes(file.language, text),
             ..FileOutcome::default()
         };
     }
@@ -831,7 +853,7 @@ fn scan_text(
     // name all of its calls, costing more to search than they are worth.
     outcome.branch_words = unreached::branch_words(text, &platform_branches);
     platform_branches.extend(platform_dirs::file_branches(
-        &file.display,
+        relative_to_root(&file.path, &options.roots),
         &file.path,
         text.len(),
     ));
@@ -841,9 +863,7 @@ fn scan_text(
         targets,
         &mut outcome.ported,
     );
-    if file.language == Language::Python {
-        outcome.word_hashes = unreached::word_hashes(text);
-    }
+    outcome.word_hashes = python_word_hashes(file.language, text);
     outcome.platform_branches = platform_branches;
     if !outcome.findings.is_empty() {
         // Hashed once per line: a generated line can hold thousands of findings.

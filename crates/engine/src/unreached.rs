@@ -8,8 +8,9 @@
 //! A Python function containing findings is unreached for a target when
 //! its name occurs somewhere else in the scanned Python files and every
 //! such occurrence lies in a platform branch the target skips (see
-//! [`PlatformBranch::skipped_on`]) or inside another function unreached for
-//! it. Names are compared as words, without resolving which object a
+//! [`PlatformBranch::skipped_on`]) or inside another function with
+//! findings unreached for it (a chain through a function without findings
+//! stops there, keeping what it calls). Names are compared as words, without resolving which object a
 //! method belongs to: another function of the same name called elsewhere
 //! keeps both reached, so the test errs towards keeping findings. A name
 //! that occurs nowhere else (an entry point, a library's public API) is

@@ -46,20 +46,21 @@ pub fn if_branches(
         routed_alternatives(condition, scope, bindings, source, out);
     }
     let check = |out: &mut Vec<PlatformBranch>, condition: Option<Node>| {
-        let (test, platform, holds) = platform_check(condition?, scope, bindings, source)?;
+        let (test, platform, holds, exact) = platform_check(condition?, scope, bindings, source)?;
         // The test routes the platform already: part of that platform's
         // port, so not its target's work. A range that runs "everywhere
         // else" is dropped for the platform's target only; the others keep
         // the CUDA test they must extend.
         push(out, Some(test), platform, false);
-        Some((platform, holds))
+        Some((platform, holds, exact))
     };
-    let Some((platform, holds)) = check(out, node.child_by_field_name("condition")) else {
+    let Some((platform, holds, exact)) = check(out, node.child_by_field_name("condition")) else {
         // An `elif` may still test a platform: only its own body is known.
         let mut cursor = node.walk();
         for clause in node.children_by_field_name("alternative", &mut cursor) {
             if clause.kind() == "elif_clause" {
-                if let Some((platform, holds)) = check(out, clause.child_by_field_name("condition"))
+                if let Some((platform, holds, _)) =
+                    check(out, clause.child_by_field_name("condition"))
                 {
                     push(
                         out,
@@ -74,6 +75,12 @@ pub fn if_branches(
     };
     let consequence = node.child_by_field_name("consequence");
     push(out, consequence, platform, holds);
+    // `if ok and is_rocm(): ... else: ...`: the `else` also runs on ROCm
+    // when `ok` fails, so only a test that decides alone says where the
+    // `else` runs.
+    if !exact {
+        return;
+    }
     let mut cursor = node.walk();
     let mut alternatives = 0;
     for clause in node.children_by_field_name("alternative", &mut cursor) {
@@ -94,13 +101,15 @@ pub fn if_branches(
 }
 
 /// Whether a block always leaves the code around it: its last statement
-/// returns, raises, breaks or continues.
+/// returns, breaks or continues. Not `raise`: `if is_rocm(): raise
+/// NotImplementedError` marks what the platform still lacks, and the code
+/// after it is the feature to port there, not a port that exists.
 fn leaves_block(block: Node) -> bool {
     let last = block.named_children(&mut block.walk()).last();
     last.is_some_and(|last| {
         matches!(
             last.kind(),
-            "return_statement" | "raise_statement" | "break_statement" | "continue_statement"
+            "return_statement" | "break_statement" | "continue_statement"
         )
     })
 }
@@ -183,10 +192,13 @@ fn platform_check<'t>(
     scope: usize,
     bindings: &Bindings,
     source: &str,
-) -> Option<(Node<'t>, &'static str, bool)> {
+) -> Option<(Node<'t>, &'static str, bool, bool)> {
     // `not`, parentheses and `and` chains: walked down, never recursively.
+    // The last value says whether the test decides alone (no `and`), so
+    // that its negation is where the `else` runs.
     let mut node = node;
     let mut holds = true;
+    let mut exact = true;
     loop {
         match node.kind() {
             "not_operator" => {
@@ -196,15 +208,16 @@ fn platform_check<'t>(
             "parenthesized_expression" => node = node.named_child(0)?,
             // `a and b`: the body needs both; a platform test on the left wins.
             "boolean_operator" if holds && operator(node, source) == Some("and") => {
+                exact = false;
                 let left = node.child_by_field_name("left")?;
                 if let Some(found) = platform_check_leaf(left, scope, bindings, source) {
-                    return Some((left, found.0, found.1 == holds));
+                    return Some((left, found.0, found.1 == holds, exact));
                 }
                 node = node.child_by_field_name("right")?;
             }
             _ => {
                 let (platform, positive) = platform_check_leaf(node, scope, bindings, source)?;
-                return Some((node, platform, positive == holds));
+                return Some((node, platform, positive == holds, exact));
             }
         }
     }

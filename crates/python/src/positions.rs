@@ -57,11 +57,6 @@ pub fn is_device_name(name: &str) -> bool {
     DEVICE_KEYWORDS.contains(&name.as_str()) || name.ends_with("_device")
 }
 
-/// Triton's launch options tuned for NVIDIA GPUs (`triton.Config(...,
-/// num_warps=8, num_stages=2)`, `kernel[grid](..., num_warps=4)`), and the
-/// construct each is reported as. `num_warps` counts 32-lane warps; the
-/// keywords are Triton's own, so any call passing them launches or tunes a
-/// Triton kernel.
 /// The construct a call reading or setting CUDA's autocast state by
 /// default is reported as.
 pub const CUDA_DEFAULT_AUTOCAST: &str = "cuda-default-autocast";
@@ -73,6 +68,11 @@ pub const CUDA_DEFAULT_AUTOCAST_CALLS: &[(&str, usize)] = &[
     ("torch.set_autocast_enabled", 1),
 ];
 
+/// Triton's launch options tuned for NVIDIA GPUs (`triton.Config(...,
+/// num_warps=8, num_stages=2)`, `kernel[grid](..., num_warps=4)`), and the
+/// construct each is reported as. `num_warps` counts 32-lane warps; the
+/// keywords are Triton's own, so any call passing them launches or tunes a
+/// Triton kernel.
 pub const TRITON_LAUNCH_KEYWORDS: &[(&str, &str)] = &[
     ("num_warps", "triton-num-warps"),
     ("num_stages", "triton-num-stages"),

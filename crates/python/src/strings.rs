@@ -74,8 +74,10 @@ pub fn string_leaves<'t>(expr: Node<'t>, source: &str) -> Vec<Node<'t>> {
     leaves
 }
 
-/// The default argument of `getattr(o, name, default)` or of a mapping's
-/// `get`/`getenv`/`pop`/`setdefault(key, default)`.
+/// The default argument of `getattr(o, name, default)` or of any call of a
+/// `get`/`getenv`/`pop`/`setdefault` with two positional arguments (a
+/// mapping's, `os.getenv`'s; another library's `get(url, "cuda")` only
+/// matters in a device or backend position, where it is rare).
 fn lookup_default<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
     let function = call.child_by_field_name("function")?;
     let name = source.get(function.byte_range())?;

@@ -127,14 +127,18 @@ impl<'s> Extractor<'s, '_> {
             .filter(|(shape, _)| widths.constant_shapes.contains(shape))
             .map(|(_, range)| range);
         let found: Vec<Range<usize>> = arguments.chain(literals).collect();
+        if found.is_empty() {
+            return;
+        }
+        // The walk may have reported a literal already (`lane % 32`).
+        let reported: HashSet<usize> = self
+            .usages
+            .iter()
+            .filter(|u| u.kind == UsageKind::Construct && u.name == HARDCODED_WARP_SIZE)
+            .map(|u| u.span.start)
+            .collect();
         for range in found {
-            // The walk may have reported the literal already (`lane % 32`).
-            let already = self.usages.iter().any(|u| {
-                u.kind == UsageKind::Construct
-                    && u.name == HARDCODED_WARP_SIZE
-                    && u.span.start == range.start
-            });
-            if !already {
+            if !reported.contains(&range.start) {
                 self.emit(
                     UsageKind::Construct,
                     HARDCODED_WARP_SIZE,
