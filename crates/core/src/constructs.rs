@@ -2,6 +2,11 @@
 //! rule packs match with `match = { construct = "..." }`. A rule naming
 //! anything else would match nothing, so the loader rejects it.
 
+/// The construct both the Python and the C/C++ frontend report for a
+/// comparison with an NVIDIA compute capability, so the same rules price
+/// it in either language.
+pub const CAPABILITY_GATE: &str = "capability-gate";
+
 /// Construct names and what each marks.
 pub const CONSTRUCTS: &[(&str, &str)] = &[
     ("kernel-definition", "a `__global__` function (CUDA C++)"),

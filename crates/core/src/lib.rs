@@ -13,7 +13,7 @@ mod target;
 mod usage;
 mod visible;
 
-pub use constructs::{is_construct, CONSTRUCTS, CONSTRUCT_PREFIXES};
+pub use constructs::{is_construct, CAPABILITY_GATE, CONSTRUCTS, CONSTRUCT_PREFIXES};
 pub use numbers::{group_digits, hours, plural};
 pub use requirement::{normalize_package, requirement_spec, RequirementSpec};
 pub use source::{read_source, TextEncoding, MAX_FILE_BYTES};

@@ -70,8 +70,8 @@ pub fn branch_words(text: &str, branches: &[PlatformBranch]) -> Vec<String> {
 /// so that a search for names reads again only the files that may hold one.
 pub fn word_hashes(text: &str) -> Vec<u32> {
     let mut hashes: Vec<u32> = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|w| w.starts_with(|c: char| c.is_alphabetic() || c == '_'))
+        .split(|c: char| !is_name_char(c))
+        .filter(|w| w.starts_with(is_name_start))
         .map(word_hash)
         .collect();
     hashes.sort_unstable();
@@ -289,21 +289,21 @@ fn occurrences_of<'a>(
 fn called(text: &str) -> impl Iterator<Item = &str> {
     text.match_indices('(').filter_map(move |(at, _)| {
         let before = text[..at].trim_end_matches([' ', '\t']);
-        let start = before
-            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .map_or(0, |i| {
-                i + before[i..].chars().next().map_or(1, char::len_utf8)
-            });
+        let start = before.rfind(|c: char| !is_name_char(c)).map_or(0, |i| {
+            i + before[i..].chars().next().map_or(1, char::len_utf8)
+        });
         let name = &before[start..];
-        name.starts_with(|c: char| c.is_alphabetic() || c == '_')
-            .then_some(name)
+        name.starts_with(is_name_start).then_some(name)
     })
 }
 
 /// Whether `range` of `text` is a whole identifier.
 fn is_word(text: &str, range: Range<usize>) -> bool {
-    let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-    !ident(text[..range.start].chars().next_back()) && !ident(text[range.end..].chars().next())
+    !text[..range.start]
+        .chars()
+        .next_back()
+        .is_some_and(is_name_char)
+        && !text[range.end..].chars().next().is_some_and(is_name_char)
 }
 
 /// Whether the name at `at` is the one a `def` statement defines.
@@ -313,7 +313,17 @@ fn is_definition(text: &str, at: usize) -> bool {
         && !before[..before.len() - 3]
             .chars()
             .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            .is_some_and(is_name_char)
+}
+
+/// A character of a Python name (Python names may be Unicode).
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// A character a Python name may start with.
+fn is_name_start(c: char) -> bool {
+    c.is_alphabetic() || c == '_'
 }
 
 #[cfg(test)]

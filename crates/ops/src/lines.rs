@@ -131,17 +131,17 @@ pub fn nvidia_library_path(word: &str) -> Option<&'static str> {
     None
 }
 
+/// NVIDIA's package index hosts.
+const NVIDIA_INDEX_HOSTS: &[&str] = &["pypi.ngc.nvidia.com", "pypi.nvidia.com"];
+
 /// Whether `value` is a URL of NVIDIA's package index
 /// (`https://pypi.nvidia.com`, `https://pypi.ngc.nvidia.com/simple`).
 pub fn is_nvidia_package_index(value: &str) -> bool {
     value.split_once("://").is_some_and(|(_, rest)| {
         let host = rest.split(['/', ':']).next().unwrap_or(rest);
-        matches!(host, "pypi.nvidia.com" | "pypi.ngc.nvidia.com")
+        NVIDIA_INDEX_HOSTS.contains(&host)
     })
 }
-
-/// NVIDIA's package index hosts.
-const NVIDIA_INDEX_HOSTS: &[&str] = &["pypi.ngc.nvidia.com", "pypi.nvidia.com"];
 
 /// NVIDIA's index named by its host alone, as pip's `--trusted-host` and
 /// `PIP_TRUSTED_HOST` take it (`${TRUSTED_HOST:-pypi.ngc.nvidia.com}`); a

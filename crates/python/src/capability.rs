@@ -14,9 +14,6 @@ use crate::bindings::{text, Bindings};
 use std::ops::Range;
 use tree_sitter::Node;
 
-/// The construct a capability gate is reported as.
-pub const CAPABILITY_GATE: &str = "capability-gate";
-
 /// The calls whose result is an NVIDIA compute capability.
 const CAPABILITY_CALLS: &[&str] = &["torch.cuda.get_device_capability"];
 

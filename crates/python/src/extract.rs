@@ -2,7 +2,7 @@
 //! bindings of the first pass.
 
 use crate::bindings::{dotted, text, Bindings, MODULE_SCOPE};
-use crate::capability::{CapabilityGates, CAPABILITY_GATE};
+use crate::capability::CapabilityGates;
 use crate::positions::{
     is_device_name, BACKEND_FIRST_ARG, BACKEND_KEYWORDS, CUDA_ARCH_LIST, CUDA_DEFAULT_AUTOCAST,
     CUDA_DEFAULT_AUTOCAST_CALLS, CUDA_SOURCE, C_API_PREFIXES, DEVICE_FIRST_ARG,
@@ -16,6 +16,7 @@ use crate::strings::{
 };
 use migscan_core::{
     normalize_package, requirement_spec, FunctionDef, LineIndex, PlatformBranch, Usage, UsageKind,
+    CAPABILITY_GATE,
 };
 use std::ops::Range;
 use tree_sitter::Node;

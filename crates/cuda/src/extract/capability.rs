@@ -11,13 +11,10 @@
 //! after the walk.
 
 use super::Extractor;
-use migscan_core::UsageKind;
+use migscan_core::{UsageKind, CAPABILITY_GATE};
 use std::collections::HashSet;
 use std::ops::Range;
 use tree_sitter::Node;
-
-/// The construct a capability gate is reported as.
-pub const CAPABILITY_GATE: &str = "capability-gate";
 
 /// The `cudaDeviceProp` fields that hold the compute capability.
 const CAPABILITY_FIELDS: &[&str] = &["major", "minor"];
