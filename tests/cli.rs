@@ -143,6 +143,26 @@ fn output_file_receives_the_report() {
 }
 
 #[test]
+fn quiet_still_writes_the_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("findings.json");
+    let output = migscan(&[
+        "-q",
+        "--target",
+        "ascend",
+        "--format",
+        "json",
+        "-o",
+        file.to_str().unwrap(),
+        "fixtures/inference-service",
+    ]);
+    assert!(output.stdout.is_empty() && output.stderr.is_empty());
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(file).unwrap()).unwrap();
+    assert!(!report["findings"].as_array().unwrap().is_empty());
+}
+
+#[test]
 fn rules_list_and_explain_describe_the_packs() {
     let list = stdout_ok(&migscan(&["rules", "list", "--target", "mlu"]));
     assert!(list.lines().all(|l| l.starts_with("cambricon/")));

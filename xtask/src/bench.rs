@@ -20,8 +20,48 @@ fn median(mut values: Vec<f64>) -> f64 {
     values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
-/// Runs `program args` under GNU time, `runs` times; the medians and the
-/// standard error of the last run.
+/// Runs `program args` once under GNU time: the figures and the standard
+/// error.
+fn run_once(dir: &Path, program: &Path, args: &[String]) -> Result<(Run, String), String> {
+    let out = Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("@@time %e %U %S %M")
+        .arg(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("cannot run /usr/bin/time (Debian package `time`): {e}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let line = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("@@time "))
+        .ok_or_else(|| format!("no timing from {}: {stderr}", program.display()))?;
+    let v: Vec<f64> = line
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    if v.len() != 4 {
+        return Err(format!("bad timing line `{line}`"));
+    }
+    let run = Run {
+        wall: v[0],
+        cpu: v[1] + v[2],
+        rss_mb: v[3] / 1024.0,
+    };
+    Ok((run, stderr))
+}
+
+/// The medians of `runs`.
+fn medians(runs: &[Run]) -> Run {
+    Run {
+        wall: median(runs.iter().map(|r| r.wall).collect()),
+        cpu: median(runs.iter().map(|r| r.cpu).collect()),
+        rss_mb: median(runs.iter().map(|r| r.rss_mb).collect()),
+    }
+}
+
+/// Runs `program args` `runs` times; the medians and the standard error of
+/// the last run.
 fn measure(
     dir: &Path,
     program: &Path,
@@ -31,38 +71,44 @@ fn measure(
     let mut all = Vec::new();
     let mut stderr = String::new();
     for _ in 0..runs {
-        let out = Command::new("/usr/bin/time")
-            .arg("-f")
-            .arg("@@time %e %U %S %M")
-            .arg(program)
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .map_err(|e| format!("cannot run /usr/bin/time (Debian package `time`): {e}"))?;
-        stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        let line = stderr
-            .lines()
-            .find_map(|l| l.strip_prefix("@@time "))
-            .ok_or_else(|| format!("no timing from {}: {stderr}", program.display()))?;
-        let v: Vec<f64> = line
-            .split_whitespace()
-            .filter_map(|x| x.parse().ok())
-            .collect();
-        if v.len() != 4 {
-            return Err(format!("bad timing line `{line}`"));
-        }
-        all.push(Run {
-            wall: v[0],
-            cpu: v[1] + v[2],
-            rss_mb: v[3] / 1024.0,
-        });
+        let (run, err) = run_once(dir, program, args)?;
+        all.push(run);
+        stderr = err;
     }
-    let run = Run {
-        wall: median(all.iter().map(|r| r.wall).collect()),
-        cpu: median(all.iter().map(|r| r.cpu).collect()),
-        rss_mb: median(all.iter().map(|r| r.rss_mb).collect()),
-    };
-    Ok((run, stderr))
+    Ok((medians(&all), stderr))
+}
+
+/// One command of the budget comparison.
+struct Case {
+    dir: PathBuf,
+    program: PathBuf,
+    args: Vec<String>,
+}
+
+/// Runs `cases` round by round, each once per round in order, so that a
+/// machine whose speed drifts (a shared host does, by a factor of two
+/// within minutes) slows the cases of a round alike and their ratio holds.
+/// Per case: every run and the standard error of its last run.
+fn measure_rounds(cases: &[Case], runs: usize) -> Result<Vec<(Vec<Run>, String)>, String> {
+    let mut results: Vec<(Vec<Run>, String)> = cases.iter().map(|_| Default::default()).collect();
+    for _ in 0..runs {
+        for (case, (all, stderr)) in cases.iter().zip(&mut results) {
+            let (run, err) = run_once(&case.dir, &case.program, &case.args)?;
+            all.push(run);
+            *stderr = err;
+        }
+    }
+    Ok(results)
+}
+
+/// The median over rounds of `runs[i].wall / reference[i].wall`.
+fn paired_ratio(runs: &[Run], reference: &[Run]) -> f64 {
+    median(
+        runs.iter()
+            .zip(reference)
+            .map(|(run, reference)| run.wall / reference.wall.max(1e-9))
+            .collect(),
+    )
 }
 
 fn corpus_bytes(dir: &Path) -> u64 {
@@ -144,23 +190,49 @@ pub fn run(root: &Path, options: BenchOptions) -> Result<String, String> {
             println!("{:<34} stages {timings}", "");
         }
     };
-    let (all, err) = measure(
-        root,
-        &migscan,
-        &scan(&["--target", "all"], &json("all.json")),
-        options.runs,
-    )?;
-    record("scan, all four targets", all, &err);
-    let (itemized, err) = measure(
-        root,
-        &migscan,
-        &scan(
-            &["--target", "all", "--vendored", "itemize"],
-            &json("all-itemize.json"),
-        ),
-        options.runs,
-    )?;
-    record("scan, all targets, vendored itemized", itemized, &err);
+    let ast_grep = options.ast_grep.or_else(|| {
+        ["ast-grep", "sg"].iter().find_map(|bin| {
+            Command::new(bin)
+                .arg("--version")
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|_| PathBuf::from(bin))
+        })
+    });
+    let rules_dir = root.join("../shared/bench/ast-grep");
+    // The budget cases and ast-grep run interleaved, round by round.
+    let mut budget = vec![
+        Case {
+            dir: root.to_path_buf(),
+            program: migscan.clone(),
+            args: scan(&["--target", "all"], &json("all.json")),
+        },
+        Case {
+            dir: root.to_path_buf(),
+            program: migscan.clone(),
+            args: scan(
+                &["--target", "all", "--vendored", "itemize"],
+                &json("all-itemize.json"),
+            ),
+        },
+    ];
+    if let Some(bin) = &ast_grep {
+        budget.push(Case {
+            dir: rules_dir.clone(),
+            program: bin.clone(),
+            args: vec!["scan".into(), corpus_arg.clone()],
+        });
+    }
+    let rounds = measure_rounds(&budget, options.runs)?;
+    let (all_runs, err) = &rounds[0];
+    record("scan, all four targets", medians(all_runs), err);
+    let (itemized_runs, err) = &rounds[1];
+    record(
+        "scan, all targets, vendored itemized",
+        medians(itemized_runs),
+        err,
+    );
     let (one, err) = measure(
         root,
         &migscan,
@@ -203,30 +275,14 @@ pub fn run(root: &Path, options: BenchOptions) -> Result<String, String> {
         "prefilter on/off: findings {}",
         if equal { "identical" } else { "DIFFER" }
     );
-    let ast_grep = options.ast_grep.or_else(|| {
-        ["ast-grep", "sg"].iter().find_map(|bin| {
-            Command::new(bin)
-                .arg("--version")
-                .output()
-                .ok()
-                .filter(|o| o.status.success())
-                .map(|_| PathBuf::from(bin))
-        })
-    });
     let mut reference = String::from("null");
-    if let Some(bin) = ast_grep {
-        let rules_dir = root.join("../shared/bench/ast-grep");
-        let version = Command::new(&bin)
+    if let (Some(bin), Some((sg_runs, _))) = (&ast_grep, rounds.get(2)) {
+        let version = Command::new(bin)
             .arg("--version")
             .output()
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
             .unwrap_or_default();
-        let (sg, _) = measure(
-            &rules_dir,
-            &bin,
-            &["scan".into(), corpus_arg.clone()],
-            options.runs,
-        )?;
+        let sg = medians(sg_runs);
         println!(
             "{:<34} wall {:>6.2} s  cpu {:>6.2} s  rss {:>5.0} MB  ({version}, rules in {})",
             "ast-grep, 10 rules",
@@ -235,12 +291,12 @@ pub fn run(root: &Path, options: BenchOptions) -> Result<String, String> {
             sg.rss_mb,
             rules_dir.display()
         );
+        let ratio = paired_ratio(all_runs, sg_runs);
+        let ratio_itemize = paired_ratio(itemized_runs, sg_runs);
         println!(
-            "migscan / ast-grep wall time: {:.2}x (budget 0.5x); --vendored itemize {:.2}x (budget 1.0x)",
-            all.wall / sg.wall,
-            itemized.wall / sg.wall
+            "migscan / ast-grep wall time, median of the rounds' ratios: {ratio:.2}x (budget 0.5x); --vendored itemize {ratio_itemize:.2}x (budget 1.0x)"
         );
-        reference = format!("{{\"version\": \"{version}\", \"wall_s\": {:.2}, \"cpu_s\": {:.2}, \"peak_rss_mb\": {:.0}, \"ratio\": {:.2}, \"ratio_itemize\": {:.2}}}", sg.wall, sg.cpu, sg.rss_mb, all.wall / sg.wall, itemized.wall / sg.wall);
+        reference = format!("{{\"version\": \"{version}\", \"wall_s\": {:.2}, \"cpu_s\": {:.2}, \"peak_rss_mb\": {:.0}, \"ratio\": {ratio:.2}, \"ratio_itemize\": {ratio_itemize:.2}}}", sg.wall, sg.cpu, sg.rss_mb);
     } else {
         println!(
             "ast-grep not found (pip install ast-grep-cli, or --ast-grep BIN): no reference figure"

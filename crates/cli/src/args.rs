@@ -164,7 +164,8 @@ pub struct ScanArgs {
     /// report (otherwise the first 10 of each).
     #[arg(long, short)]
     pub verbose: bool,
-    /// Print nothing; the exit code tells the result.
+    /// Print nothing; the exit code tells the result. A report asked for
+    /// with `--output` is still written.
     #[arg(long, short)]
     pub quiet: bool,
     /// Vendored third-party libraries (under `third_party/`, `vendor/`, ...,

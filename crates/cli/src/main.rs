@@ -298,7 +298,9 @@ fn scan_command(args: ScanArgs) -> Result<ExitCode> {
         });
     }
 
-    if !args.quiet {
+    // `--output` is an explicit request for the report file; `--quiet` only
+    // silences the terminal.
+    if !args.quiet || args.output.is_some() {
         write_report(&args, format, &report, &catalog)?;
     }
     if args.timings {

@@ -5,7 +5,9 @@ use crate::constructs::{
     warp_constant_value, DEVICE_FP64, DEVICE_FUNCTION, FULL_WARP_MASK, HARDCODED_WARP_SIZE,
     INLINE_ASM, PTX_MMA,
 };
+use crate::FIELD;
 use migscan_core::{Keep, LineIndex, Usage, UsageKind};
+use migscan_syntax::{FieldChild, FieldId};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -99,8 +101,8 @@ impl<'s> Extractor<'s, '_> {
         let mut stack = vec![root];
         let mut cursor = root.walk();
         while let Some(node) = stack.pop() {
-            let push = |stack: &mut Vec<Node<'t>>, field: &str| {
-                if let Some(child) = node.child_by_field_name(field) {
+            let push = |stack: &mut Vec<Node<'t>>, field: FieldId| {
+                if let Some(child) = node.field(field) {
                     stack.push(child);
                 }
             };
@@ -110,8 +112,8 @@ impl<'s> Extractor<'s, '_> {
                 "preproc_include" => self.include(node),
                 "preproc_def" | "preproc_function_def" => {
                     self.macro_definition(node);
-                    if let Some(value) = node.child_by_field_name("value") {
-                        self.warp_size_definition(node.child_by_field_name("name"), value);
+                    if let Some(value) = node.field(FIELD.value) {
+                        self.warp_size_definition(node.field(FIELD.name), value);
                         self.macro_body(value);
                     }
                 }
@@ -122,15 +124,15 @@ impl<'s> Extractor<'s, '_> {
                 "function_definition" => {
                     self.kernel_definition(node);
                     if let Some(name) = node
-                        .child_by_field_name("declarator")
+                        .field(FIELD.declarator)
                         .and_then(declared_name)
                         .filter(|name| name.kind() == "identifier")
                     {
                         self.definition(self.text(name));
                     }
                     self.memory_spaces(node);
-                    push(&mut stack, "type");
-                    if let Some(declarator) = node.child_by_field_name("declarator") {
+                    push(&mut stack, FIELD.r#type);
+                    if let Some(declarator) = node.field(FIELD.declarator) {
                         if declarator.has_error() {
                             // `DS_D_INLINE __half f()`: the macro took the
                             // type's place and the return type landed here.
@@ -144,29 +146,29 @@ impl<'s> Extractor<'s, '_> {
                         node.named_children(&mut cursor)
                             .filter(|c| c.kind() == "field_initializer_list"),
                     );
-                    push(&mut stack, "body");
+                    push(&mut stack, FIELD.body);
                 }
                 // Declared names are definitions; only types and values are uses.
                 "parameter_declaration"
                 | "field_declaration"
                 | "optional_parameter_declaration" => {
-                    push(&mut stack, "type");
-                    push(&mut stack, "default_value");
+                    push(&mut stack, FIELD.r#type);
+                    push(&mut stack, FIELD.default_value);
                     // A method declared in a class body: its parameters.
-                    if let Some(declarator) = node.child_by_field_name("declarator") {
+                    if let Some(declarator) = node.field(FIELD.declarator) {
                         stack.extend(array_sizes(declarator));
                         stack.extend(parameters_of(declarator));
                     }
                 }
                 "declaration" => {
                     self.memory_spaces(node);
-                    push(&mut stack, "type");
+                    push(&mut stack, FIELD.r#type);
                     let mut c = node.walk();
-                    for declarator in node.children_by_field_name("declarator", &mut c) {
+                    for declarator in node.children_by_field_id(FIELD.declarator, &mut c) {
                         stack.extend(array_sizes(declarator));
                         if declarator.kind() == "init_declarator" {
                             self.named_warp_result(declarator);
-                            if let Some(value) = declarator.child_by_field_name("value") {
+                            if let Some(value) = declarator.field(FIELD.value) {
                                 self.warp_size_definition(declared_name(declarator), value);
                                 stack.push(value);
                             }
@@ -188,17 +190,17 @@ impl<'s> Extractor<'s, '_> {
                     stack.extend(rest);
                 }
                 "template_type" | "template_function" => {
-                    if let Some(name) = node.child_by_field_name("name") {
+                    if let Some(name) = node.field(FIELD.name) {
                         let text = self.text(name);
                         self.emit_node(UsageKind::Symbol, text, name);
                         let arguments: Vec<Node> =
-                            node.child_by_field_name("arguments").into_iter().collect();
+                            node.field(FIELD.arguments).into_iter().collect();
                         self.warp_tile(text, &arguments);
                         if let Some(&arguments) = arguments.first() {
                             self.template_arguments(name, arguments);
                         }
                     }
-                    push(&mut stack, "arguments");
+                    push(&mut stack, FIELD.arguments);
                 }
                 "identifier" | "type_identifier" => {
                     let text = self.text(node);
@@ -217,13 +219,12 @@ impl<'s> Extractor<'s, '_> {
                 }
                 "field_expression" => {
                     // `a.b` reads a field; calls of methods are handled in `call`.
-                    if let (Some(object), Some(field)) = (
-                        node.child_by_field_name("argument"),
-                        node.child_by_field_name("field"),
-                    ) {
+                    if let (Some(object), Some(field)) =
+                        (node.field(FIELD.argument), node.field(FIELD.field))
+                    {
                         self.member_access(object, field);
                     }
-                    push(&mut stack, "argument");
+                    push(&mut stack, FIELD.argument);
                 }
                 "gnu_asm_expression" | "asm_statement" => {
                     let text = self.text(node);
@@ -242,9 +243,9 @@ impl<'s> Extractor<'s, '_> {
                 "binary_expression" => {
                     self.warp_arithmetic(node, None);
                     if let (Some(left), Some(operator), Some(right)) = (
-                        node.child_by_field_name("left"),
-                        node.child_by_field_name("operator"),
-                        node.child_by_field_name("right"),
+                        node.field(FIELD.left),
+                        node.field(FIELD.operator),
+                        node.field(FIELD.right),
                     ) {
                         self.warp_operand(left, self.text(operator), right);
                         self.capability_comparison(left, self.text(operator), right);
@@ -262,7 +263,7 @@ impl<'s> Extractor<'s, '_> {
 
     /// `#include <cuda_runtime.h>`, `#include "cub/cub.cuh"`.
     fn include(&mut self, node: Node) {
-        let Some(path) = node.child_by_field_name("path") else {
+        let Some(path) = node.field(FIELD.path) else {
             return;
         };
         let header = self
@@ -286,11 +287,11 @@ impl<'s> Extractor<'s, '_> {
     /// name), nor a fallback for a vendor macro (`#ifndef CUDA_VERSION`
     /// `#define CUDA_VERSION 11000`).
     fn macro_definition(&mut self, node: Node) {
-        let Some(name) = node.child_by_field_name("name").map(|n| self.text(n)) else {
+        let Some(name) = node.field(FIELD.name).map(|n| self.text(n)) else {
             return;
         };
         if node.kind() == "preproc_def" {
-            if let Some(value) = node.child_by_field_name("value") {
+            if let Some(value) = node.field(FIELD.value) {
                 let value = self.text(value).trim();
                 if is_name(value) || self.is_fallback(node, name) {
                     return;
@@ -307,7 +308,7 @@ impl<'s> Extractor<'s, '_> {
             parent.kind() == "preproc_ifdef"
                 && parent.child(0).is_some_and(|d| d.kind() == "#ifndef")
                 && parent
-                    .child_by_field_name("name")
+                    .field(FIELD.name)
                     .is_some_and(|n| self.text(n) == name)
         })
     }
@@ -387,10 +388,7 @@ impl<'s> Extractor<'s, '_> {
             None => return,
         };
         self.device_code = Some(node.byte_range());
-        let Some(name) = node
-            .child_by_field_name("declarator")
-            .and_then(declared_name)
-        else {
+        let Some(name) = node.field(FIELD.declarator).and_then(declared_name) else {
             return;
         };
         let lines = node.end_position().row - node.start_position().row + 1;
@@ -483,18 +481,19 @@ impl<'s> Extractor<'s, '_> {
     /// A butterfly or tree reduction over a warp, `for (int o = 16; o > 0;
     /// o /= 2)`: its start is half of a 32-lane warp.
     fn shuffle_loop(&mut self, node: Node) {
-        let Some(start) = node.child_by_field_name("initializer").and_then(|init| {
+        let Some(start) = node.field(FIELD.initializer).and_then(|init| {
             let mut c = init.walk();
-            let declarators: Vec<Node> =
-                init.children_by_field_name("declarator", &mut c).collect();
+            let declarators: Vec<Node> = init
+                .children_by_field_id(FIELD.declarator, &mut c)
+                .collect();
             declarators
                 .into_iter()
-                .find_map(|d| d.child_by_field_name("value"))
-                .or_else(|| init.child_by_field_name("right"))
+                .find_map(|d| d.field(FIELD.value))
+                .or_else(|| init.field(FIELD.right))
         }) else {
             return;
         };
-        let halves = node.child_by_field_name("update").is_some_and(|update| {
+        let halves = node.field(FIELD.update).is_some_and(|update| {
             let text: String = self.text(update).split_whitespace().collect();
             ["/=2", ">>=1", "/2", ">>1"]
                 .iter()
@@ -523,18 +522,18 @@ impl<'s> Extractor<'s, '_> {
         let launch = node
             .children(&mut c)
             .find(|child| child.kind() == "kernel_call_syntax");
-        if let Some(arguments) = node.child_by_field_name("arguments") {
+        if let Some(arguments) = node.field(FIELD.arguments) {
             stack.push(arguments);
         }
         if let Some(config) = launch {
             stack.push(config);
         }
-        let Some(function) = node.child_by_field_name("function") else {
+        let Some(function) = node.field(FIELD.function) else {
             return;
         };
         if let Some(config) = launch {
             let name = match function.kind() {
-                "template_function" => function.child_by_field_name("name").unwrap_or(function),
+                "template_function" => function.field(FIELD.name).unwrap_or(function),
                 _ => function,
             };
             let text: String = self.text(name).split_whitespace().collect();
@@ -546,7 +545,7 @@ impl<'s> Extractor<'s, '_> {
                 config.start_byte(),
                 config.end_byte(),
             );
-            if let Some(args) = function.child_by_field_name("arguments") {
+            if let Some(args) = function.field(FIELD.arguments) {
                 self.template_arguments(name, args);
                 stack.push(args);
             }
@@ -554,18 +553,18 @@ impl<'s> Extractor<'s, '_> {
         }
         match function.kind() {
             "field_expression" => {
-                if let Some(field) = function.child_by_field_name("field") {
+                if let Some(field) = function.field(FIELD.field) {
                     let name = match field.kind() {
-                        "template_method" => field.child_by_field_name("name").unwrap_or(field),
+                        "template_method" => field.field(FIELD.name).unwrap_or(field),
                         _ => field,
                     };
                     let text = self.text(name);
                     self.emit_node(UsageKind::Method, text, name);
-                    if let Some(object) = function.child_by_field_name("argument") {
+                    if let Some(object) = function.field(FIELD.argument) {
                         self.member_access(object, name);
                     }
                 }
-                if let Some(object) = function.child_by_field_name("argument") {
+                if let Some(object) = function.field(FIELD.argument) {
                     stack.push(object);
                 }
             }
@@ -579,29 +578,29 @@ impl<'s> Extractor<'s, '_> {
         let mut rest = Vec::new();
         let mut current = node;
         loop {
-            if let Some(scope) = current.child_by_field_name("scope") {
+            if let Some(scope) = current.field(FIELD.scope) {
                 let scope = match scope.kind() {
                     "template_type" => {
-                        if let Some(args) = scope.child_by_field_name("arguments") {
+                        if let Some(args) = scope.field(FIELD.arguments) {
                             rest.push(args);
                         }
-                        scope.child_by_field_name("name").unwrap_or(scope)
+                        scope.field(FIELD.name).unwrap_or(scope)
                     }
                     _ => scope,
                 };
                 name.push_str(self.text(scope).trim());
             }
             name.push_str("::");
-            let Some(inner) = current.child_by_field_name("name") else {
+            let Some(inner) = current.field(FIELD.name) else {
                 break;
             };
             match inner.kind() {
                 "qualified_identifier" => current = inner,
                 "template_type" | "template_function" | "template_method" => {
-                    if let Some(args) = inner.child_by_field_name("arguments") {
+                    if let Some(args) = inner.field(FIELD.arguments) {
                         rest.push(args);
                     }
-                    let base = inner.child_by_field_name("name").unwrap_or(inner);
+                    let base = inner.field(FIELD.name).unwrap_or(inner);
                     name.push_str(self.text(base).trim());
                     break;
                 }
@@ -622,13 +621,10 @@ impl<'s> Extractor<'s, '_> {
     /// both ways is one usage once the extraction drops exact repeats.
     fn named_warp_result(&mut self, node: Node) {
         let (target, value) = match node.kind() {
-            "init_declarator" => ("declarator", "value"),
-            _ => ("left", "right"),
+            "init_declarator" => (FIELD.declarator, FIELD.value),
+            _ => (FIELD.left, FIELD.right),
         };
-        if let (Some(target), Some(value)) = (
-            node.child_by_field_name(target),
-            node.child_by_field_name(value),
-        ) {
+        if let (Some(target), Some(value)) = (node.field(target), node.field(value)) {
             self.capability_binding(target, value);
             if value.kind() == "binary_expression" {
                 self.warp_arithmetic(value, Some(self.text(target)));
@@ -640,9 +636,9 @@ impl<'s> Extractor<'s, '_> {
     /// the name the result is given, says it is a lane or warp index.
     fn warp_arithmetic(&mut self, node: Node, result: Option<&str>) {
         let (Some(left), Some(operator), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("operator"),
-            node.child_by_field_name("right"),
+            node.field(FIELD.left),
+            node.field(FIELD.operator),
+            node.field(FIELD.right),
         ) else {
             return;
         };
@@ -715,7 +711,7 @@ fn array_sizes(declarator: Node) -> Vec<Node> {
     let mut node = Some(declarator);
     while let Some(current) = node {
         if current.kind() == "array_declarator" {
-            sizes.extend(current.child_by_field_name("size"));
+            sizes.extend(current.field(FIELD.size));
         }
         node = inner_declarator(current);
     }
@@ -724,13 +720,13 @@ fn array_sizes(declarator: Node) -> Vec<Node> {
 
 /// The parameter list of a (possibly nested) function declarator.
 fn parameters_of(declarator: Node) -> Option<Node> {
-    nested(declarator, "function_declarator")?.child_by_field_name("parameters")
+    nested(declarator, "function_declarator")?.field(FIELD.parameters)
 }
 
 /// The template arguments of the function a declarator specializes
 /// (`workspace_type<__nv_bfloat16>()`).
 fn specialization_arguments(declarator: Node) -> Option<Node> {
-    nested(declarator, "template_function")?.child_by_field_name("arguments")
+    nested(declarator, "template_function")?.field(FIELD.arguments)
 }
 
 /// `declarator` or the first declarator of `kind` nested in it.
@@ -745,7 +741,7 @@ fn nested<'t>(declarator: Node<'t>, kind: &str) -> Option<Node<'t>> {
 /// The declarator inside `node`: its `declarator` field, or the one child
 /// of a reference declarator (`float &real(...)`), which has no field.
 fn inner_declarator(node: Node) -> Option<Node> {
-    node.child_by_field_name("declarator").or_else(|| {
+    node.field(FIELD.declarator).or_else(|| {
         (node.kind() == "reference_declarator")
             .then(|| node.named_child(0))
             .flatten()
@@ -760,7 +756,7 @@ fn declared_name(declarator: Node) -> Option<Node> {
             "identifier" | "field_identifier" | "qualified_identifier" | "operator_name" => {
                 return Some(node)
             }
-            "template_function" => return node.child_by_field_name("name"),
+            "template_function" => return node.field(FIELD.name),
             _ => node = inner_declarator(node)?,
         }
     }

@@ -19,6 +19,14 @@ pub use migscan_core::{Extraction, ParseFailure};
 use migscan_syntax::{parse_within, PARSE_BUDGET};
 use tree_sitter::Parser;
 
+migscan_syntax::field_ids! {
+    /// The grammar's fields the extractors read, by id.
+    pub(crate) static FIELD: Fields = tree_sitter_cuda::LANGUAGE => {
+        argument, arguments, body, declarator, default_value, field, function, initializer, left,
+        name, operator, parameters, path, r#type, right, scope, size, update, value,
+    }
+}
+
 /// How failures name this frontend's parser.
 const LANGUAGE: &str = "C++/CUDA";
 

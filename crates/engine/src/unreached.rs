@@ -68,12 +68,35 @@ pub fn branch_words(text: &str, branches: &[PlatformBranch]) -> Vec<String> {
 
 /// The identifiers of a Python file as sorted hashes: the scan keeps them
 /// so that a search for names reads again only the files that may hold one.
+/// Every Python file passes through here, so the loop reads bytes and
+/// decodes a character only where one is not ASCII.
 pub fn word_hashes(text: &str) -> Vec<u32> {
-    let mut hashes: Vec<u32> = text
-        .split(|c: char| !is_name_char(c))
-        .filter(|w| w.starts_with(is_name_start))
-        .map(word_hash)
-        .collect();
+    let bytes = text.as_bytes();
+    let mut hashes = Vec::new();
+    let mut word_start = None;
+    let mut at = 0;
+    while at <= bytes.len() {
+        let (in_name, width) = match bytes.get(at) {
+            None => (false, 1),
+            Some(&b) if b.is_ascii() => (b.is_ascii_alphanumeric() || b == b'_', 1),
+            Some(_) => text[at..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (is_name_char(c), c.len_utf8())),
+        };
+        match (in_name, word_start) {
+            (true, None) => word_start = Some(at),
+            (false, Some(start)) => {
+                let word = &text[start..at];
+                if word.starts_with(is_name_start) {
+                    hashes.push(word_hash(word));
+                }
+                word_start = None;
+            }
+            _ => {}
+        }
+        at += width;
+    }
     hashes.sort_unstable();
     hashes.dedup();
     hashes.shrink_to_fit();
@@ -329,6 +352,16 @@ fn is_name_start(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_hashes_are_the_identifiers_unicode_included() {
+        let text = "def größe(x_1):  # 1st…end\n    return 2x + é_ü(x_1)";
+        let mut expected: Vec<u32> = ["def", "größe", "x_1", "end", "return", "é_ü"]
+            .map(word_hash)
+            .to_vec();
+        expected.sort_unstable();
+        assert_eq!(word_hashes(text), expected);
+    }
 
     #[test]
     fn calls_are_read_by_the_name_before_the_parenthesis() {

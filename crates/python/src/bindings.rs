@@ -5,6 +5,8 @@
 //! further down the file, as Python allows. Simple aliases of resolved names
 //! (`amp = torch.cuda.amp`) bind too.
 
+use crate::FIELD;
+use migscan_syntax::FieldChild;
 use rustc_hash::FxHashMap as HashMap;
 use tree_sitter::Node;
 
@@ -76,14 +78,14 @@ impl Bindings {
                 "function_definition" => {
                     let inner = node.id();
                     bindings.parents.insert(inner, scope);
-                    if let Some(body) = node.child_by_field_name("body") {
+                    if let Some(body) = node.field(FIELD.body) {
                         stack.push((body, inner, Origin::Import));
                     }
                 }
                 kind if STATEMENT_CONTAINERS.contains(&kind) => {
                     let optional_body = (kind == "try_statement"
                         && crate::optional::optional_try(node, source).is_some())
-                    .then(|| node.child_by_field_name("body"))
+                    .then(|| node.field(FIELD.body))
                     .flatten();
                     if let Some(body) = optional_body {
                         for flag in crate::optional::success_flags(body, source) {
@@ -162,8 +164,8 @@ impl Bindings {
         let mut attrs = Vec::new();
         let mut root = node;
         while root.kind() == "attribute" {
-            attrs.push(text(root.child_by_field_name("attribute")?, source));
-            root = root.child_by_field_name("object")?;
+            attrs.push(text(root.field(FIELD.attribute)?, source));
+            root = root.field(FIELD.object)?;
         }
         if root.kind() != "identifier" {
             return None;
@@ -189,7 +191,7 @@ impl Bindings {
 
     fn bind_import(&mut self, node: Node, source: &str, scope: usize, origin: Origin) {
         let mut cursor = node.walk();
-        for name in node.children_by_field_name("name", &mut cursor) {
+        for name in node.children_by_field_id(FIELD.name, &mut cursor) {
             match name.kind() {
                 // `import a.b.c` binds `a`, which stands for the package `a`.
                 "dotted_name" => {
@@ -198,10 +200,9 @@ impl Bindings {
                     self.bind(scope, &root.clone(), root, origin);
                 }
                 "aliased_import" => {
-                    if let (Some(target), Some(alias)) = (
-                        name.child_by_field_name("name"),
-                        name.child_by_field_name("alias"),
-                    ) {
+                    if let (Some(target), Some(alias)) =
+                        (name.field(FIELD.name), name.field(FIELD.alias))
+                    {
                         self.bind(scope, text(alias, source), dotted(target, source), origin);
                     }
                 }
@@ -211,7 +212,7 @@ impl Bindings {
     }
 
     fn bind_import_from(&mut self, node: Node, source: &str, scope: usize, origin: Origin) {
-        let Some(module) = node.child_by_field_name("module_name") else {
+        let Some(module) = node.field(FIELD.module_name) else {
             return;
         };
         // Relative imports name the project's own modules, never a vendor API.
@@ -220,13 +221,10 @@ impl Bindings {
         }
         let module = dotted(module, source);
         let mut cursor = node.walk();
-        for name in node.children_by_field_name("name", &mut cursor) {
+        for name in node.children_by_field_id(FIELD.name, &mut cursor) {
             let (target, local) = match name.kind() {
                 "dotted_name" => (name, name),
-                "aliased_import" => match (
-                    name.child_by_field_name("name"),
-                    name.child_by_field_name("alias"),
-                ) {
+                "aliased_import" => match (name.field(FIELD.name), name.field(FIELD.alias)) {
                     (Some(target), Some(alias)) => (target, alias),
                     _ => continue,
                 },
@@ -244,10 +242,9 @@ impl Bindings {
         let Some(assignment) = node.named_child(0).filter(|n| n.kind() == "assignment") else {
             return;
         };
-        let (Some(left), Some(right)) = (
-            assignment.child_by_field_name("left"),
-            assignment.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) =
+            (assignment.field(FIELD.left), assignment.field(FIELD.right))
+        else {
             return;
         };
         if left.kind() != "identifier" {
@@ -267,7 +264,7 @@ pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
 /// The last segment of the name a `call` calls, as written: `is_rocm` for
 /// `current_platform.is_rocm()`; `None` for anything but a call.
 pub fn called_name<'s>(call: Node, source: &'s str) -> Option<&'s str> {
-    let function = text(call.child_by_field_name("function")?, source);
+    let function = text(call.field(FIELD.function)?, source);
     function.rsplit('.').next()
 }
 

@@ -11,6 +11,8 @@
 //! collected as the walk goes and matched when it is done.
 
 use crate::bindings::{text, Bindings};
+use crate::FIELD;
+use migscan_syntax::FieldChild;
 use std::ops::Range;
 use tree_sitter::Node;
 
@@ -30,10 +32,7 @@ impl CapabilityGates {
     /// `cc = torch.cuda.get_device_capability()`, `major, minor = ...`:
     /// the names bound to the result.
     pub fn assignment(&mut self, node: Node, scope: usize, bindings: &Bindings, source: &str) {
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (node.field(FIELD.left), node.field(FIELD.right)) else {
             return;
         };
         if !is_capability_call(right, scope, bindings, source) {
@@ -62,7 +61,7 @@ impl CapabilityGates {
         }
         for operand in operands {
             let read = match operand.kind() {
-                "subscript" => operand.child_by_field_name("value"),
+                "subscript" => operand.field(FIELD.value),
                 _ => Some(operand),
             };
             let Some(read) = read else { continue };
@@ -102,7 +101,7 @@ impl CapabilityGates {
 fn is_capability_call(node: Node, scope: usize, bindings: &Bindings, source: &str) -> bool {
     node.kind() == "call"
         && node
-            .child_by_field_name("function")
+            .field(FIELD.function)
             .and_then(|f| bindings.qualify(scope, f, source))
             .is_some_and(|name| CAPABILITY_CALLS.contains(&name.as_str()))
 }

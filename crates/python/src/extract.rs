@@ -14,10 +14,12 @@ use crate::strings::{
     backend_names, device_type, env_name, is_cuda_arch_list, is_sized_model_id, literal_prefix,
     literal_suffix, string_leaves,
 };
+use crate::FIELD;
 use migscan_core::{
     normalize_package, requirement_spec, FunctionDef, LineIndex, PlatformBranch, Usage, UsageKind,
     CAPABILITY_GATE,
 };
+use migscan_syntax::FieldChild;
 use std::ops::Range;
 use tree_sitter::Node;
 
@@ -177,26 +179,26 @@ impl<'s> Extractor<'s, '_> {
                 }
                 "import_statement" | "import_from_statement" => self.imports(node),
                 "function_definition" => {
-                    if let Some(name) = node.child_by_field_name("name") {
+                    if let Some(name) = node.field(FIELD.name) {
                         self.functions.push(FunctionDef {
                             name: text(name, self.source).to_string(),
                             range: node.byte_range(),
                         });
                     }
-                    if let Some(params) = node.child_by_field_name("parameters") {
+                    if let Some(params) = node.field(FIELD.parameters) {
                         stack.push((params, scope, Role::Plain));
                     }
-                    if let Some(ret) = node.child_by_field_name("return_type") {
+                    if let Some(ret) = node.field(FIELD.return_type) {
                         stack.push((ret, scope, Role::Plain));
                     }
-                    if let Some(body) = node.child_by_field_name("body") {
+                    if let Some(body) = node.field(FIELD.body) {
                         stack.push((body, node.id(), Role::Plain));
                     }
                 }
                 "parameters" => self.parameters(node, scope, &mut stack),
                 "lambda_parameters" => {}
                 "keyword_argument" => {
-                    if let Some(value) = node.child_by_field_name("value") {
+                    if let Some(value) = node.field(FIELD.value) {
                         stack.push((value, scope, Role::Plain));
                     }
                 }
@@ -211,7 +213,7 @@ impl<'s> Extractor<'s, '_> {
                 }
                 "call" => {
                     self.call(node, scope);
-                    if let Some(function) = node.child_by_field_name("function") {
+                    if let Some(function) = node.field(FIELD.function) {
                         let role = if role == Role::Decorator {
                             Role::Decorator
                         } else {
@@ -219,7 +221,7 @@ impl<'s> Extractor<'s, '_> {
                         };
                         stack.push((function, scope, role));
                     }
-                    if let Some(args) = node.child_by_field_name("arguments") {
+                    if let Some(args) = node.field(FIELD.arguments) {
                         stack.push((args, scope, Role::Plain));
                     }
                 }
@@ -264,9 +266,7 @@ impl<'s> Extractor<'s, '_> {
                     // `pad_input, unpad_input = _pad, _unpad`).
                     let mut cursor = node.walk();
                     for child in node.named_children(&mut cursor) {
-                        let is_left = node
-                            .child_by_field_name("left")
-                            .is_some_and(|l| l.id() == child.id());
+                        let is_left = node.field(FIELD.left).is_some_and(|l| l.id() == child.id());
                         let rebound = is_left && only_names(child);
                         if !rebound {
                             stack.push((child, scope, Role::Plain));
@@ -283,7 +283,7 @@ impl<'s> Extractor<'s, '_> {
     /// definition noted so what it uses is priced with the kernel.
     fn python_kernel(&mut self, node: Node, scope: usize) {
         let Some(function) = node
-            .child_by_field_name("definition")
+            .field(FIELD.definition)
             .filter(|d| d.kind() == "function_definition")
         else {
             return;
@@ -296,7 +296,7 @@ impl<'s> Extractor<'s, '_> {
                 let expr = decorator.named_child(0)?;
                 // `@triton.jit(do_not_specialize=...)` names it through a call.
                 let callee = match expr.kind() {
-                    "call" => expr.child_by_field_name("function")?,
+                    "call" => expr.field(FIELD.function)?,
                     _ => expr,
                 };
                 let name = self.bindings.qualify(scope, callee, self.source)?;
@@ -309,8 +309,7 @@ impl<'s> Extractor<'s, '_> {
                     .map(|&(_, construct)| construct)
             })
             .next();
-        let (Some(construct), Some(name)) = (construct, function.child_by_field_name("name"))
-        else {
+        let (Some(construct), Some(name)) = (construct, function.field(FIELD.name)) else {
             return;
         };
         let lines = function.end_position().row - function.start_position().row + 1;
@@ -331,9 +330,9 @@ impl<'s> Extractor<'s, '_> {
     fn imports(&mut self, node: Node) {
         let mut cursor = node.walk();
         if node.kind() == "import_statement" {
-            for name in node.children_by_field_name("name", &mut cursor) {
+            for name in node.children_by_field_id(FIELD.name, &mut cursor) {
                 let target = match name.kind() {
-                    "aliased_import" => name.child_by_field_name("name"),
+                    "aliased_import" => name.field(FIELD.name),
                     _ => Some(name),
                 };
                 if let Some(target) = target {
@@ -343,16 +342,16 @@ impl<'s> Extractor<'s, '_> {
             return;
         }
         let Some(module) = node
-            .child_by_field_name("module_name")
+            .field(FIELD.module_name)
             .filter(|m| m.kind() == "dotted_name")
         else {
             return;
         };
         let module_name = dotted(module, self.source);
         let mut any = false;
-        for name in node.children_by_field_name("name", &mut cursor) {
+        for name in node.children_by_field_id(FIELD.name, &mut cursor) {
             let target = match name.kind() {
-                "aliased_import" => name.child_by_field_name("name"),
+                "aliased_import" => name.field(FIELD.name),
                 _ => Some(name),
             };
             if let Some(target) = target {
@@ -373,13 +372,11 @@ impl<'s> Extractor<'s, '_> {
     fn parameters<'t>(&mut self, node: Node<'t>, scope: usize, stack: &mut Vec<Frame<'t>>) {
         let mut cursor = node.walk();
         for param in node.named_children(&mut cursor) {
-            if let Some(ty) = param.child_by_field_name("type") {
+            if let Some(ty) = param.field(FIELD.r#type) {
                 stack.push((ty, scope, Role::Plain));
             }
-            if let Some(value) = param.child_by_field_name("value") {
-                let name = param
-                    .child_by_field_name("name")
-                    .map(|n| text(n, self.source));
+            if let Some(value) = param.field(FIELD.value) {
+                let name = param.field(FIELD.name).map(|n| text(n, self.source));
                 match name {
                     Some(name) if is_device_name(name) => {
                         self.strings(value, StringPosition::Device)
@@ -426,9 +423,9 @@ impl<'s> Extractor<'s, '_> {
             Role::Callee | Role::Decorator => UsageKind::Method,
         };
         while node.kind() == "attribute" {
-            let attr = node.child_by_field_name("attribute")?;
+            let attr = node.field(FIELD.attribute)?;
             self.emit(kind, text(attr, self.source).to_string(), attr);
-            node = node.child_by_field_name("object")?;
+            node = node.field(FIELD.object)?;
             kind = UsageKind::Member;
         }
         // An unbound identifier is nothing; a call or subscript at the root
@@ -442,7 +439,7 @@ impl<'s> Extractor<'s, '_> {
         }
         match node.kind() {
             "attribute" => node
-                .child_by_field_name("attribute")
+                .field(FIELD.attribute)
                 .map_or(Callee::Opaque, |a| Callee::Method(text(a, self.source))),
             _ => Callee::Opaque,
         }
@@ -491,10 +488,9 @@ impl<'s> Extractor<'s, '_> {
 
     /// Strings in the device, backend and environment positions of a call.
     fn call(&mut self, node: Node, scope: usize) {
-        let (Some(function), Some(args)) = (
-            node.child_by_field_name("function"),
-            node.child_by_field_name("arguments"),
-        ) else {
+        let (Some(function), Some(args)) =
+            (node.field(FIELD.function), node.field(FIELD.arguments))
+        else {
             return;
         };
         if args.kind() != "argument_list" {
@@ -536,10 +532,8 @@ impl<'s> Extractor<'s, '_> {
             self.model_refs(arg, loads_model);
             match arg.kind() {
                 "keyword_argument" => {
-                    let (Some(key), Some(value)) = (
-                        arg.child_by_field_name("name"),
-                        arg.child_by_field_name("value"),
-                    ) else {
+                    let (Some(key), Some(value)) = (arg.field(FIELD.name), arg.field(FIELD.value))
+                    else {
                         continue;
                     };
                     let key = text(key, self.source);
@@ -644,13 +638,13 @@ impl<'s> Extractor<'s, '_> {
 
     /// `os.environ["CUDA_VISIBLE_DEVICES"]`
     fn environ_subscript(&mut self, node: Node, scope: usize) {
-        let Some(value) = node.child_by_field_name("value") else {
+        let Some(value) = node.field(FIELD.value) else {
             return;
         };
         if !self.is_environ(value, scope) {
             return;
         }
-        if let Some(key) = node.child_by_field_name("subscript") {
+        if let Some(key) = node.field(FIELD.subscript) {
             self.strings(key, StringPosition::Env);
         }
     }
@@ -677,7 +671,7 @@ impl<'s> Extractor<'s, '_> {
     fn holds_device(&self, expr: Node) -> bool {
         let last = match expr.kind() {
             "identifier" => Some(expr),
-            "attribute" => expr.child_by_field_name("attribute"),
+            "attribute" => expr.field(FIELD.attribute),
             _ => None,
         };
         let Some(last) = last else {
@@ -689,16 +683,13 @@ impl<'s> Extractor<'s, '_> {
         }
         name == "type"
             && expr
-                .child_by_field_name("object")
+                .field(FIELD.object)
                 .is_some_and(|o| self.holds_device(o))
     }
 
     /// `device = "cuda"`, `self.device_type = "cuda"`, `nvcc_flags = [...]`.
     fn assignment(&mut self, node: Node) {
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (node.field(FIELD.left), node.field(FIELD.right)) else {
             return;
         };
         // `model_id = "Qwen/Qwen2.5-7B"` names the model a script loads;
@@ -710,7 +701,7 @@ impl<'s> Extractor<'s, '_> {
         if names_model {
             // Also a call's arguments: `os.environ.get("MODEL", "Qwen/...")`.
             let arguments = (right.kind() == "call")
-                .then(|| right.child_by_field_name("arguments"))
+                .then(|| right.field(FIELD.arguments))
                 .flatten();
             let mut cursor = right.walk();
             let values: Vec<Node> = match arguments {
@@ -739,13 +730,13 @@ impl<'s> Extractor<'s, '_> {
         let value = match expr.kind() {
             "keyword_argument" => {
                 let key = expr
-                    .child_by_field_name("name")
+                    .field(FIELD.name)
                     .map(|k| text(k, self.source))
                     .unwrap_or_default();
                 if !(loads || MODEL_KEYWORDS.contains(&key)) {
                     return;
                 }
-                expr.child_by_field_name("value")
+                expr.field(FIELD.value)
             }
             _ if loads => Some(expr),
             _ => None,
@@ -767,10 +758,7 @@ impl<'s> Extractor<'s, '_> {
         }
         let mut cursor = value.walk();
         for pair in value.named_children(&mut cursor) {
-            let (Some(key), Some(flags)) = (
-                pair.child_by_field_name("key"),
-                pair.child_by_field_name("value"),
-            ) else {
+            let (Some(key), Some(flags)) = (pair.field(FIELD.key), pair.field(FIELD.value)) else {
                 continue;
             };
             if literal_prefix(key, self.source) == Some("nvcc") {
@@ -811,9 +799,7 @@ impl<'s> Extractor<'s, '_> {
         // `{"nvcc": [...]}` and `args["nvcc"]` name the compiler's flags;
         // they run nothing.
         let dict_key = node.parent().is_some_and(|p| {
-            p.kind() == "subscript"
-                || p.child_by_field_name("key")
-                    .is_some_and(|key| key.id() == node.id())
+            p.kind() == "subscript" || p.field(FIELD.key).is_some_and(|key| key.id() == node.id())
         });
         if dict_key {
             if literal == "nvcc" {
@@ -911,11 +897,9 @@ impl<'s> Extractor<'s, '_> {
         // names is the port, not a use.
         let table_key = node.parent().is_some_and(|pair| {
             pair.kind() == "pair"
+                && pair.field(FIELD.key).is_some_and(|k| k.id() == node.id())
                 && pair
-                    .child_by_field_name("key")
-                    .is_some_and(|k| k.id() == node.id())
-                && pair
-                    .child_by_field_name("value")
+                    .field(FIELD.value)
                     .is_some_and(|v| v.kind() == "string")
         });
         if table_key {

@@ -30,6 +30,15 @@ pub use positions::{
 };
 use tree_sitter::Parser;
 
+migscan_syntax::field_ids! {
+    /// The grammar's fields the extractors read, by id.
+    pub(crate) static FIELD: Fields = tree_sitter_python::LANGUAGE => {
+        alias, alternative, argument, arguments, attribute, body, condition, consequence, definition,
+        function, key, left, module_name, name, object, operator, parameters, r#type, return_type,
+        right, subscript, value,
+    }
+}
+
 /// How failures name this frontend's parser.
 const LANGUAGE: &str = "Python";
 

@@ -5,6 +5,8 @@
 //! apart from the required work (the engine marks the findings).
 
 use crate::bindings::{called_name, text};
+use crate::FIELD;
+use migscan_syntax::FieldChild;
 use std::ops::Range;
 use tree_sitter::Node;
 
@@ -17,10 +19,10 @@ const IMPORT_ERRORS: &[&str] = &["ImportError", "ModuleNotFoundError", "Exceptio
 /// enclosing block. Availability checks of PyTorch itself or of a device
 /// are not optional integrations.
 pub fn optional_if(node: Node, source: &str) -> Option<Range<usize>> {
-    let condition = node.child_by_field_name("condition")?;
-    let body = node.child_by_field_name("consequence")?;
+    let condition = node.field(FIELD.condition)?;
+    let body = node.field(FIELD.consequence)?;
     if condition.kind() == "not_operator" {
-        let tested = condition.child_by_field_name("argument")?;
+        let tested = condition.field(FIELD.argument)?;
         let only_raises = body.named_child_count() == 1
             && body
                 .named_child(0)
@@ -60,11 +62,11 @@ fn condition_terms<'t>(
         match node.kind() {
             "boolean_operator" => {
                 let and = node
-                    .child_by_field_name("operator")
+                    .field(FIELD.operator)
                     .is_some_and(|o| text(o, source) == "and");
                 if and || through_or {
-                    stack.extend(node.child_by_field_name("left"));
-                    stack.extend(node.child_by_field_name("right"));
+                    stack.extend(node.field(FIELD.left));
+                    stack.extend(node.field(FIELD.right));
                 }
             }
             "parenthesized_expression" => stack.extend(node.named_child(0)),
@@ -80,7 +82,7 @@ const NOT_INTEGRATIONS: &[&str] = &["torch", "cuda", "npu", "mlu", "gcu", "xpu",
 /// The body of a `try:` that imports something and falls back when the
 /// import fails (`except ImportError:` or broader, not a bare re-raise).
 pub fn optional_try(node: Node, source: &str) -> Option<Range<usize>> {
-    let body = node.child_by_field_name("body")?;
+    let body = node.field(FIELD.body)?;
     let mut cursor = body.walk();
     let imports = body
         .named_children(&mut cursor)
@@ -109,8 +111,8 @@ pub fn success_flags<'s>(body: Node, source: &'s str) -> Vec<&'s str> {
             let assignment = statement.named_child(0).filter(|n| {
                 statement.kind() == "expression_statement" && n.kind() == "assignment"
             })?;
-            let left = assignment.child_by_field_name("left")?;
-            let right = assignment.child_by_field_name("right")?;
+            let left = assignment.field(FIELD.left)?;
+            let right = assignment.field(FIELD.right)?;
             (left.kind() == "identifier" && right.kind() == "true").then(|| text(left, source))
         })
         .collect()
@@ -124,9 +126,9 @@ pub fn behind_flag(node: Node, flags: &[String], source: &str) -> bool {
     let mut child = node;
     while let Some(parent) = child.parent() {
         let guarded = matches!(parent.kind(), "if_statement" | "elif_clause")
-            && parent.child_by_field_name("consequence") == Some(child)
+            && parent.field(FIELD.consequence) == Some(child)
             && parent
-                .child_by_field_name("condition")
+                .field(FIELD.condition)
                 .is_some_and(|c| reads_flag(c, flags, source));
         if guarded {
             return true;

@@ -9,7 +9,9 @@
 //! torch.version.cuda is None: return False` already routes ROCm.
 
 use crate::bindings::{called_name, text, Bindings};
+use crate::FIELD;
 use migscan_core::PlatformBranch;
+use migscan_syntax::FieldChild;
 use tree_sitter::Node;
 
 /// Predicates named for the platform they test, by the start of the
@@ -42,7 +44,7 @@ pub fn if_branches(
     source: &str,
     out: &mut Vec<PlatformBranch>,
 ) {
-    if let Some(condition) = node.child_by_field_name("condition") {
+    if let Some(condition) = node.field(FIELD.condition) {
         routed_alternatives(condition, scope, bindings, source, out);
     }
     let check = |out: &mut Vec<PlatformBranch>, condition: Option<Node>| {
@@ -54,26 +56,19 @@ pub fn if_branches(
         push(out, Some(test), platform, false);
         Some((platform, holds, exact))
     };
-    let Some((platform, holds, exact)) = check(out, node.child_by_field_name("condition")) else {
+    let Some((platform, holds, exact)) = check(out, node.field(FIELD.condition)) else {
         // An `elif` may still test a platform: only its own body is known.
         let mut cursor = node.walk();
-        for clause in node.children_by_field_name("alternative", &mut cursor) {
+        for clause in node.children_by_field_id(FIELD.alternative, &mut cursor) {
             if clause.kind() == "elif_clause" {
-                if let Some((platform, holds, _)) =
-                    check(out, clause.child_by_field_name("condition"))
-                {
-                    push(
-                        out,
-                        clause.child_by_field_name("consequence"),
-                        platform,
-                        holds,
-                    );
+                if let Some((platform, holds, _)) = check(out, clause.field(FIELD.condition)) {
+                    push(out, clause.field(FIELD.consequence), platform, holds);
                 }
             }
         }
         return;
     };
-    let consequence = node.child_by_field_name("consequence");
+    let consequence = node.field(FIELD.consequence);
     push(out, consequence, platform, holds);
     // `if ok and is_rocm(): ... else: ...`: the `else` also runs on ROCm
     // when `ok` fails, so only a test that decides alone says where the
@@ -83,7 +78,7 @@ pub fn if_branches(
     }
     let mut cursor = node.walk();
     let mut alternatives = 0;
-    for clause in node.children_by_field_name("alternative", &mut cursor) {
+    for clause in node.children_by_field_id(FIELD.alternative, &mut cursor) {
         push(out, Some(clause), platform, !holds);
         alternatives += 1;
     }
@@ -139,10 +134,8 @@ fn routed_alternatives(
                 stack.extend(node.named_child(0).map(|c| (c, depth + 1)));
             }
             "boolean_operator" => {
-                let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
+                let (Some(left), Some(right)) = (node.field(FIELD.left), node.field(FIELD.right))
+                else {
                     continue;
                 };
                 if operator(node, source) == Some("or") {
@@ -203,17 +196,17 @@ fn platform_check<'t>(
         match node.kind() {
             "not_operator" => {
                 holds = !holds;
-                node = node.child_by_field_name("argument")?;
+                node = node.field(FIELD.argument)?;
             }
             "parenthesized_expression" => node = node.named_child(0)?,
             // `a and b`: the body needs both; a platform test on the left wins.
             "boolean_operator" if holds && operator(node, source) == Some("and") => {
                 exact = false;
-                let left = node.child_by_field_name("left")?;
+                let left = node.field(FIELD.left)?;
                 if let Some(found) = platform_check_leaf(left, scope, bindings, source) {
                     return Some((left, found.0, found.1 == holds, exact));
                 }
-                node = node.child_by_field_name("right")?;
+                node = node.field(FIELD.right)?;
             }
             _ => {
                 let (platform, positive) = platform_check_leaf(node, scope, bindings, source)?;
@@ -237,7 +230,7 @@ fn platform_check_leaf(
         "call" => {
             let last = called_name(node, source)?;
             if last == "hasattr" {
-                let args = node.child_by_field_name("arguments")?;
+                let args = node.field(FIELD.arguments)?;
                 let probed = args.named_child(1)?;
                 return device_type(text(probed, source)).map(|p| (p, true));
             }
@@ -292,8 +285,7 @@ fn named_platform(name: &str) -> Option<&'static str> {
 }
 
 fn operator<'s>(node: Node, source: &'s str) -> Option<&'s str> {
-    node.child_by_field_name("operator")
-        .map(|o| text(o, source))
+    node.field(FIELD.operator).map(|o| text(o, source))
 }
 
 /// `"npu"` or `'npu'` → `npu`.

@@ -1,5 +1,7 @@
 //! Values of string literals in the positions `positions` names.
 
+use crate::FIELD;
+use migscan_syntax::FieldChild;
 use tree_sitter::Node;
 
 /// The literal text of a `string` node up to its first interpolation, so
@@ -79,7 +81,7 @@ pub fn string_leaves<'t>(expr: Node<'t>, source: &str) -> Vec<Node<'t>> {
 /// mapping's, `os.getenv`'s; another library's `get(url, "cuda")` only
 /// matters in a device or backend position, where it is rare).
 fn lookup_default<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.field(FIELD.function)?;
     let name = source.get(function.byte_range())?;
     let last = name.rsplit('.').next().unwrap_or(name);
     let position = match last {
@@ -87,7 +89,7 @@ fn lookup_default<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
         "get" | "getenv" | "pop" | "setdefault" => 1,
         _ => return None,
     };
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.field(FIELD.arguments)?;
     let mut cursor = arguments.walk();
     let positional: Vec<Node> = arguments
         .named_children(&mut cursor)

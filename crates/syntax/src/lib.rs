@@ -10,6 +10,10 @@
 //! parser once [`PARSE_BUDGET`] has passed and the engine lists the file as
 //! skipped with the reason, instead of holding the whole scan hostage.
 
+pub mod fields;
+
+pub use fields::{FieldChild, FieldId};
+
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 

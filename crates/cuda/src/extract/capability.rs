@@ -11,7 +11,9 @@
 //! after the walk.
 
 use super::Extractor;
+use crate::FIELD;
 use migscan_core::{UsageKind, CAPABILITY_GATE};
+use migscan_syntax::FieldChild;
 use std::collections::HashSet;
 use std::ops::Range;
 use tree_sitter::Node;
@@ -92,10 +94,8 @@ impl<'s> Extractor<'s, '_> {
         if node.kind() != "field_expression" {
             return false;
         }
-        let (Some(object), Some(field)) = (
-            node.child_by_field_name("argument"),
-            node.child_by_field_name("field"),
-        ) else {
+        let (Some(object), Some(field)) = (node.field(FIELD.argument), node.field(FIELD.field))
+        else {
             return false;
         };
         CAPABILITY_FIELDS.contains(&self.text(field))

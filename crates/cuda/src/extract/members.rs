@@ -11,6 +11,8 @@
 //! plain values have no members to confuse.
 
 use super::{declared_name, Extractor};
+use crate::FIELD;
+use migscan_syntax::FieldChild;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -65,18 +67,18 @@ impl<'s> Extractor<'s, '_> {
 
     /// The variables one declaration gives a type with API members.
     fn declared_objects(&self, node: Node, objects: &mut HashMap<&'s str, String>) {
-        let Some(type_node) = node.child_by_field_name("type") else {
+        let Some(type_node) = node.field(FIELD.r#type) else {
             return;
         };
         let declared_type = self.type_name(type_node);
         let mut c = node.walk();
-        for declarator in node.children_by_field_name("declarator", &mut c) {
+        for declarator in node.children_by_field_id(FIELD.declarator, &mut c) {
             let object_type = match &declared_type {
                 Some(name) if has_api_members(name) => name.clone(),
                 // `auto g = cg::tiled_partition<32>(block);`
                 _ if type_node.kind() == "placeholder_type_specifier" => {
                     let Some(group) = declarator
-                        .child_by_field_name("value")
+                        .field(FIELD.value)
                         .and_then(|value| self.factory_group(value))
                     else {
                         continue;
@@ -94,11 +96,8 @@ impl<'s> Extractor<'s, '_> {
     /// `cg::thread_block_tile<32> g = ...;` after other statements: the
     /// grammar may read it as `(cg::thread_block_tile < 32) > (g = ...)`.
     fn misread_declaration(&self, node: Node, objects: &mut HashMap<&'s str, String>) {
-        let operator = |n: Node| n.child_by_field_name("operator").map(|o| self.text(o));
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let operator = |n: Node| n.field(FIELD.operator).map(|o| self.text(o));
+        let (Some(left), Some(right)) = (node.field(FIELD.left), node.field(FIELD.right)) else {
             return;
         };
         if operator(node) != Some(">")
@@ -108,14 +107,14 @@ impl<'s> Extractor<'s, '_> {
             return;
         }
         let Some(object_type) = left
-            .child_by_field_name("left")
+            .field(FIELD.left)
             .and_then(|t| self.type_name(t))
             .filter(|t| has_api_members(t))
         else {
             return;
         };
         let variable = match right.kind() {
-            "assignment_expression" => right.child_by_field_name("left"),
+            "assignment_expression" => right.field(FIELD.left),
             _ => Some(right),
         };
         if let Some(variable) = variable.filter(|v| v.kind() == "identifier") {
@@ -129,7 +128,7 @@ impl<'s> Extractor<'s, '_> {
     fn type_name(&self, node: Node) -> Option<String> {
         let name = match node.kind() {
             "qualified_identifier" => self.qualified(node).0,
-            "template_type" => self.text(node.child_by_field_name("name")?).to_string(),
+            "template_type" => self.text(node.field(FIELD.name)?).to_string(),
             "type_identifier" => self.text(node).to_string(),
             _ => return None,
         };
@@ -141,7 +140,7 @@ impl<'s> Extractor<'s, '_> {
         if value.kind() != "call_expression" {
             return None;
         }
-        let function = value.child_by_field_name("function")?;
+        let function = value.field(FIELD.function)?;
         let name = match function.kind() {
             "qualified_identifier" => self.qualified(function).0,
             _ => return None,

@@ -15,7 +15,9 @@
 
 use super::Extractor;
 use crate::constructs::{integer_value, warp_constant_value, HARDCODED_WARP_SIZE};
+use crate::FIELD;
 use migscan_core::UsageKind;
+use migscan_syntax::FieldChild;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use tree_sitter::Node;
@@ -49,7 +51,7 @@ impl<'s> Extractor<'s, '_> {
     /// the parameters `f` uses as tile widths.
     pub(super) fn template_tile_parameters(&mut self, node: Node) {
         let (Some(parameters), Some(function)) = (
-            node.child_by_field_name("parameters"),
+            node.field(FIELD.parameters),
             node.named_children(&mut node.walk())
                 .find(|c| c.kind() == "function_definition"),
         ) else {
@@ -57,9 +59,9 @@ impl<'s> Extractor<'s, '_> {
         };
         let (Some(name), Some(body)) = (
             function
-                .child_by_field_name("declarator")
+                .field(FIELD.declarator)
                 .and_then(super::declared_name),
-            function.child_by_field_name("body"),
+            function.field(FIELD.body),
         ) else {
             return;
         };
@@ -69,7 +71,7 @@ impl<'s> Extractor<'s, '_> {
             .enumerate()
             .filter(|(_, p)| p.kind() == "parameter_declaration")
             .filter_map(|(i, p)| {
-                let declared = p.child_by_field_name("declarator")?;
+                let declared = p.field(FIELD.declarator)?;
                 is_tile_width(body, self.text(declared)).then_some(i)
             })
             .collect();
