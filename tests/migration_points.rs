@@ -1239,6 +1239,31 @@ fn a_header_of_device_functions_only_is_read() {
 }
 
 #[test]
+fn a_loop_behind_an_unroll_pragma_macro_parses() {
+    // CUTLASS writes `CUTLASS_PRAGMA_UNROLL` before its loops; read as an
+    // expression statement it cost the loop its parse, and the butterfly
+    // reduction in it went unseen.
+    let dir = repo(&[(
+        "csrc/reduce.cuh",
+        "#pragma once\n__device__ float warp_sum(float v) {\n  CUTLASS_PRAGMA_UNROLL\n  for (int mask = 16; mask > 0; mask /= 2) {\n    v += __shfl_xor_sync(0xffffffffu, v, mask);\n  }\n  return v;\n}\n",
+    )]);
+    let report: serde_json::Value = serde_json::from_str(&common::stdout_ok(&common::migscan_in(
+        dir.path(),
+        &["--target", "hygon", "--format", "json", "."],
+    )))
+    .unwrap();
+    assert_eq!(report["syntax_errors"], serde_json::json!([]));
+    let lines: Vec<String> = finding_lines(&report)
+        .into_iter()
+        .filter(|l| l.contains("warp-size"))
+        .collect();
+    assert_eq!(
+        lines,
+        ["csrc/reduce.cuh:4:19 hygon/hardcoded-warp-size manual hardcoded-warp-size"]
+    );
+}
+
+#[test]
 fn the_ascend_plan_says_what_transfer_to_npu_handles_and_what_it_leaves() {
     let report = common::json_report(&common::fixture("ddp-amp-package"), "ascend");
     let shim = &report["plans"][0]["runtime_shim"];

@@ -6,7 +6,9 @@
 //! reads such a name as a type and loses the declaration. Before parsing,
 //! each use is overwritten in place, byte for byte, with the CUDA qualifier
 //! it stands for (`__device__`, `__global__`) padded with spaces, or with
-//! spaces only: offsets, lines and columns stay those of the file. A macro
+//! spaces only: offsets, lines and columns stay those of the file. Loop
+//! pragma macros (`CUTLASS_PRAGMA_UNROLL for (...)`) are blanked the same
+//! way. A macro
 //! name shorter than the qualifier (`HD` for `__host__ __device__`) can only
 //! be blanked: its function then parses, but is not known as device code.
 
@@ -26,6 +28,13 @@ const KNOWN: &[(&str, Option<&str>)] = &[
     ("C10_DEVICE", Some("__device__")),
     ("C10_HOST", None),
     ("C10_ALWAYS_INLINE", None),
+    // Loop pragmas (`_Pragma("unroll")`) written before a `for`: read as an
+    // expression statement missing its `;`, each cost the loop its parse.
+    ("CUTLASS_PRAGMA_UNROLL", None),
+    ("CUTLASS_PRAGMA_NO_UNROLL", None),
+    ("CUTLASS_GEMM_LOOP", None),
+    ("CUTE_UNROLL", None),
+    ("CUTE_NO_UNROLL", None),
 ];
 
 /// Function-like qualifier macros, blanked with their arguments.
@@ -170,7 +179,7 @@ mod tests {
 
     #[test]
     fn qualifier_macros_become_qualifiers_in_place() {
-        let source = "#define DS_D_INLINE __device__ __forceinline__\nCUTE_HOST_DEVICE void f();\nDS_D_INLINE float g();\nC10_LAUNCH_BOUNDS_1(256) __global__ void k();\nint CUTE_HOST_DEVICE_X;\n";
+        let source = "#define DS_D_INLINE __device__ __forceinline__\nCUTE_HOST_DEVICE void f();\nDS_D_INLINE float g();\nC10_LAUNCH_BOUNDS_1(256) __global__ void k();\nint CUTE_HOST_DEVICE_X;\nCUTE_UNROLL for (;;) {}\n";
         let out = neutralize(source);
         assert_eq!(out.len(), source.len());
         assert_eq!(
@@ -181,6 +190,7 @@ mod tests {
                 "__device__  float g();",
                 "                         __global__ void k();",
                 "int CUTE_HOST_DEVICE_X;",
+                "            for (;;) {}",
             ]
         );
         assert!(matches!(neutralize("int x;"), Cow::Borrowed(_)));
