@@ -5,6 +5,7 @@ use crate::constructs::{
     warp_constant_value, DEVICE_FP64, DEVICE_FUNCTION, FULL_WARP_MASK, HARDCODED_WARP_SIZE,
     INLINE_ASM, PTX_MMA,
 };
+use crate::KindName;
 use crate::FIELD;
 use migscan_core::{Keep, LineIndex, Usage, UsageKind};
 use migscan_syntax::{FieldChild, FieldId};
@@ -106,7 +107,7 @@ impl<'s> Extractor<'s, '_> {
                     stack.push(child);
                 }
             };
-            match node.kind() {
+            match node.kind_name() {
                 "primitive_type" => self.device_fp64(node),
                 kind if SKIPPED.contains(&kind) => {}
                 "preproc_include" => self.include(node),
@@ -126,7 +127,7 @@ impl<'s> Extractor<'s, '_> {
                     if let Some(name) = node
                         .field(FIELD.declarator)
                         .and_then(declared_name)
-                        .filter(|name| name.kind() == "identifier")
+                        .filter(|name| name.kind_name() == "identifier")
                     {
                         self.definition(self.text(name));
                     }
@@ -144,7 +145,7 @@ impl<'s> Extractor<'s, '_> {
                     // A constructor's `: member(args)` list has no field name.
                     stack.extend(
                         node.named_children(&mut cursor)
-                            .filter(|c| c.kind() == "field_initializer_list"),
+                            .filter(|c| c.kind_name() == "field_initializer_list"),
                     );
                     push(&mut stack, FIELD.body);
                 }
@@ -166,7 +167,7 @@ impl<'s> Extractor<'s, '_> {
                     let mut c = node.walk();
                     for declarator in node.children_by_field_id(FIELD.declarator, &mut c) {
                         stack.extend(array_sizes(declarator));
-                        if declarator.kind() == "init_declarator" {
+                        if declarator.kind_name() == "init_declarator" {
                             self.named_warp_result(declarator);
                             if let Some(value) = declarator.field(FIELD.value) {
                                 self.warp_size_definition(declared_name(declarator), value);
@@ -175,7 +176,7 @@ impl<'s> Extractor<'s, '_> {
                             // A prototype whose end an `#if` split reads as
                             // one with an initializer.
                             stack.extend(parameters_of(declarator));
-                        } else if declarator.kind() == "function_declarator" {
+                        } else if declarator.kind_name() == "function_declarator" {
                             stack.extend(parameters_of(declarator));
                         }
                     }
@@ -290,7 +291,7 @@ impl<'s> Extractor<'s, '_> {
         let Some(name) = node.field(FIELD.name).map(|n| self.text(n)) else {
             return;
         };
-        if node.kind() == "preproc_def" {
+        if node.kind_name() == "preproc_def" {
             if let Some(value) = node.field(FIELD.value) {
                 let value = self.text(value).trim();
                 if is_name(value) || self.is_fallback(node, name) {
@@ -305,8 +306,8 @@ impl<'s> Extractor<'s, '_> {
     /// macro defined elsewhere).
     fn is_fallback(&self, node: Node, name: &str) -> bool {
         node.parent().is_some_and(|parent| {
-            parent.kind() == "preproc_ifdef"
-                && parent.child(0).is_some_and(|d| d.kind() == "#ifndef")
+            parent.kind_name() == "preproc_ifdef"
+                && parent.child(0).is_some_and(|d| d.kind_name() == "#ifndef")
                 && parent
                     .field(FIELD.name)
                     .is_some_and(|n| self.text(n) == name)
@@ -379,7 +380,7 @@ impl<'s> Extractor<'s, '_> {
         let mut c = node.walk();
         let mut qualifiers = node
             .children(&mut c)
-            .take_while(|child| child.kind() != "compound_statement")
+            .take_while(|child| child.kind_name() != "compound_statement")
             .map(|child| self.text(child));
         let (kind, construct) = match qualifiers.find(|q| matches!(*q, "__global__" | "__device__"))
         {
@@ -415,7 +416,7 @@ impl<'s> Extractor<'s, '_> {
     fn memory_spaces(&mut self, node: Node) {
         let mut c = node.walk();
         for child in node.children(&mut c) {
-            let name = match child.kind() {
+            let name = match child.kind_name() {
                 "type_qualifier" | "storage_class_specifier" => self.text(child),
                 "launch_bounds" => "__launch_bounds__",
                 "compound_statement" => break,
@@ -439,7 +440,7 @@ impl<'s> Extractor<'s, '_> {
         let mut c = node.walk();
         let is_namespace = node
             .children(&mut c)
-            .any(|child| child.kind() == "namespace");
+            .any(|child| child.kind_name() == "namespace");
         let Some(namespace) = node.named_children(&mut c).last() else {
             return;
         };
@@ -521,7 +522,7 @@ impl<'s> Extractor<'s, '_> {
         let mut c = node.walk();
         let launch = node
             .children(&mut c)
-            .find(|child| child.kind() == "kernel_call_syntax");
+            .find(|child| child.kind_name() == "kernel_call_syntax");
         if let Some(arguments) = node.field(FIELD.arguments) {
             stack.push(arguments);
         }
@@ -532,7 +533,7 @@ impl<'s> Extractor<'s, '_> {
             return;
         };
         if let Some(config) = launch {
-            let name = match function.kind() {
+            let name = match function.kind_name() {
                 "template_function" => function.field(FIELD.name).unwrap_or(function),
                 _ => function,
             };
@@ -551,10 +552,10 @@ impl<'s> Extractor<'s, '_> {
             }
             return;
         }
-        match function.kind() {
+        match function.kind_name() {
             "field_expression" => {
                 if let Some(field) = function.field(FIELD.field) {
-                    let name = match field.kind() {
+                    let name = match field.kind_name() {
                         "template_method" => field.field(FIELD.name).unwrap_or(field),
                         _ => field,
                     };
@@ -579,7 +580,7 @@ impl<'s> Extractor<'s, '_> {
         let mut current = node;
         loop {
             if let Some(scope) = current.field(FIELD.scope) {
-                let scope = match scope.kind() {
+                let scope = match scope.kind_name() {
                     "template_type" => {
                         if let Some(args) = scope.field(FIELD.arguments) {
                             rest.push(args);
@@ -594,7 +595,7 @@ impl<'s> Extractor<'s, '_> {
             let Some(inner) = current.field(FIELD.name) else {
                 break;
             };
-            match inner.kind() {
+            match inner.kind_name() {
                 "qualified_identifier" => current = inner,
                 "template_type" | "template_function" | "template_method" => {
                     if let Some(args) = inner.field(FIELD.arguments) {
@@ -620,13 +621,13 @@ impl<'s> Extractor<'s, '_> {
     /// walk meets the expression again without the name; a hazard found
     /// both ways is one usage once the extraction drops exact repeats.
     fn named_warp_result(&mut self, node: Node) {
-        let (target, value) = match node.kind() {
+        let (target, value) = match node.kind_name() {
             "init_declarator" => (FIELD.declarator, FIELD.value),
             _ => (FIELD.left, FIELD.right),
         };
         if let (Some(target), Some(value)) = (node.field(target), node.field(value)) {
             self.capability_binding(target, value);
-            if value.kind() == "binary_expression" {
+            if value.kind_name() == "binary_expression" {
                 self.warp_arithmetic(value, Some(self.text(target)));
             }
         }
@@ -710,7 +711,7 @@ fn array_sizes(declarator: Node) -> Vec<Node> {
     let mut sizes = Vec::new();
     let mut node = Some(declarator);
     while let Some(current) = node {
-        if current.kind() == "array_declarator" {
+        if current.kind_name() == "array_declarator" {
             sizes.extend(current.field(FIELD.size));
         }
         node = inner_declarator(current);
@@ -732,7 +733,7 @@ fn specialization_arguments(declarator: Node) -> Option<Node> {
 /// `declarator` or the first declarator of `kind` nested in it.
 fn nested<'t>(declarator: Node<'t>, kind: &str) -> Option<Node<'t>> {
     let mut node = declarator;
-    while node.kind() != kind {
+    while node.kind_name() != kind {
         node = inner_declarator(node)?;
     }
     Some(node)
@@ -742,7 +743,7 @@ fn nested<'t>(declarator: Node<'t>, kind: &str) -> Option<Node<'t>> {
 /// of a reference declarator (`float &real(...)`), which has no field.
 fn inner_declarator(node: Node) -> Option<Node> {
     node.field(FIELD.declarator).or_else(|| {
-        (node.kind() == "reference_declarator")
+        (node.kind_name() == "reference_declarator")
             .then(|| node.named_child(0))
             .flatten()
     })
@@ -752,7 +753,7 @@ fn inner_declarator(node: Node) -> Option<Node> {
 fn declared_name(declarator: Node) -> Option<Node> {
     let mut node = declarator;
     loop {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" | "field_identifier" | "qualified_identifier" | "operator_name" => {
                 return Some(node)
             }

@@ -19,6 +19,11 @@ pub use migscan_core::{Extraction, ParseFailure};
 use migscan_syntax::{parse_within, PARSE_BUDGET};
 use tree_sitter::Parser;
 
+migscan_syntax::node_kinds! {
+    /// The grammar's node kind names, by kind id.
+    pub(crate) static KINDS: KindName = tree_sitter_cuda::LANGUAGE
+}
+
 migscan_syntax::field_ids! {
     /// The grammar's fields the extractors read, by id.
     pub(crate) static FIELD: Fields = tree_sitter_cuda::LANGUAGE => {

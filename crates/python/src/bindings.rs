@@ -5,6 +5,7 @@
 //! further down the file, as Python allows. Simple aliases of resolved names
 //! (`amp = torch.cuda.amp`) bind too.
 
+use crate::KindName;
 use crate::FIELD;
 use migscan_syntax::FieldChild;
 use rustc_hash::FxHashMap as HashMap;
@@ -71,7 +72,7 @@ impl Bindings {
         let mut stack = vec![(root, MODULE_SCOPE, Origin::Import)];
         let mut cursor = root.walk();
         while let Some((node, scope, import)) = stack.pop() {
-            match node.kind() {
+            match node.kind_name() {
                 "import_statement" => bindings.bind_import(node, source, scope, import),
                 "import_from_statement" => bindings.bind_import_from(node, source, scope, import),
                 "expression_statement" => bindings.bind_alias(node, source, scope),
@@ -163,11 +164,11 @@ impl Bindings {
     pub fn qualify(&self, scope: usize, node: Node, source: &str) -> Option<String> {
         let mut attrs = Vec::new();
         let mut root = node;
-        while root.kind() == "attribute" {
+        while root.kind_name() == "attribute" {
             attrs.push(text(root.field(FIELD.attribute)?, source));
             root = root.field(FIELD.object)?;
         }
-        if root.kind() != "identifier" {
+        if root.kind_name() != "identifier" {
             return None;
         }
         let base = &self.binding(scope, text(root, source))?.qualified;
@@ -192,7 +193,7 @@ impl Bindings {
     fn bind_import(&mut self, node: Node, source: &str, scope: usize, origin: Origin) {
         let mut cursor = node.walk();
         for name in node.children_by_field_id(FIELD.name, &mut cursor) {
-            match name.kind() {
+            match name.kind_name() {
                 // `import a.b.c` binds `a`, which stands for the package `a`.
                 "dotted_name" => {
                     let dotted = dotted(name, source);
@@ -216,13 +217,13 @@ impl Bindings {
             return;
         };
         // Relative imports name the project's own modules, never a vendor API.
-        if module.kind() != "dotted_name" {
+        if module.kind_name() != "dotted_name" {
             return;
         }
         let module = dotted(module, source);
         let mut cursor = node.walk();
         for name in node.children_by_field_id(FIELD.name, &mut cursor) {
-            let (target, local) = match name.kind() {
+            let (target, local) = match name.kind_name() {
                 "dotted_name" => (name, name),
                 "aliased_import" => match (name.field(FIELD.name), name.field(FIELD.alias)) {
                     (Some(target), Some(alias)) => (target, alias),
@@ -239,7 +240,10 @@ impl Bindings {
     /// bindings alone: `except ImportError: flash_attn_func = None` must not
     /// hide the import it falls back from.
     fn bind_alias(&mut self, node: Node, source: &str, scope: usize) {
-        let Some(assignment) = node.named_child(0).filter(|n| n.kind() == "assignment") else {
+        let Some(assignment) = node
+            .named_child(0)
+            .filter(|n| n.kind_name() == "assignment")
+        else {
             return;
         };
         let (Some(left), Some(right)) =
@@ -247,7 +251,7 @@ impl Bindings {
         else {
             return;
         };
-        if left.kind() != "identifier" {
+        if left.kind_name() != "identifier" {
             return;
         }
         if let Some(qualified) = self.qualify(scope, right, source) {

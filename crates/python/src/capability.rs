@@ -11,6 +11,7 @@
 //! collected as the walk goes and matched when it is done.
 
 use crate::bindings::{text, Bindings};
+use crate::KindName;
 use crate::FIELD;
 use migscan_syntax::FieldChild;
 use std::ops::Range;
@@ -41,7 +42,7 @@ impl CapabilityGates {
         let mut stack = vec![left];
         let mut cursor = left.walk();
         while let Some(target) = stack.pop() {
-            match target.kind() {
+            match target.kind_name() {
                 "identifier" => self.bound.push((scope, text(target, source).to_string())),
                 "pattern_list" | "tuple_pattern" | "list_pattern" | "parenthesized_expression" => {
                     stack.extend(target.named_children(&mut cursor))
@@ -60,7 +61,7 @@ impl CapabilityGates {
             return;
         }
         for operand in operands {
-            let read = match operand.kind() {
+            let read = match operand.kind_name() {
                 "subscript" => operand.field(FIELD.value),
                 _ => Some(operand),
             };
@@ -70,11 +71,11 @@ impl CapabilityGates {
                 return;
             }
             // `major`, or `(major, minor)` compared with a tuple.
-            let names: Vec<Node> = match read.kind() {
+            let names: Vec<Node> = match read.kind_name() {
                 "identifier" => vec![read],
                 "tuple" => read
                     .named_children(&mut cursor)
-                    .filter(|item| item.kind() == "identifier")
+                    .filter(|item| item.kind_name() == "identifier")
                     .collect(),
                 _ => Vec::new(),
             };
@@ -99,7 +100,7 @@ impl CapabilityGates {
 }
 
 fn is_capability_call(node: Node, scope: usize, bindings: &Bindings, source: &str) -> bool {
-    node.kind() == "call"
+    node.kind_name() == "call"
         && node
             .field(FIELD.function)
             .and_then(|f| bindings.qualify(scope, f, source))
@@ -108,12 +109,12 @@ fn is_capability_call(node: Node, scope: usize, bindings: &Bindings, source: &st
 
 /// `8`, `(8, 9)`: what architecture numbers are written as.
 fn is_version_literal(node: Node) -> bool {
-    match node.kind() {
+    match node.kind_name() {
         "integer" => true,
         "tuple" => {
             let mut cursor = node.walk();
             let items: Vec<Node> = node.named_children(&mut cursor).collect();
-            !items.is_empty() && items.iter().all(|i| i.kind() == "integer")
+            !items.is_empty() && items.iter().all(|i| i.kind_name() == "integer")
         }
         _ => false,
     }

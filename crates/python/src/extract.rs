@@ -14,6 +14,7 @@ use crate::strings::{
     backend_names, device_type, env_name, is_cuda_arch_list, is_sized_model_id, literal_prefix,
     literal_suffix, string_leaves,
 };
+use crate::KindName;
 use crate::FIELD;
 use migscan_core::{
     normalize_package, requirement_spec, FunctionDef, LineIndex, PlatformBranch, Usage, UsageKind,
@@ -145,7 +146,7 @@ impl<'s> Extractor<'s, '_> {
                         .map(|c| (c, scope, Role::Plain)),
                 );
             };
-            match node.kind() {
+            match node.kind_name() {
                 "comment" => {}
                 // Only the code inside f-string interpolations is code; an
                 // nvcc-only flag or an NVIDIA program counts wherever it stands.
@@ -172,7 +173,7 @@ impl<'s> Extractor<'s, '_> {
                 "interpolation" => {
                     let shown = node
                         .named_child(0)
-                        .is_some_and(|e| matches!(e.kind(), "identifier" | "attribute"));
+                        .is_some_and(|e| matches!(e.kind_name(), "identifier" | "attribute"));
                     if !shown {
                         push_all(&mut stack, node, scope);
                     }
@@ -284,18 +285,18 @@ impl<'s> Extractor<'s, '_> {
     fn python_kernel(&mut self, node: Node, scope: usize) {
         let Some(function) = node
             .field(FIELD.definition)
-            .filter(|d| d.kind() == "function_definition")
+            .filter(|d| d.kind_name() == "function_definition")
         else {
             return;
         };
         let mut cursor = node.walk();
         let construct = node
             .named_children(&mut cursor)
-            .filter(|child| child.kind() == "decorator")
+            .filter(|child| child.kind_name() == "decorator")
             .filter_map(|decorator| {
                 let expr = decorator.named_child(0)?;
                 // `@triton.jit(do_not_specialize=...)` names it through a call.
-                let callee = match expr.kind() {
+                let callee = match expr.kind_name() {
                     "call" => expr.field(FIELD.function)?,
                     _ => expr,
                 };
@@ -329,9 +330,9 @@ impl<'s> Extractor<'s, '_> {
 
     fn imports(&mut self, node: Node) {
         let mut cursor = node.walk();
-        if node.kind() == "import_statement" {
+        if node.kind_name() == "import_statement" {
             for name in node.children_by_field_id(FIELD.name, &mut cursor) {
-                let target = match name.kind() {
+                let target = match name.kind_name() {
                     "aliased_import" => name.field(FIELD.name),
                     _ => Some(name),
                 };
@@ -343,14 +344,14 @@ impl<'s> Extractor<'s, '_> {
         }
         let Some(module) = node
             .field(FIELD.module_name)
-            .filter(|m| m.kind() == "dotted_name")
+            .filter(|m| m.kind_name() == "dotted_name")
         else {
             return;
         };
         let module_name = dotted(module, self.source);
         let mut any = false;
         for name in node.children_by_field_id(FIELD.name, &mut cursor) {
-            let target = match name.kind() {
+            let target = match name.kind_name() {
                 "aliased_import" => name.field(FIELD.name),
                 _ => Some(name),
             };
@@ -397,7 +398,7 @@ impl<'s> Extractor<'s, '_> {
         // `ext(...)` after `ext = CUDAExtension` uses what the assignment
         // already named, where it is reported; `amp.autocast` through
         // `amp = torch.cuda.amp` names something new.
-        if node.kind() == "identifier"
+        if node.kind_name() == "identifier"
             && self
                 .bindings
                 .is_reported_where_bound(scope, node, self.source)
@@ -422,7 +423,7 @@ impl<'s> Extractor<'s, '_> {
             Role::Plain => UsageKind::Member,
             Role::Callee | Role::Decorator => UsageKind::Method,
         };
-        while node.kind() == "attribute" {
+        while node.kind_name() == "attribute" {
             let attr = node.field(FIELD.attribute)?;
             self.emit(kind, text(attr, self.source).to_string(), attr);
             node = node.field(FIELD.object)?;
@@ -430,14 +431,14 @@ impl<'s> Extractor<'s, '_> {
         }
         // An unbound identifier is nothing; a call or subscript at the root
         // is walked as usual.
-        (node.kind() != "identifier").then_some(node)
+        (node.kind_name() != "identifier").then_some(node)
     }
 
     fn callee(&self, node: Node, scope: usize) -> Callee<'s> {
         if let Some(qualified) = self.bindings.qualify(scope, node, self.source) {
             return Callee::Qualified(qualified);
         }
-        match node.kind() {
+        match node.kind_name() {
             "attribute" => node
                 .field(FIELD.attribute)
                 .map_or(Callee::Opaque, |a| Callee::Method(text(a, self.source))),
@@ -452,7 +453,7 @@ impl<'s> Extractor<'s, '_> {
     /// around it is the CUDA path), not a feature test like `hasattr(torch,
     /// "compile")` or `hasattr(te, "__version__")`.
     fn attribute_by_name(&mut self, function: Node, args: Node, scope: usize) {
-        let builtin = match (function.kind(), text(function, self.source)) {
+        let builtin = match (function.kind_name(), text(function, self.source)) {
             ("identifier", "getattr") => Some(false),
             ("identifier", "hasattr") => Some(true),
             _ => None,
@@ -463,7 +464,7 @@ impl<'s> Extractor<'s, '_> {
         let (Some(object), Some(attr)) = (args.named_child(0), args.named_child(1)) else {
             return;
         };
-        if attr.kind() != "string" {
+        if attr.kind_name() != "string" {
             return;
         }
         let Some(name) = literal_prefix(attr, self.source) else {
@@ -493,7 +494,7 @@ impl<'s> Extractor<'s, '_> {
         else {
             return;
         };
-        if args.kind() != "argument_list" {
+        if args.kind_name() != "argument_list" {
             return;
         }
         let callee = self.callee(function, scope);
@@ -530,7 +531,7 @@ impl<'s> Extractor<'s, '_> {
         let loads_model = called.is_some_and(|name| MODEL_LOADERS.contains(&name));
         for arg in args.named_children(&mut cursor) {
             self.model_refs(arg, loads_model);
-            match arg.kind() {
+            match arg.kind_name() {
                 "keyword_argument" => {
                     let (Some(key), Some(value)) = (arg.field(FIELD.name), arg.field(FIELD.value))
                     else {
@@ -544,7 +545,7 @@ impl<'s> Extractor<'s, '_> {
                         self.compiler_flags(value);
                     } else if LINK_FLAG_KEYWORDS.contains(&key) {
                         self.compiler_flags(value);
-                    } else if key == "with_cuda" && !matches!(value.kind(), "false" | "none") {
+                    } else if key == "with_cuda" && !matches!(value.kind_name(), "false" | "none") {
                         self.emit(UsageKind::BuildSetting, WITH_CUDA.to_string(), arg);
                     } else if DEVICE_KEYWORDS.contains(&key) || (device_flag && key == "default") {
                         self.strings(value, StringPosition::Device);
@@ -580,9 +581,11 @@ impl<'s> Extractor<'s, '_> {
         let mut cursor = args.walk();
         let arguments: Vec<Node> = args
             .named_children(&mut cursor)
-            .filter(|a| a.kind() != "comment")
+            .filter(|a| a.kind_name() != "comment")
             .collect();
-        let positional_only = arguments.iter().all(|a| a.kind() != "keyword_argument");
+        let positional_only = arguments
+            .iter()
+            .all(|a| a.kind_name() != "keyword_argument");
         if positional_only && arguments.len() == arity {
             self.emit(
                 UsageKind::Construct,
@@ -669,7 +672,7 @@ impl<'s> Extractor<'s, '_> {
     /// Whether an expression reads a device: `device`, `args.device`,
     /// `x.device.type`, `self.device_type`.
     fn holds_device(&self, expr: Node) -> bool {
-        let last = match expr.kind() {
+        let last = match expr.kind_name() {
             "identifier" => Some(expr),
             "attribute" => expr.field(FIELD.attribute),
             _ => None,
@@ -700,7 +703,7 @@ impl<'s> Extractor<'s, '_> {
         };
         if names_model {
             // Also a call's arguments: `os.environ.get("MODEL", "Qwen/...")`.
-            let arguments = (right.kind() == "call")
+            let arguments = (right.kind_name() == "call")
                 .then(|| right.field(FIELD.arguments))
                 .flatten();
             let mut cursor = right.walk();
@@ -727,7 +730,7 @@ impl<'s> Extractor<'s, '_> {
     /// A sized model id a loading call takes (`from_pretrained("...")`,
     /// `LLM(model="...")`), or assigned to a model variable (`loads`).
     fn model_refs(&mut self, expr: Node, loads: bool) {
-        let value = match expr.kind() {
+        let value = match expr.kind_name() {
             "keyword_argument" => {
                 let key = expr
                     .field(FIELD.name)
@@ -743,7 +746,7 @@ impl<'s> Extractor<'s, '_> {
         };
         // Model ids are plain string literals; anything else is skipped
         // without walking it (this runs for every argument of every call).
-        let Some(leaf) = value.filter(|v| v.kind() == "string") else {
+        let Some(leaf) = value.filter(|v| v.kind_name() == "string") else {
             return;
         };
         if let Some(text) = literal_prefix(leaf, self.source).filter(|t| is_sized_model_id(t)) {
@@ -753,7 +756,7 @@ impl<'s> Extractor<'s, '_> {
 
     /// `extra_compile_args={"cxx": [...], "nvcc": [...]}`: the nvcc flags.
     fn nvcc_flags_in_dict(&mut self, value: Node) {
-        if value.kind() != "dictionary" {
+        if value.kind_name() != "dictionary" {
             return;
         }
         let mut cursor = value.walk();
@@ -799,7 +802,8 @@ impl<'s> Extractor<'s, '_> {
         // `{"nvcc": [...]}` and `args["nvcc"]` name the compiler's flags;
         // they run nothing.
         let dict_key = node.parent().is_some_and(|p| {
-            p.kind() == "subscript" || p.field(FIELD.key).is_some_and(|key| key.id() == node.id())
+            p.kind_name() == "subscript"
+                || p.field(FIELD.key).is_some_and(|key| key.id() == node.id())
         });
         if dict_key {
             if literal == "nvcc" {
@@ -863,7 +867,7 @@ impl<'s> Extractor<'s, '_> {
                 || text.lines().any(|l| l.trim_start().starts_with("#include")));
         let docstring = node
             .parent()
-            .is_some_and(|p| p.kind() == "expression_statement" && p.named_child_count() == 1);
+            .is_some_and(|p| p.kind_name() == "expression_statement" && p.named_child_count() == 1);
         if source_lines && !docstring {
             let start = text.as_ptr() as usize - self.source.as_ptr() as usize;
             self.cpp_sources.push(start..start + text.len());
@@ -896,11 +900,11 @@ impl<'s> Extractor<'s, '_> {
         // `{"cudaMalloc": "hipMalloc"}`: a table of another platform's
         // names is the port, not a use.
         let table_key = node.parent().is_some_and(|pair| {
-            pair.kind() == "pair"
+            pair.kind_name() == "pair"
                 && pair.field(FIELD.key).is_some_and(|k| k.id() == node.id())
                 && pair
                     .field(FIELD.value)
-                    .is_some_and(|v| v.kind() == "string")
+                    .is_some_and(|v| v.kind_name() == "string")
         });
         if table_key {
             return;
@@ -935,7 +939,7 @@ fn only_names(target: Node) -> bool {
     let mut stack = vec![target];
     let mut cursor = target.walk();
     while let Some(node) = stack.pop() {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {}
             "pattern_list" | "tuple_pattern" | "list_pattern" | "parenthesized_expression" => {
                 stack.extend(node.named_children(&mut cursor));

@@ -5,6 +5,7 @@
 //! apart from the required work (the engine marks the findings).
 
 use crate::bindings::{called_name, text};
+use crate::KindName;
 use crate::FIELD;
 use migscan_syntax::FieldChild;
 use std::ops::Range;
@@ -21,12 +22,12 @@ const IMPORT_ERRORS: &[&str] = &["ImportError", "ModuleNotFoundError", "Exceptio
 pub fn optional_if(node: Node, source: &str) -> Option<Range<usize>> {
     let condition = node.field(FIELD.condition)?;
     let body = node.field(FIELD.consequence)?;
-    if condition.kind() == "not_operator" {
+    if condition.kind_name() == "not_operator" {
         let tested = condition.field(FIELD.argument)?;
         let only_raises = body.named_child_count() == 1
             && body
                 .named_child(0)
-                .is_some_and(|s| s.kind() == "raise_statement");
+                .is_some_and(|s| s.kind_name() == "raise_statement");
         let block = node.parent()?;
         return (only_raises && tests_integration(tested, source))
             .then(|| node.end_byte()..block.end_byte());
@@ -38,7 +39,7 @@ pub fn optional_if(node: Node, source: &str) -> Option<Range<usize>> {
 /// joined with `and`/`or` (never under `not`).
 fn tests_integration(condition: Node, source: &str) -> bool {
     condition_terms(condition, source, true).any(|node| {
-        let package = (node.kind() == "call")
+        let package = (node.kind_name() == "call")
             .then(|| called_name(node, source))
             .flatten()
             .and_then(|name| name.strip_prefix("is_"))
@@ -59,7 +60,7 @@ fn condition_terms<'t>(
     let mut terms = Vec::new();
     let mut stack = vec![condition];
     while let Some(node) = stack.pop() {
-        match node.kind() {
+        match node.kind_name() {
             "boolean_operator" => {
                 let and = node
                     .field(FIELD.operator)
@@ -86,10 +87,10 @@ pub fn optional_try(node: Node, source: &str) -> Option<Range<usize>> {
     let mut cursor = body.walk();
     let imports = body
         .named_children(&mut cursor)
-        .any(|s| matches!(s.kind(), "import_statement" | "import_from_statement"));
+        .any(|s| matches!(s.kind_name(), "import_statement" | "import_from_statement"));
     let mut cursor = node.walk();
     let falls_back = node.named_children(&mut cursor).any(|clause| {
-        if clause.kind() != "except_clause" {
+        if clause.kind_name() != "except_clause" {
             return false;
         }
         let handler = text(clause, source);
@@ -109,11 +110,12 @@ pub fn success_flags<'s>(body: Node, source: &'s str) -> Vec<&'s str> {
     statements
         .filter_map(|statement| {
             let assignment = statement.named_child(0).filter(|n| {
-                statement.kind() == "expression_statement" && n.kind() == "assignment"
+                statement.kind_name() == "expression_statement" && n.kind_name() == "assignment"
             })?;
             let left = assignment.field(FIELD.left)?;
             let right = assignment.field(FIELD.right)?;
-            (left.kind() == "identifier" && right.kind() == "true").then(|| text(left, source))
+            (left.kind_name() == "identifier" && right.kind_name() == "true")
+                .then(|| text(left, source))
         })
         .collect()
 }
@@ -125,7 +127,7 @@ pub fn success_flags<'s>(body: Node, source: &'s str) -> Vec<&'s str> {
 pub fn behind_flag(node: Node, flags: &[String], source: &str) -> bool {
     let mut child = node;
     while let Some(parent) = child.parent() {
-        let guarded = matches!(parent.kind(), "if_statement" | "elif_clause")
+        let guarded = matches!(parent.kind_name(), "if_statement" | "elif_clause")
             && parent.field(FIELD.consequence) == Some(child)
             && parent
                 .field(FIELD.condition)
@@ -141,6 +143,7 @@ pub fn behind_flag(node: Node, flags: &[String], source: &str) -> bool {
 /// Whether a condition reads one of `flags` where its truth makes the
 /// condition hold (not under `not`, not an `or` alternative).
 fn reads_flag(condition: Node, flags: &[String], source: &str) -> bool {
-    condition_terms(condition, source, false)
-        .any(|node| node.kind() == "identifier" && flags.iter().any(|f| f == text(node, source)))
+    condition_terms(condition, source, false).any(|node| {
+        node.kind_name() == "identifier" && flags.iter().any(|f| f == text(node, source))
+    })
 }

@@ -9,6 +9,7 @@
 //! torch.version.cuda is None: return False` already routes ROCm.
 
 use crate::bindings::{called_name, text, Bindings};
+use crate::KindName;
 use crate::FIELD;
 use migscan_core::PlatformBranch;
 use migscan_syntax::FieldChild;
@@ -60,7 +61,7 @@ pub fn if_branches(
         // An `elif` may still test a platform: only its own body is known.
         let mut cursor = node.walk();
         for clause in node.children_by_field_id(FIELD.alternative, &mut cursor) {
-            if clause.kind() == "elif_clause" {
+            if clause.kind_name() == "elif_clause" {
                 if let Some((platform, holds, _)) = check(out, clause.field(FIELD.condition)) {
                     push(out, clause.field(FIELD.consequence), platform, holds);
                 }
@@ -103,7 +104,7 @@ fn leaves_block(block: Node) -> bool {
     let last = block.named_children(&mut block.walk()).last();
     last.is_some_and(|last| {
         matches!(
-            last.kind(),
+            last.kind_name(),
             "return_statement" | "break_statement" | "continue_statement"
         )
     })
@@ -129,7 +130,7 @@ fn routed_alternatives(
         if depth > MAX_CONDITION_DEPTH {
             continue;
         }
-        match node.kind() {
+        match node.kind_name() {
             "parenthesized_expression" | "not_operator" => {
                 stack.extend(node.named_child(0).map(|c| (c, depth + 1)));
             }
@@ -158,7 +159,7 @@ fn routed_alternatives(
 
 /// `(x)` → `x`, for as many parentheses as there are.
 fn unparenthesized(mut node: Node) -> Node {
-    while node.kind() == "parenthesized_expression" {
+    while node.kind_name() == "parenthesized_expression" {
         match node.named_child(0) {
             Some(inner) => node = inner,
             None => break,
@@ -193,7 +194,7 @@ fn platform_check<'t>(
     let mut holds = true;
     let mut exact = true;
     loop {
-        match node.kind() {
+        match node.kind_name() {
             "not_operator" => {
                 holds = !holds;
                 node = node.field(FIELD.argument)?;
@@ -226,7 +227,7 @@ fn platform_check_leaf(
     bindings: &Bindings,
     source: &str,
 ) -> Option<(&'static str, bool)> {
-    match node.kind() {
+    match node.kind_name() {
         "call" => {
             let last = called_name(node, source)?;
             if last == "hasattr" {
@@ -257,13 +258,13 @@ fn platform_check_leaf(
                 "!=" | "is" => false,
                 _ => return None,
             };
-            if right.kind() == "none" {
+            if right.kind_name() == "none" {
                 return platform_check_leaf(left, scope, bindings, source)
                     .map(|(p, set)| (p, set == positive));
             }
             let platform = [left, right]
                 .into_iter()
-                .filter(|side| side.kind() == "string")
+                .filter(|side| side.kind_name() == "string")
                 .find_map(|side| device_type(text(side, source)))?;
             Some((platform, positive))
         }

@@ -1,5 +1,6 @@
 //! Values of string literals in the positions `positions` names.
 
+use crate::KindName;
 use crate::FIELD;
 use migscan_syntax::FieldChild;
 use tree_sitter::Node;
@@ -7,7 +8,7 @@ use tree_sitter::Node;
 /// The literal text of a `string` node up to its first interpolation, so
 /// `f"cuda:{rank}"` reads as `cuda:`. `None` for anything but a string.
 pub fn literal_prefix<'s>(node: Node, source: &'s str) -> Option<&'s str> {
-    let node = match node.kind() {
+    let node = match node.kind_name() {
         "string" => node,
         // `"cu" "da"` is rare in device positions; its first part decides.
         "concatenated_string" => node.named_child(0)?,
@@ -17,7 +18,7 @@ pub fn literal_prefix<'s>(node: Node, source: &'s str) -> Option<&'s str> {
     let mut start = None;
     let mut end = node.end_byte();
     for child in node.children(&mut cursor) {
-        match child.kind() {
+        match child.kind_name() {
             "string_start" => start = Some(child.end_byte()),
             "interpolation" | "string_end" => {
                 end = child.start_byte();
@@ -33,14 +34,14 @@ pub fn literal_prefix<'s>(node: Node, source: &'s str) -> Option<&'s str> {
 /// `f"{drive}\\NVSMI\\nvidia-smi.exe"` reads as `\\NVSMI\\nvidia-smi.exe`;
 /// `None` for a string without interpolations (its prefix is all of it).
 pub fn literal_suffix<'s>(node: Node, source: &'s str) -> Option<&'s str> {
-    if node.kind() != "string" {
+    if node.kind_name() != "string" {
         return None;
     }
     let mut cursor = node.walk();
     let mut start = None;
     let mut end = None;
     for child in node.children(&mut cursor) {
-        match child.kind() {
+        match child.kind_name() {
             "interpolation" => start = Some(child.end_byte()),
             "string_end" => end = Some(child.start_byte()),
             _ => {}
@@ -60,7 +61,7 @@ pub fn string_leaves<'t>(expr: Node<'t>, source: &str) -> Vec<Node<'t>> {
     let mut stack = vec![expr];
     let mut cursor = expr.walk();
     while let Some(node) = stack.pop() {
-        match node.kind() {
+        match node.kind_name() {
             "string" | "concatenated_string" => leaves.push(node),
             "conditional_expression"
             | "parenthesized_expression"
@@ -93,7 +94,7 @@ fn lookup_default<'t>(call: Node<'t>, source: &str) -> Option<Node<'t>> {
     let mut cursor = arguments.walk();
     let positional: Vec<Node> = arguments
         .named_children(&mut cursor)
-        .filter(|a| a.kind() != "keyword_argument" && a.kind() != "comment")
+        .filter(|a| a.kind_name() != "keyword_argument" && a.kind_name() != "comment")
         .collect();
     (positional.len() == position + 1).then(|| positional[position])
 }

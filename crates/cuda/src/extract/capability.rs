@@ -11,6 +11,7 @@
 //! after the walk.
 
 use super::Extractor;
+use crate::KindName;
 use crate::FIELD;
 use migscan_core::{UsageKind, CAPABILITY_GATE};
 use migscan_syntax::FieldChild;
@@ -48,7 +49,7 @@ impl<'s> Extractor<'s, '_> {
         if !COMPARISONS.contains(&operator) {
             return;
         }
-        let number = |n: Node| n.kind() == "number_literal";
+        let number = |n: Node| n.kind_name() == "number_literal";
         let operand = match (number(left), number(right)) {
             (false, true) => left,
             (true, false) => right,
@@ -57,7 +58,7 @@ impl<'s> Extractor<'s, '_> {
         let range = left.start_byte()..right.end_byte();
         if self.reads_capability_field(operand) {
             self.capability.compared.push(("", range));
-        } else if operand.kind() == "identifier" {
+        } else if operand.kind_name() == "identifier" {
             self.capability.compared.push((self.text(operand), range));
         }
     }
@@ -91,7 +92,7 @@ impl<'s> Extractor<'s, '_> {
 
     /// `prop.major`, `props->minor` on a `cudaDeviceProp`.
     fn reads_capability_field(&self, node: Node) -> bool {
-        if node.kind() != "field_expression" {
+        if node.kind_name() != "field_expression" {
             return false;
         }
         let (Some(object), Some(field)) = (node.field(FIELD.argument), node.field(FIELD.field))

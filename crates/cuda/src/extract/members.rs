@@ -11,6 +11,7 @@
 //! plain values have no members to confuse.
 
 use super::{declared_name, Extractor};
+use crate::KindName;
 use crate::FIELD;
 use migscan_syntax::FieldChild;
 use std::collections::HashMap;
@@ -55,9 +56,9 @@ impl<'s> Extractor<'s, '_> {
         let mut stack = vec![root];
         let mut cursor = root.walk();
         while let Some(node) = stack.pop() {
-            if DECLARATIONS.contains(&node.kind()) {
+            if DECLARATIONS.contains(&node.kind_name()) {
                 self.declared_objects(node, &mut objects);
-            } else if node.kind() == "binary_expression" {
+            } else if node.kind_name() == "binary_expression" {
                 self.misread_declaration(node, &mut objects);
             }
             stack.extend(node.named_children(&mut cursor));
@@ -76,7 +77,7 @@ impl<'s> Extractor<'s, '_> {
             let object_type = match &declared_type {
                 Some(name) if has_api_members(name) => name.clone(),
                 // `auto g = cg::tiled_partition<32>(block);`
-                _ if type_node.kind() == "placeholder_type_specifier" => {
+                _ if type_node.kind_name() == "placeholder_type_specifier" => {
                     let Some(group) = declarator
                         .field(FIELD.value)
                         .and_then(|value| self.factory_group(value))
@@ -101,7 +102,7 @@ impl<'s> Extractor<'s, '_> {
             return;
         };
         if operator(node) != Some(">")
-            || left.kind() != "binary_expression"
+            || left.kind_name() != "binary_expression"
             || operator(left) != Some("<")
         {
             return;
@@ -113,11 +114,11 @@ impl<'s> Extractor<'s, '_> {
         else {
             return;
         };
-        let variable = match right.kind() {
+        let variable = match right.kind_name() {
             "assignment_expression" => right.field(FIELD.left),
             _ => Some(right),
         };
-        if let Some(variable) = variable.filter(|v| v.kind() == "identifier") {
+        if let Some(variable) = variable.filter(|v| v.kind_name() == "identifier") {
             objects.insert(self.text(variable), object_type);
         }
     }
@@ -126,7 +127,7 @@ impl<'s> Extractor<'s, '_> {
     /// arguments dropped: `cg::thread_block_tile<32>` →
     /// `cooperative_groups::thread_block_tile`.
     fn type_name(&self, node: Node) -> Option<String> {
-        let name = match node.kind() {
+        let name = match node.kind_name() {
             "qualified_identifier" => self.qualified(node).0,
             "template_type" => self.text(node.field(FIELD.name)?).to_string(),
             "type_identifier" => self.text(node).to_string(),
@@ -137,11 +138,11 @@ impl<'s> Extractor<'s, '_> {
 
     /// The group a call to a cooperative-groups factory returns.
     fn factory_group(&self, value: Node) -> Option<String> {
-        if value.kind() != "call_expression" {
+        if value.kind_name() != "call_expression" {
             return None;
         }
         let function = value.field(FIELD.function)?;
-        let name = match function.kind() {
+        let name = match function.kind_name() {
             "qualified_identifier" => self.qualified(function).0,
             _ => return None,
         };
@@ -156,7 +157,7 @@ impl<'s> Extractor<'s, '_> {
     /// `object.member` or `object->member` where the object has a type with
     /// API members: the symbol `Type::member` at the member's name.
     pub(super) fn member_access(&mut self, object: Node, member: Node) {
-        if object.kind() != "identifier" {
+        if object.kind_name() != "identifier" {
             return;
         }
         let Some(object_type) = self.objects.get(self.text(object)) else {

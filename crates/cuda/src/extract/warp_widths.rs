@@ -15,6 +15,7 @@
 
 use super::Extractor;
 use crate::constructs::{integer_value, warp_constant_value, HARDCODED_WARP_SIZE};
+use crate::KindName;
 use crate::FIELD;
 use migscan_core::UsageKind;
 use migscan_syntax::FieldChild;
@@ -53,7 +54,7 @@ impl<'s> Extractor<'s, '_> {
         let (Some(parameters), Some(function)) = (
             node.field(FIELD.parameters),
             node.named_children(&mut node.walk())
-                .find(|c| c.kind() == "function_definition"),
+                .find(|c| c.kind_name() == "function_definition"),
         ) else {
             return;
         };
@@ -69,7 +70,7 @@ impl<'s> Extractor<'s, '_> {
         let widths: Vec<usize> = parameters
             .named_children(&mut parameters.walk())
             .enumerate()
-            .filter(|(_, p)| p.kind() == "parameter_declaration")
+            .filter(|(_, p)| p.kind_name() == "parameter_declaration")
             .filter_map(|(i, p)| {
                 let declared = p.field(FIELD.declarator)?;
                 is_tile_width(body, self.text(declared)).then_some(i)
@@ -104,7 +105,9 @@ impl<'s> Extractor<'s, '_> {
             let width_text = self.text(width);
             if warp_constant_value(width_text) == Some(WARP) {
                 self.warp_widths.constant_shapes.insert(shape);
-            } else if width.kind() == "number_literal" && integer_value(width_text) == Some(WARP) {
+            } else if width.kind_name() == "number_literal"
+                && integer_value(width_text) == Some(WARP)
+            {
                 self.warp_widths.literals.push((shape, width.byte_range()));
             }
         }

@@ -164,6 +164,9 @@ fn hits<'t>(
 struct NativeFilter {
     automaton: AhoCorasick,
     requirements: Vec<Vec<usize>>,
+    /// Per anchor, whether it is a requirement on its own: the first such
+    /// anchor found decides, and the rest of the file is not searched.
+    sufficient: Vec<bool>,
 }
 
 /// Collects anchors and requirements while the prefilter is built.
@@ -224,9 +227,16 @@ impl NativeFilter {
                 }
             }
         }
+        let mut sufficient = vec![false; b.anchors.len()];
+        for ids in &b.requirements {
+            if let [id] = ids[..] {
+                sufficient[id] = true;
+            }
+        }
         Self {
             automaton: automaton(&b.anchors),
             requirements: b.requirements.into_iter().collect(),
+            sufficient,
         }
     }
 
@@ -234,7 +244,11 @@ impl NativeFilter {
     fn needs_parsing(&self, text: &str) -> bool {
         let mut present = vec![false; self.automaton.patterns_len()];
         for found in self.automaton.find_overlapping_iter(text) {
-            present[found.pattern().as_usize()] = true;
+            let id = found.pattern().as_usize();
+            if self.sufficient[id] {
+                return true;
+            }
+            present[id] = true;
         }
         self.requirements
             .iter()
