@@ -259,18 +259,41 @@ fn every_target_has_an_unknown_rule_for_every_step() {
 #[test]
 fn prefix_replacements_fill_in_the_suffix() {
     let catalog = RuleCatalog::embedded().unwrap();
+    let mut rule = catalog.rules()[0].clone();
+    rule.matcher.value = "cuda".into();
+    rule.matcher.prefix = true;
+    rule.replacement = Some("hip{suffix}".into());
+    assert_eq!(
+        rule.replacement_for("cudaMemcpy").as_deref(),
+        Some("hipMemcpy")
+    );
+}
+
+#[test]
+fn a_cuda_name_hipify_does_not_list_is_unknown_not_renamed() {
+    let catalog = RuleCatalog::embedded().unwrap();
     let index = catalog.index(Target::Hygon);
     let span = migscan_core::LineIndex::new("x").span(0, 1);
-    // A runtime call with no rule of its own falls to hipify's rename rule.
-    let usage = migscan_core::Usage::new(migscan_core::UsageKind::Symbol, "cudaNotARealCall", span);
-    let Some(Verdict::Rule(i)) = index.lookup(&usage, catalog.rules()) else {
-        panic!("no rule for {usage:?}");
+    // A name in HIPIFY's tables has its own rule ...
+    let mapped = migscan_core::Usage::new(migscan_core::UsageKind::Symbol, "cudaMemcpy", span);
+    let Some(Verdict::Rule(i)) = index.lookup(&mapped, catalog.rules()) else {
+        panic!("no rule for {mapped:?}");
     };
-    assert_eq!(catalog.rule(i).id, "hygon/hipify-cuda");
-    assert_eq!(
-        catalog.rule(i).replacement_for(&usage.name).as_deref(),
-        Some("hipNotARealCall")
-    );
+    assert_eq!(catalog.rule(i).id, "hygon/cuda-memcpy");
+    // ... one the tables do not list gets no invented `hip*` rename: the
+    // unknown-API check reports it.
+    for name in [
+        "cudaNotARealCall",
+        "cuFileNotARealCall",
+        "CUBLAS_NOT_A_REAL_ENUM",
+    ] {
+        let usage = migscan_core::Usage::new(migscan_core::UsageKind::Symbol, name, span);
+        assert_eq!(
+            index.lookup(&usage, catalog.rules()),
+            Some(Verdict::Unknown),
+            "{name}"
+        );
+    }
     // `cuda_helper` is the project's own name, not a CUDA API.
     let own = migscan_core::Usage::new(migscan_core::UsageKind::Symbol, "cuda_helper", span);
     assert_eq!(index.lookup(&own, catalog.rules()), None);
