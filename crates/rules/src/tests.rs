@@ -270,29 +270,43 @@ fn prefix_replacements_fill_in_the_suffix() {
 }
 
 #[test]
-fn a_cuda_name_hipify_does_not_list_is_unknown_not_renamed() {
+fn a_cuda_name_without_a_table_rule_is_not_claimed_as_a_rename() {
     let catalog = RuleCatalog::embedded().unwrap();
     let index = catalog.index(Target::Hygon);
     let span = migscan_core::LineIndex::new("x").span(0, 1);
-    // A name in HIPIFY's tables has its own rule ...
-    let mapped = migscan_core::Usage::new(migscan_core::UsageKind::Symbol, "cudaMemcpy", span);
-    let Some(Verdict::Rule(i)) = index.lookup(&mapped, catalog.rules()) else {
-        panic!("no rule for {mapped:?}");
-    };
-    assert_eq!(catalog.rule(i).id, "hygon/cuda-memcpy");
-    // ... one the tables do not list gets no invented `hip*` rename: the
-    // unknown-API check reports it.
-    for name in [
-        "cudaNotARealCall",
-        "cuFileNotARealCall",
-        "CUBLAS_NOT_A_REAL_ENUM",
-    ] {
+    let rule_for = |name: &str| {
         let usage = migscan_core::Usage::new(migscan_core::UsageKind::Symbol, name, span);
-        assert_eq!(
-            index.lookup(&usage, catalog.rules()),
-            Some(Verdict::Unknown),
-            "{name}"
-        );
+        match index.lookup(&usage, catalog.rules()) {
+            Some(Verdict::Rule(i)) => catalog.rule(i),
+            other => panic!("{name}: {other:?}"),
+        }
+    };
+    // A name in HIPIFY's tables has its own rule ...
+    assert_eq!(
+        (
+            rule_for("cudaMemcpy").id.as_str(),
+            rule_for("cudaMemcpy").status
+        ),
+        ("hygon/cuda-memcpy", Status::Auto)
+    );
+    // ... one without it gets the likely name for a person to check, not
+    // a rename a tool would make.
+    for (name, id, likely) in [
+        ("cudaNotARealCall", "hygon/hipify-cuda", "hipNotARealCall"),
+        (
+            "cuFileNotARealCall",
+            "hygon/hipify-cu",
+            "hipFileNotARealCall",
+        ),
+        (
+            "CUBLAS_NOT_A_REAL_ENUM",
+            "hygon/hipify-cublas-constants",
+            "HIPBLAS_NOT_A_REAL_ENUM",
+        ),
+    ] {
+        let rule = rule_for(name);
+        assert_eq!((rule.id.as_str(), rule.status), (id, Status::Manual));
+        assert_eq!(rule.replacement_for(name).as_deref(), Some(likely));
     }
     // `cuda_helper` is the project's own name, not a CUDA API.
     let own = migscan_core::Usage::new(migscan_core::UsageKind::Symbol, "cuda_helper", span);
