@@ -14,6 +14,10 @@
 //! - `recall [--corpus DIR] [--mirrors DIR] [--migscan BIN] [--verbose]`: scores the
 //!   release binary against `tests/accuracy/labels/`; see `recall.rs` and
 //!   `docs/accuracy.md`.
+//! - `hipify-rules --tables DIR --commit SHA [--write]`: regenerates
+//!   `rules/hygon/hipify-table.toml` from a checkout of HIPIFY's
+//!   `docs/reference/tables/` and lists the hand-written Hygon rules that
+//!   disagree with the tables; see `hipify_rules.rs`.
 //! - `audit`: the packs' standing audit (`migscan_rules::audit`): per
 //!   target, rules by status, the low-confidence share, every rule that
 //!   contradicts itself (fails if there is one), and the libraries other
@@ -26,6 +30,7 @@
 mod bench;
 mod fuzz;
 mod hipify;
+mod hipify_rules;
 mod recall;
 mod sites;
 mod walk;
@@ -169,6 +174,22 @@ fn main() -> ExitCode {
             };
             print_report("hipify-agreement", run())
         }
+        Some("hipify-rules") => {
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+            let run = || {
+                let options = hipify_rules::HipifyRulesOptions {
+                    tables: flag_value(&args, "--tables")
+                        .map(PathBuf::from)
+                        .ok_or("--tables DIR (HIPIFY's docs/reference/tables) is required")?,
+                    commit: flag_value(&args, "--commit")
+                        .cloned()
+                        .ok_or("--commit SHA (the HIPIFY commit of the tables) is required")?,
+                    write: args.iter().any(|a| a == "--write"),
+                };
+                hipify_rules::run(&root, &options)
+            };
+            print_report("hipify-rules", run())
+        }
         Some("precommit-check") => match precommit_check() {
             Ok(summary) => {
                 println!("{summary}");
@@ -181,7 +202,7 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-                "usage: cargo xtask rules-doc [--check] | html-check [FIXTURE] | bench [...] | fuzz [--seconds N] [--runs N] [--corpus DIR] [--seed N] [--limit S] | recall [--corpus DIR] [--mirrors DIR] [--migscan BIN] [--verbose] | precommit-check"
+                "usage: cargo xtask rules-doc [--check] | html-check [FIXTURE] | bench [...] | fuzz [--seconds N] [--runs N] [--corpus DIR] [--seed N] [--limit S] | recall [--corpus DIR] [--mirrors DIR] [--migscan BIN] [--verbose] | hipify-rules --tables DIR --commit SHA [--write] | audit | precommit-check"
             );
             ExitCode::from(2)
         }

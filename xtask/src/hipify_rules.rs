@@ -1,0 +1,504 @@
+//! `cargo xtask hipify-rules --tables DIR --commit SHA [--write]`: the Hygon
+//! rules that come from HIPIFY's tables, regenerated from a checkout of
+//! `docs/reference/tables/` (github.com/ROCm/HIPIFY).
+//!
+//! Every CUDA name a table lists and no hand-written rule of the Hygon pack
+//! matches exactly becomes a rule of `rules/hygon/hipify-table.toml`: a
+//! rename (`auto`, with the HIP version the mapping appeared in as `since`),
+//! `supported` when HIP keeps the name, `unsupported` when the table has no
+//! HIP name. Mappings that need HIP 7 or are experimental are low
+//! confidence: a DTK's HIP is usually older. Rules of that file whose table
+//! is not among those given (MIOpen's, the ROC libraries') are kept as they
+//! are. Hand-written rules are never rewritten; the report lists those whose
+//! replacement or HIP version disagrees with the table, for a person to
+//! settle. Without `--write`, nothing is written and the report says how
+//! the file would change.
+
+use migscan_core::Target;
+use migscan_rules::{RuleCatalog, Selector};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Options of `cargo xtask hipify-rules`.
+pub struct HipifyRulesOptions {
+    /// A folder of HIPIFY's `*_supported_by_HIP*.md` tables.
+    pub tables: PathBuf,
+    /// The HIPIFY commit the tables are from, cited in every rule.
+    pub commit: String,
+    /// Write `rules/hygon/hipify-table.toml`.
+    pub write: bool,
+}
+
+/// One row of a table: a CUDA name and what HIP has for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The table section's anchor (`37-data-types-used-by-cuda-runtime`).
+    pub section: String,
+    pub cuda: String,
+    /// The CUDA version that removed the name, if any.
+    pub cuda_removed: Option<String>,
+    pub hip: Option<String>,
+    /// HIP's columns: added, changed, removed, experimental.
+    pub hip_added: Option<String>,
+    pub hip_changed: Option<String>,
+    pub hip_removed: Option<String>,
+    pub hip_experimental: Option<String>,
+}
+
+/// GitHub's anchor of a Markdown heading: lower case, letters, digits,
+/// spaces and hyphens kept, spaces made hyphens.
+fn anchor(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// The cells of a Markdown table line, trimmed, without `*` and backticks.
+fn cells(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
+    inner
+        .split('|')
+        .map(|c| {
+            c.trim()
+                .trim_matches('*')
+                .trim_matches('`')
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+/// Column positions of one table, read from its header row.
+#[derive(Default)]
+struct Columns {
+    cuda: usize,
+    cuda_removed: Option<usize>,
+    hip: Option<usize>,
+    hip_added: Option<usize>,
+    hip_changed: Option<usize>,
+    hip_removed: Option<usize>,
+    hip_experimental: Option<usize>,
+}
+
+impl Columns {
+    /// `|**CUDA**|**A**|**D**|**C**|**R**|**HIP**|**A**|**D**|**C**|**R**|**E**|`:
+    /// the letters after a library name are its columns.
+    fn read(header: &[String]) -> Option<Self> {
+        let mut columns = Columns::default();
+        let mut owner = "";
+        let mut found_cuda = false;
+        for (i, cell) in header.iter().enumerate() {
+            match cell.as_str() {
+                "CUDA" => {
+                    owner = "CUDA";
+                    columns.cuda = i;
+                    found_cuda = true;
+                }
+                "HIP" => {
+                    owner = "HIP";
+                    columns.hip = Some(i);
+                }
+                "A" | "D" | "C" | "R" | "E" => {
+                    let slot = match (owner, cell.as_str()) {
+                        ("CUDA", "R") => &mut columns.cuda_removed,
+                        ("HIP", "A") => &mut columns.hip_added,
+                        ("HIP", "C") => &mut columns.hip_changed,
+                        ("HIP", "R") => &mut columns.hip_removed,
+                        ("HIP", "E") => &mut columns.hip_experimental,
+                        _ => continue,
+                    };
+                    *slot = Some(i);
+                }
+                // Another library's columns (ROC, MIOPEN) end HIP's.
+                _ => owner = "",
+            }
+        }
+        found_cuda.then_some(columns)
+    }
+}
+
+/// Every row of one table file, in order.
+pub fn parse_table(text: &str) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut section = String::new();
+    let mut columns: Option<Columns> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(heading) = trimmed.strip_prefix("## ") {
+            section = anchor(heading.trim_matches('*'));
+            columns = None;
+            continue;
+        }
+        if !trimmed.starts_with('|') {
+            continue;
+        }
+        let cells = cells(trimmed);
+        if cells.iter().any(|c| c == "CUDA") {
+            columns = Columns::read(&cells);
+            continue;
+        }
+        let Some(columns) = &columns else { continue };
+        let cell = |i: Option<usize>| {
+            i.and_then(|i| cells.get(i))
+                .filter(|c| !c.is_empty() && !c.starts_with(':') && !c.starts_with('-'))
+                .cloned()
+        };
+        let Some(cuda) = cell(Some(columns.cuda)) else {
+            continue;
+        };
+        rows.push(Row {
+            section: section.clone(),
+            cuda,
+            cuda_removed: cell(columns.cuda_removed),
+            hip: cell(columns.hip),
+            hip_added: cell(columns.hip_added),
+            hip_changed: cell(columns.hip_changed),
+            hip_removed: cell(columns.hip_removed),
+            hip_experimental: cell(columns.hip_experimental),
+        });
+    }
+    rows
+}
+
+/// Whether a table name is a CUDA API name migscan matches as a symbol:
+/// the tables also list C math functions, FFTW's names and OpenGL's, which
+/// are not CUDA's to port.
+fn is_cuda_name(name: &str) -> bool {
+    let identifier = name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':');
+    identifier
+        && ["cu", "CU", "nvrtc", "NVRTC", "__", "cub::", "make_cu"]
+            .iter()
+            .any(|p| name.starts_with(p))
+}
+
+/// `cudaMemLocationTypeHost` → `cuda-mem-location-type-host`,
+/// `CUBLASLT_EPILOGUE_DGELU` → `cublaslt-epilogue-dgelu`.
+pub fn kebab(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '_' || c == ':' {
+            if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+            continue;
+        }
+        let previous = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        let boundary = c.is_ascii_uppercase()
+            && previous.is_some_and(|p| {
+                p.is_ascii_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+            });
+        if boundary && !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// Whether a HIP version is 7 or later: newer than the HIP of any DTK
+/// release public sources name.
+fn needs_hip7(version: &str) -> bool {
+    version
+        .split('.')
+        .next()
+        .and_then(|major| major.parse::<u32>().ok())
+        .is_some_and(|major| major >= 7)
+}
+
+/// The TOML of one rule for `row` of `table`.
+pub fn rule_for(row: &Row, table: &str, commit: &str, id: &str) -> String {
+    let source = format!(
+        "github.com/ROCm/HIPIFY@{commit}:docs/reference/tables/{table}#{}",
+        row.section
+    );
+    let removed = row
+        .cuda_removed
+        .as_ref()
+        .map(|v| format!("removed in CUDA {v}"));
+    let mut out = format!(
+        "[[rule]]\nid = \"{id}\"\nmatch = {{ symbol = \"{}\" }}\n",
+        row.cuda
+    );
+    let usable_hip = row.hip.as_ref().filter(|_| row.hip_removed.is_none());
+    match usable_hip {
+        None => {
+            let note = removed.map_or(String::new(), |r| format!(" ({r})"));
+            let _ = write!(
+                out,
+                "status = \"unsupported\"\nstep = 1\neffort = \"large\"\nmessage = \"HIPIFY lists no HIP equivalent of `{}`{note}\"\nsource = \"{source}\"\n",
+                row.cuda
+            );
+        }
+        Some(hip) if *hip == row.cuda => {
+            let since = row.hip_added.as_deref().unwrap_or("");
+            out.push_str("status = \"supported\"\n");
+            if !since.is_empty() {
+                let _ = writeln!(out, "since = \"{since}\"");
+            }
+            let _ = write!(
+                out,
+                "step = 1\neffort = \"none\"\nmessage = \"`{}` works unchanged (HIP since {since})\"\nsource = \"{source}\"\n",
+                row.cuda
+            );
+            if needs_hip7(since) {
+                out.push_str("confidence = \"low\"\n");
+            }
+        }
+        Some(hip) => {
+            let since = row.hip_added.as_deref().unwrap_or("");
+            let mut notes = vec![format!("HIP since {since}")];
+            notes.extend(
+                row.hip_changed
+                    .as_ref()
+                    .map(|v| format!("changed in HIP {v}")),
+            );
+            notes.extend(
+                row.hip_experimental
+                    .as_ref()
+                    .map(|v| format!("experimental in HIP {v}")),
+            );
+            notes.extend(removed);
+            let low = needs_hip7(since) || row.hip_experimental.is_some();
+            if low {
+                notes.push("needs a DTK whose HIP is at least that".into());
+            }
+            out.push_str("status = \"auto\"\n");
+            if !since.is_empty() {
+                let _ = writeln!(out, "since = \"{since}\"");
+            }
+            let _ = write!(
+                out,
+                "replacement = \"{hip}\"\nstep = 1\neffort = \"trivial\"\nmessage = \"`{}` has a direct equivalent: {hip} ({})\"\nsource = \"{source}\"\n",
+                row.cuda,
+                notes.join("; ")
+            );
+            if low {
+                out.push_str("confidence = \"low\"\n");
+            }
+        }
+    }
+    out
+}
+
+/// What the hand-written Hygon rules say about an exact name.
+struct HandRule {
+    id: String,
+    replacement: Option<String>,
+    since: Option<String>,
+}
+
+/// The exact symbol rules of the Hygon pack outside the generated file,
+/// and every id the pack uses there.
+fn hand_rules(catalog: &RuleCatalog) -> (BTreeMap<String, HandRule>, BTreeSet<String>) {
+    let mut exact = BTreeMap::new();
+    let mut ids = BTreeSet::new();
+    for (_, rule) in catalog.rules_for(Target::Hygon) {
+        if rule.location.file.ends_with(GENERATED) {
+            continue;
+        }
+        ids.insert(rule.id.clone());
+        if rule.matcher.selector == Selector::Symbol && !rule.matcher.prefix {
+            exact.insert(
+                rule.matcher.value.clone(),
+                HandRule {
+                    id: rule.id.clone(),
+                    replacement: rule.replacement.clone(),
+                    since: rule.since.as_ref().map(ToString::to_string),
+                },
+            );
+        }
+    }
+    (exact, ids)
+}
+
+/// The generated file, relative to the repository.
+const GENERATED: &str = "hipify-table.toml";
+
+const HEADER: &str = "# Generated by `cargo xtask hipify-rules` from HIPIFY's tables (github.com/ROCm/HIPIFY,\n# docs/reference/tables/): every CUDA name a table lists that no hand-written rule of this\n# pack matches exactly, so that prefix rules never claim a rename the table does not make and\n# no name the table knows falls through. Edit the hand-written files, not this one.\n";
+
+/// The blocks of the current generated file whose table is not among
+/// `tables`: kept as they are.
+fn kept_blocks(current: &str, tables: &BTreeSet<String>) -> Vec<String> {
+    current
+        .split("[[rule]]")
+        .skip(1)
+        .filter(|block| {
+            !tables
+                .iter()
+                .any(|t| block.contains(&format!("docs/reference/tables/{t}#")))
+        })
+        .map(|block| format!("[[rule]]{}", block.trim_end()))
+        .map(|block| format!("{block}\n"))
+        .collect()
+}
+
+/// Runs the task; the report as Markdown.
+pub fn run(root: &Path, options: &HipifyRulesOptions) -> Result<String, String> {
+    let catalog = RuleCatalog::embedded().map_err(|e| format!("{e:?}"))?;
+    let (hand, mut ids) = hand_rules(&catalog);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&options.tables)
+        .map_err(|e| format!("{}: {e}", options.tables.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    files.sort();
+    let commit: String = options.commit.chars().take(7).collect();
+    let mut report = String::from("| table | rows | CUDA names | generated | covered by hand rules |\n|---|---|---|---|---|\n");
+    let mut generated = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut disagreements = Vec::new();
+    let mut tables = BTreeSet::new();
+    for path in &files {
+        let table = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let rows = parse_table(&text);
+        tables.insert(table.clone());
+        let (mut names, mut made, mut covered) = (0, 0, 0);
+        for row in rows.iter().filter(|r| is_cuda_name(&r.cuda)) {
+            names += 1;
+            if let Some(rule) = hand.get(&row.cuda) {
+                covered += 1;
+                let wanted = row.hip.as_ref().filter(|h| **h != row.cuda);
+                let differs = wanted.is_some_and(|w| rule.replacement.as_ref() != Some(w))
+                    || (wanted.is_some()
+                        && row.hip_added.is_some()
+                        && rule.since.is_some()
+                        && rule.since != row.hip_added);
+                if differs {
+                    disagreements.push(format!(
+                        "| `{}` | {} | {} since {} | {} since {} |",
+                        row.cuda,
+                        rule.id,
+                        rule.replacement.as_deref().unwrap_or("—"),
+                        rule.since.as_deref().unwrap_or("—"),
+                        wanted.map_or("—", String::as_str),
+                        row.hip_added.as_deref().unwrap_or("—"),
+                    ));
+                }
+                continue;
+            }
+            // A name several tables list gets the rule of the first.
+            if !seen.insert(row.cuda.clone()) {
+                continue;
+            }
+            let mut id = format!("hygon/{}", kebab(&row.cuda));
+            let mut n = 2;
+            while ids.contains(&id) {
+                id = format!("hygon/{}-{n}", kebab(&row.cuda));
+                n += 1;
+            }
+            ids.insert(id.clone());
+            generated.push(rule_for(row, &table, &commit, &id));
+            made += 1;
+        }
+        let _ = writeln!(
+            report,
+            "| {table} | {} | {names} | {made} | {covered} |",
+            rows.len()
+        );
+    }
+    let target = root.join("rules/hygon").join(GENERATED);
+    let current = std::fs::read_to_string(&target).unwrap_or_default();
+    let kept = kept_blocks(&current, &tables);
+    let mut text = String::from(HEADER);
+    for block in generated.iter().chain(&kept) {
+        text.push('\n');
+        text.push_str(block);
+    }
+    let _ = writeln!(
+        report,
+        "\n{} rules generated, {} kept from tables not given; {} hand-written rules disagree with the tables{}",
+        generated.len(),
+        kept.len(),
+        disagreements.len(),
+        if disagreements.is_empty() { "." } else { ":" }
+    );
+    if !disagreements.is_empty() {
+        report.push_str("\n| CUDA name | hand rule | says | table says |\n|---|---|---|---|\n");
+        for line in &disagreements {
+            report.push_str(line);
+            report.push('\n');
+        }
+    }
+    if text == current {
+        report.push_str("\nrules/hygon/hipify-table.toml is up to date\n");
+    } else if options.write {
+        std::fs::write(&target, &text).map_err(|e| format!("{}: {e}", target.display()))?;
+        report.push_str("\nwrote rules/hygon/hipify-table.toml\n");
+    } else {
+        report.push_str("\nrules/hygon/hipify-table.toml would change (--write writes it)\n");
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TABLE: &str = "# CUDA Runtime API supported by HIP\n\n## **37. Data types used by CUDA Runtime**\n\n|**CUDA**|**A**|**D**|**C**|**R**|**HIP**|**A**|**D**|**C**|**R**|**E**|\n|:--|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|\n|`cudaMemLocationTypeDevice`|11.2| | | |`hipMemLocationTypeDevice`|5.2.0| | | | |\n|`cudaMemLocationTypeInvisible`|12.8| | | | | | | | | |\n|`cudaMemLocationTypeHost`|12.2| | | |`hipMemLocationTypeHost`|7.1.0| | | | |\n|`cudaDevAttrMaxPersistingL2CacheSize`|11.0| | |13.0| | | | | | |\n|`sinf`| | | | |`sinf`|1.0.0| | | | |\n";
+
+    #[test]
+    fn tables_are_read_by_their_header() {
+        let rows = parse_table(TABLE);
+        assert_eq!(rows.len(), 5);
+        assert_eq!(rows[0].section, "37-data-types-used-by-cuda-runtime");
+        assert_eq!(rows[0].hip.as_deref(), Some("hipMemLocationTypeDevice"));
+        assert_eq!(rows[0].hip_added.as_deref(), Some("5.2.0"));
+        assert_eq!(rows[1].hip, None);
+        assert_eq!(rows[3].cuda_removed.as_deref(), Some("13.0"));
+        assert!(!is_cuda_name(&rows[4].cuda));
+    }
+
+    #[test]
+    fn rules_say_what_the_table_says() {
+        let rows = parse_table(TABLE);
+        let table = "CUDA_Runtime_API_functions_supported_by_HIP.md";
+        let rename = rule_for(
+            &rows[0],
+            table,
+            "74a213f",
+            "hygon/cuda-mem-location-type-device",
+        );
+        assert!(
+            rename.contains(
+                "status = \"auto\"\nsince = \"5.2.0\"\nreplacement = \"hipMemLocationTypeDevice\""
+            ),
+            "{rename}"
+        );
+        assert!(rename.ends_with("tables/CUDA_Runtime_API_functions_supported_by_HIP.md#37-data-types-used-by-cuda-runtime\"\n"), "{rename}");
+        let missing = rule_for(&rows[1], table, "74a213f", "x");
+        assert!(missing.contains("status = \"unsupported\""), "{missing}");
+        let recent = rule_for(&rows[2], table, "74a213f", "x");
+        assert!(
+            recent.contains("needs a DTK whose HIP is at least that")
+                && recent.ends_with("confidence = \"low\"\n"),
+            "{recent}"
+        );
+        let removed = rule_for(&rows[3], table, "74a213f", "x");
+        assert!(removed.contains("HIPIFY lists no HIP equivalent of `cudaDevAttrMaxPersistingL2CacheSize` (removed in CUDA 13.0)"), "{removed}");
+    }
+
+    #[test]
+    fn ids_are_kebab_case() {
+        assert_eq!(
+            kebab("cudaMemLocationTypeHost"),
+            "cuda-mem-location-type-host"
+        );
+        assert_eq!(kebab("CUBLASLT_EPILOGUE_DGELU"), "cublaslt-epilogue-dgelu");
+        assert_eq!(kebab("__nv_cvt_fp8_to_halfraw"), "nv-cvt-fp8-to-halfraw");
+    }
+}
