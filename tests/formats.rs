@@ -269,7 +269,7 @@ fn statistics_count_converted_and_unconverted_apis_and_price_each_rule() {
         "  findings     hours  status       rule\n",
         "         2        21  manual       ascend/apex\n",
         "     sites  API → replacement\n",
-        "         1  flash-attn → torch_npu.npu_fusion_attention [unsupported]\n",
+        "         1  flash-attn → torch_npu.npu_fusion_attention or F.scaled_dot_product_attention [unsupported]\n",
         "         2  torch.cuda.amp.GradScaler → torch.npu.amp.GradScaler\n",
         "         1  torch.cuda.set_device → torch.npu.set_device\n",
     ] {
