@@ -44,6 +44,10 @@ pub struct Row {
     pub hip_changed: Option<String>,
     pub hip_removed: Option<String>,
     pub hip_experimental: Option<String>,
+    /// The ROC library's name and the release it appeared in, where the
+    /// table has a ROC column (`*_supported_by_HIP_and_ROC.md`).
+    pub roc: Option<String>,
+    pub roc_added: Option<String>,
 }
 
 /// GitHub's anchor of a Markdown heading: lower case, letters, digits,
@@ -82,6 +86,8 @@ struct Columns {
     hip_changed: Option<usize>,
     hip_removed: Option<usize>,
     hip_experimental: Option<usize>,
+    roc: Option<usize>,
+    roc_added: Option<usize>,
 }
 
 impl Columns {
@@ -102,6 +108,10 @@ impl Columns {
                     owner = "HIP";
                     columns.hip = Some(i);
                 }
+                "ROC" => {
+                    owner = "ROC";
+                    columns.roc = Some(i);
+                }
                 "A" | "D" | "C" | "R" | "E" => {
                     let slot = match (owner, cell.as_str()) {
                         ("CUDA", "R") => &mut columns.cuda_removed,
@@ -109,11 +119,12 @@ impl Columns {
                         ("HIP", "C") => &mut columns.hip_changed,
                         ("HIP", "R") => &mut columns.hip_removed,
                         ("HIP", "E") => &mut columns.hip_experimental,
+                        ("ROC", "A") => &mut columns.roc_added,
                         _ => continue,
                     };
                     *slot = Some(i);
                 }
-                // Another library's columns (ROC, MIOPEN) end HIP's.
+                // Another library's columns (MIOPEN) end HIP's.
                 _ => owner = "",
             }
         }
@@ -159,6 +170,8 @@ pub fn parse_table(text: &str) -> Vec<Row> {
             hip_changed: cell(columns.hip_changed),
             hip_removed: cell(columns.hip_removed),
             hip_experimental: cell(columns.hip_experimental),
+            roc: cell(columns.roc),
+            roc_added: cell(columns.roc_added),
         });
     }
     rows
@@ -231,6 +244,18 @@ pub fn rule_for(row: &Row, table: &str, commit: &str, id: &str) -> String {
     );
     let usable_hip = row.hip.as_ref().filter(|_| row.hip_removed.is_none());
     match usable_hip {
+        None if row.roc.is_some() => {
+            let roc = row.roc.as_deref().unwrap_or_default();
+            let since = row
+                .roc_added
+                .as_ref()
+                .map_or(String::new(), |v| format!(" (ROC since {v})"));
+            let _ = write!(
+                out,
+                "status = \"manual\"\nreplacement = \"{roc}\"\nstep = 1\neffort = \"moderate\"\nmessage = \"`{}` has no HIP-library equivalent; the ROC library's `{roc}` is its counterpart{since}: call it directly\"\nsource = \"{source}\"\n",
+                row.cuda
+            );
+        }
         None => {
             let note = removed.map_or(String::new(), |r| format!(" ({r})"));
             let _ = write!(
@@ -245,9 +270,14 @@ pub fn rule_for(row: &Row, table: &str, commit: &str, id: &str) -> String {
             if !since.is_empty() {
                 let _ = writeln!(out, "since = \"{since}\"");
             }
+            let note = if since.is_empty() {
+                String::new()
+            } else {
+                format!(" (HIP since {since})")
+            };
             let _ = write!(
                 out,
-                "step = 1\neffort = \"none\"\nmessage = \"`{}` works unchanged (HIP since {since})\"\nsource = \"{source}\"\n",
+                "step = 1\neffort = \"none\"\nmessage = \"`{}` works unchanged{note}\"\nsource = \"{source}\"\n",
                 row.cuda
             );
             if needs_hip7(since) {
@@ -256,12 +286,17 @@ pub fn rule_for(row: &Row, table: &str, commit: &str, id: &str) -> String {
         }
         Some(hip) => {
             let since = row.hip_added.as_deref().unwrap_or("");
-            let mut notes = vec![format!("HIP since {since}")];
+            let mut notes: Vec<String> = Vec::new();
+            notes.extend((!since.is_empty()).then(|| format!("HIP since {since}")));
             notes.extend(
                 row.hip_changed
                     .as_ref()
                     .map(|v| format!("changed in HIP {v}")),
             );
+            // hipBLAS 7.0 gave the `_v2` functions their plain names.
+            if table.starts_with("CUBLAS") && row.hip_changed.as_deref() == Some("7.0.0") {
+                notes.push(format!("before hipBLAS 7.0 it is {hip}_v2"));
+            }
             notes.extend(
                 row.hip_experimental
                     .as_ref()
@@ -449,12 +484,17 @@ pub fn run(root: &Path, options: &HipifyRulesOptions) -> Result<String, String> 
 mod tests {
     use super::*;
 
-    const TABLE: &str = "# CUDA Runtime API supported by HIP\n\n## **37. Data types used by CUDA Runtime**\n\n|**CUDA**|**A**|**D**|**C**|**R**|**HIP**|**A**|**D**|**C**|**R**|**E**|\n|:--|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|\n|`cudaMemLocationTypeDevice`|11.2| | | |`hipMemLocationTypeDevice`|5.2.0| | | | |\n|`cudaMemLocationTypeInvisible`|12.8| | | | | | | | | |\n|`cudaMemLocationTypeHost`|12.2| | | |`hipMemLocationTypeHost`|7.1.0| | | | |\n|`cudaDevAttrMaxPersistingL2CacheSize`|11.0| | |13.0| | | | | | |\n|`sinf`| | | | |`sinf`|1.0.0| | | | |\n";
+    const TABLE: &str = "# CUDA Runtime API supported by HIP\n\n## **37. Data types used by CUDA Runtime**\n\n|**CUDA**|**A**|**D**|**C**|**R**|**HIP**|**A**|**D**|**C**|**R**|**E**|\n|:--|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|\n|`cudaMemLocationTypeDevice`|11.2| | | |`hipMemLocationTypeDevice`|5.2.0| | | | |\n|`cudaMemLocationTypeInvisible`|12.8| | | | | | | | | |\n|`cudaMemLocationTypeHost`|12.2| | | |`hipMemLocationTypeHost`|7.1.0| | | | |\n|`cudaDevAttrMaxPersistingL2CacheSize`|11.0| | |13.0| | | | | | |\n|`sinf`| | | | |`sinf`|1.0.0| | | | |\n\n## **2. ROC table**\n\n|**CUDA**|**A**|**D**|**C**|**R**|**HIP**|**A**|**D**|**C**|**R**|**E**|**ROC**|**A**|**D**|**C**|**R**|**E**|\n|:--|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|\n|`cusparseSpGEMMreuse_copy`|11.3| | | | | | | | | |`rocsparse_spgemm`|4.1.0| | | | |\n";
 
     #[test]
     fn tables_are_read_by_their_header() {
         let rows = parse_table(TABLE);
-        assert_eq!(rows.len(), 5);
+        assert_eq!(rows.len(), 6);
+        assert_eq!(rows[5].section, "2-roc-table");
+        assert_eq!(
+            (rows[5].roc.as_deref(), rows[5].roc_added.as_deref()),
+            (Some("rocsparse_spgemm"), Some("4.1.0"))
+        );
         assert_eq!(rows[0].section, "37-data-types-used-by-cuda-runtime");
         assert_eq!(rows[0].hip.as_deref(), Some("hipMemLocationTypeDevice"));
         assert_eq!(rows[0].hip_added.as_deref(), Some("5.2.0"));
@@ -490,6 +530,12 @@ mod tests {
         );
         let removed = rule_for(&rows[3], table, "74a213f", "x");
         assert!(removed.contains("HIPIFY lists no HIP equivalent of `cudaDevAttrMaxPersistingL2CacheSize` (removed in CUDA 13.0)"), "{removed}");
+        let roc = rule_for(&rows[5], table, "74a213f", "x");
+        assert!(
+            roc.contains("status = \"manual\"\nreplacement = \"rocsparse_spgemm\""),
+            "{roc}"
+        );
+        assert!(roc.contains("(ROC since 4.1.0): call it directly"), "{roc}");
     }
 
     #[test]
