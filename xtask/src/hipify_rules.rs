@@ -527,12 +527,14 @@ pub fn run(root: &Path, options: &HipifyRulesOptions) -> Result<String, String> 
 mod tests {
     use super::*;
 
-    const TABLE: &str = "# CUDA Runtime API supported by HIP\n\n## **37. Data types used by CUDA Runtime**\n\n|**CUDA**|**A**|**D**|**C**|**R**|**HIP**|**A**|**D**|**C**|**R**|**E**|\n|:--|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|\n|`cudaMemLocationTypeDevice`|11.2| | | |`hipMemLocationTypeDevice`|5.2.0| | | | |\n|`cudaMemLocationTypeInvisible`|12.8| | | | | | | | | |\n|`cudaMemLocationTypeHost`|12.2| | | |`hipMemLocationTypeHost`|7.1.0| | | | |\n|`cudaDevAttrMaxPersistingL2CacheSize`|11.0| | |13.0| | | | | | |\n|`sinf`| | | | |`sinf`|1.0.0| | | | |\n\n## **2. ROC table**\n\n|**CUDA**|**A**|**D**|**C**|**R**|**HIP**|**A**|**D**|**C**|**R**|**E**|**ROC**|**A**|**D**|**C**|**R**|**E**|\n|:--|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|\n|`cusparseSpGEMMreuse_copy`|11.3| | | | | | | | | |`rocsparse_spgemm`|4.1.0| | | | |\n";
+    const TABLE: &str = "# CUDA Runtime API supported by HIP\n\n## **37. Data types used by CUDA Runtime**\n\n|**CUDA**|**A**|**D**|**C**|**R**|**HIP**|**A**|**D**|**C**|**R**|**E**|\n|:--|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|\n|`cudaMemLocationTypeDevice`|11.2| | | |`hipMemLocationTypeDevice`|5.2.0| | | | |\n|`cudaMemLocationTypeInvisible`|12.8| | | | | | | | | |\n|`cudaMemLocationTypeHost`|12.2| | | |`hipMemLocationTypeHost`|7.1.0| | | | |\n|`cudaDevAttrMaxPersistingL2CacheSize`|11.0| | |13.0| | | | | | |\n|`sinf`| | | | |`sinf`|1.0.0| | | | |\n\n## **2. ROC table**\n\n|**CUDA**|**A**|**D**|**C**|**R**|**HIP**|**A**|**D**|**C**|**R**|**E**|**ROC**|**A**|**D**|**C**|**R**|**E**|\n|:--|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|\n|`cusparseSpGEMMreuse_copy`|11.3| | | | | | | | | |`rocsparse_spgemm`|4.1.0| | | | |\n\n## **3. With U**\n\n|**CUDA**|**A**|**D**|**C**|**R**|**HIP**|**A**|**D**|**C**|**R**|**U**|**E**|\n|:--|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|:-:|\n|`cudaMemPrefetchAsync`|8.0| |13.0| |`hipMemPrefetchAsync`|3.7.0| | | |13.0| |\n|`cudaClusterSchedulingPolicyDefault`|11.8| | | |`hipClusterSchedulingPolicyDefault`|7.13.0| | | | |7.14.0|\n";
 
     #[test]
     fn tables_are_read_by_their_header() {
         let rows = parse_table(TABLE);
-        assert_eq!(rows.len(), 6);
+        assert_eq!(rows.len(), 8);
+        assert_eq!(rows[6].hip_unsupported_for.as_deref(), Some("13.0"));
+        assert_eq!(rows[7].hip_experimental.as_deref(), Some("7.14.0"));
         assert_eq!(rows[5].section, "2-roc-table");
         assert_eq!(
             (rows[5].roc.as_deref(), rows[5].roc_added.as_deref()),
@@ -579,6 +581,16 @@ mod tests {
             "{roc}"
         );
         assert!(roc.contains("(ROC since 4.1.0): call it directly"), "{roc}");
+        let partial = rule_for(&rows[6], table, "74a213f", "x");
+        assert!(
+            partial.contains("(HIP since 3.7.0; HIPIFY does not map its CUDA 13.0 form)"),
+            "{partial}"
+        );
+        let experimental = rule_for(&rows[7], table, "74a213f", "x");
+        assert!(
+            experimental.contains("experimental in HIP 7.14.0; needs a DTK"),
+            "{experimental}"
+        );
     }
 
     #[test]
