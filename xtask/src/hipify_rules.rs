@@ -191,7 +191,7 @@ fn is_cuda_name(name: &str) -> bool {
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':');
     identifier
-        && ["cu", "CU", "nvrtc", "NVRTC", "__", "cub::", "make_cu"]
+        && ["cu", "CU", "nvrtc", "NV", "__", "cub::", "make_cu"]
             .iter()
             .any(|p| name.starts_with(p))
 }
