@@ -301,7 +301,11 @@ pub fn rule_for(row: &Row, table: &str, commit: &str, id: &str) -> String {
             );
             // hipBLAS 7.0 gave the `_v2` functions their plain names.
             if table.starts_with("CUBLAS") && row.hip_changed.as_deref() == Some("7.0.0") {
-                notes.push(format!("before hipBLAS 7.0 it is {hip}_v2"));
+                let v2 = match hip.strip_suffix("_64") {
+                    Some(stem) => format!("{stem}_v2_64"),
+                    None => format!("{hip}_v2"),
+                };
+                notes.push(format!("before hipBLAS 7.0 it is {v2}"));
             }
             notes.extend(
                 row.hip_unsupported_for
@@ -322,11 +326,15 @@ pub fn rule_for(row: &Row, table: &str, commit: &str, id: &str) -> String {
             if !since.is_empty() {
                 let _ = writeln!(out, "since = \"{since}\"");
             }
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", notes.join("; "))
+            };
             let _ = write!(
                 out,
-                "replacement = \"{hip}\"\nstep = 1\neffort = \"trivial\"\nmessage = \"`{}` has a direct equivalent: {hip} ({})\"\nsource = \"{source}\"\n",
-                row.cuda,
-                notes.join("; ")
+                "replacement = \"{hip}\"\nstep = 1\neffort = \"trivial\"\nmessage = \"`{}` has a direct equivalent: {hip}{notes}\"\nsource = \"{source}\"\n",
+                row.cuda
             );
             if low {
                 out.push_str("confidence = \"low\"\n");

@@ -282,7 +282,7 @@ fn a_cuda_name_without_a_table_rule_is_not_claimed_as_a_rename() {
         Some(Verdict::Rule(i)) => catalog.rule(i),
         other => panic!("{name}: {other:?}"),
     };
-    // Names in HIPIFY's runtime and driver tables have rules of their own,
+    // Names in HIPIFY's runtime, driver and cuBLAS tables have rules of their own,
     // the data types the first generation of the table file skipped too ...
     for (name, id, hip) in [
         ("cudaMemcpy", "hygon/cuda-memcpy", "hipMemcpy"),
@@ -301,19 +301,24 @@ fn a_cuda_name_without_a_table_rule_is_not_claimed_as_a_rename() {
     }
     // ... so a `cuda*` or `cu*` name they do not list is unknown, not an
     // invented `hip*` rename,
-    for name in ["cudaNotARealCall", "cuNotARealCall", "CUDA_NOT_A_REAL_ENUM"] {
+    for name in [
+        "cudaNotARealCall",
+        "cuNotARealCall",
+        "CUDA_NOT_A_REAL_ENUM",
+        "CUBLAS_NOT_A_REAL_ENUM",
+    ] {
         assert_eq!(lookup(name), Some(Verdict::Unknown), "{name}");
     }
     // and where the tables are not regenerated yet, the prefix rule is a
     // guess for a person to check, not a rename a tool would make.
-    let guess = rule_for("CUBLAS_NOT_A_REAL_ENUM");
+    let guess = rule_for("CURAND_NOT_A_REAL_ENUM");
     assert_eq!(
         (guess.id.as_str(), guess.status),
-        ("hygon/hipify-cublas-constants", Status::Manual)
+        ("hygon/hipify-curand-constants", Status::Manual)
     );
     assert_eq!(
-        guess.replacement_for("CUBLAS_NOT_A_REAL_ENUM").as_deref(),
-        Some("HIPBLAS_NOT_A_REAL_ENUM")
+        guess.replacement_for("CURAND_NOT_A_REAL_ENUM").as_deref(),
+        Some("HIPRAND_NOT_A_REAL_ENUM")
     );
     // `cuda_helper` is the project's own name, not a CUDA API.
     assert_eq!(lookup("cuda_helper"), None);
