@@ -191,9 +191,11 @@ fn is_cuda_name(name: &str) -> bool {
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':');
     identifier
-        && ["cu", "CU", "nvrtc", "NV", "__", "cub::", "make_cu"]
-            .iter()
-            .any(|p| name.starts_with(p))
+        && [
+            "cu", "CU", "Cub", "_Cub", "_CUB", "nvrtc", "NV", "__", "cub::", "make_cu",
+        ]
+        .iter()
+        .any(|p| name.starts_with(p))
 }
 
 /// `cudaMemLocationTypeHost` → `cuda-mem-location-type-host`,
