@@ -68,17 +68,17 @@ fn measure(
     args: &[String],
     runs: usize,
 ) -> Result<(Run, String), String> {
-    let mut all = Vec::new();
-    let mut stderr = String::new();
-    for _ in 0..runs {
-        let (run, err) = run_once(dir, program, args)?;
-        all.push(run);
-        stderr = err;
-    }
+    let case = Case {
+        dir: dir.to_path_buf(),
+        program: program.to_path_buf(),
+        args: args.to_vec(),
+    };
+    let mut rounds = measure_rounds(&[case], runs)?;
+    let (all, stderr) = rounds.pop().unwrap_or_default();
     Ok((medians(&all), stderr))
 }
 
-/// One command of the budget comparison.
+/// One command to measure.
 struct Case {
     dir: PathBuf,
     program: PathBuf,

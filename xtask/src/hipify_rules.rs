@@ -236,66 +236,78 @@ fn needs_hip7(version: &str) -> bool {
         .is_some_and(|major| major >= 7)
 }
 
-/// The TOML of one rule for `row` of `table`.
-pub fn rule_for(row: &Row, table: &str, commit: &str, id: &str) -> String {
-    let source = format!(
-        "github.com/ROCm/HIPIFY@{commit}:docs/reference/tables/{table}#{}",
-        row.section
-    );
+/// What a row of a table makes of its CUDA name, before it is written.
+struct Mapping {
+    status: &'static str,
+    since: Option<String>,
+    replacement: Option<String>,
+    effort: &'static str,
+    message: String,
+    low_confidence: bool,
+}
+
+/// ` (a; b)` of `notes`, or nothing when there are none.
+fn parenthesized(notes: &[String]) -> String {
+    if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", notes.join("; "))
+    }
+}
+
+/// What `row` of `table` maps its CUDA name to.
+fn mapping(row: &Row, table: &str) -> Mapping {
+    let cuda = &row.cuda;
+    let since = row.hip_added.clone().filter(|v| !v.is_empty());
     let removed = row
         .cuda_removed
         .as_ref()
         .map(|v| format!("removed in CUDA {v}"));
-    let mut out = format!(
-        "[[rule]]\nid = \"{id}\"\nmatch = {{ symbol = \"{}\" }}\n",
-        row.cuda
-    );
     let usable_hip = row.hip.as_ref().filter(|_| row.hip_removed.is_none());
     match usable_hip {
-        None if row.roc.is_some() => {
-            let roc = row.roc.as_deref().unwrap_or_default();
-            let since = row
-                .roc_added
-                .as_ref()
-                .map_or(String::new(), |v| format!(" (ROC since {v})"));
-            let _ = write!(
-                out,
-                "status = \"manual\"\nreplacement = \"{roc}\"\nstep = 1\neffort = \"moderate\"\nmessage = \"`{}` has no HIP-library equivalent; the ROC library's `{roc}` is its counterpart{since}: call it directly\"\nsource = \"{source}\"\n",
-                row.cuda
-            );
-        }
-        None => {
-            let note = removed.map_or(String::new(), |r| format!(" ({r})"));
-            let _ = write!(
-                out,
-                "status = \"unsupported\"\nstep = 1\neffort = \"large\"\nmessage = \"HIPIFY lists no HIP equivalent of `{}`{note}\"\nsource = \"{source}\"\n",
-                row.cuda
-            );
-        }
-        Some(hip) if *hip == row.cuda => {
-            let since = row.hip_added.as_deref().unwrap_or("");
-            out.push_str("status = \"supported\"\n");
-            if !since.is_empty() {
-                let _ = writeln!(out, "since = \"{since}\"");
+        None => match &row.roc {
+            Some(roc) => {
+                let roc_since = row.roc_added.as_ref().map(|v| format!("ROC since {v}"));
+                Mapping {
+                    status: "manual",
+                    since: None,
+                    replacement: Some(roc.clone()),
+                    effort: "moderate",
+                    message: format!(
+                        "`{cuda}` has no HIP-library equivalent; the ROC library's `{roc}` is its counterpart{}: call it directly",
+                        parenthesized(&Vec::from_iter(roc_since))
+                    ),
+                    low_confidence: false,
+                }
             }
-            let note = if since.is_empty() {
-                String::new()
-            } else {
-                format!(" (HIP since {since})")
-            };
-            let _ = write!(
-                out,
-                "step = 1\neffort = \"none\"\nmessage = \"`{}` works unchanged{note}\"\nsource = \"{source}\"\n",
-                row.cuda
-            );
-            if needs_hip7(since) {
-                out.push_str("confidence = \"low\"\n");
-            }
-        }
+            None => Mapping {
+                status: "unsupported",
+                since: None,
+                replacement: None,
+                effort: "large",
+                message: format!(
+                    "HIPIFY lists no HIP equivalent of `{cuda}`{}",
+                    parenthesized(&Vec::from_iter(removed))
+                ),
+                low_confidence: false,
+            },
+        },
+        Some(hip) if hip == cuda => Mapping {
+            status: "supported",
+            message: format!(
+                "`{cuda}` works unchanged{}",
+                parenthesized(&Vec::from_iter(
+                    since.as_ref().map(|v| format!("HIP since {v}"))
+                ))
+            ),
+            low_confidence: since.as_deref().is_some_and(needs_hip7),
+            since,
+            replacement: None,
+            effort: "none",
+        },
         Some(hip) => {
-            let since = row.hip_added.as_deref().unwrap_or("");
             let mut notes: Vec<String> = Vec::new();
-            notes.extend((!since.is_empty()).then(|| format!("HIP since {since}")));
+            notes.extend(since.as_ref().map(|v| format!("HIP since {v}")));
             notes.extend(
                 row.hip_changed
                     .as_ref()
@@ -320,28 +332,45 @@ pub fn rule_for(row: &Row, table: &str, commit: &str, id: &str) -> String {
                     .map(|v| format!("experimental in HIP {v}")),
             );
             notes.extend(removed);
-            let low = needs_hip7(since) || row.hip_experimental.is_some();
+            let low = since.as_deref().is_some_and(needs_hip7) || row.hip_experimental.is_some();
             if low {
                 notes.push("needs a DTK whose HIP is at least that".into());
             }
-            out.push_str("status = \"auto\"\n");
-            if !since.is_empty() {
-                let _ = writeln!(out, "since = \"{since}\"");
-            }
-            let notes = if notes.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", notes.join("; "))
-            };
-            let _ = write!(
-                out,
-                "replacement = \"{hip}\"\nstep = 1\neffort = \"trivial\"\nmessage = \"`{}` has a direct equivalent: {hip}{notes}\"\nsource = \"{source}\"\n",
-                row.cuda
-            );
-            if low {
-                out.push_str("confidence = \"low\"\n");
+            Mapping {
+                status: "auto",
+                since,
+                replacement: Some(hip.clone()),
+                effort: "trivial",
+                message: format!(
+                    "`{cuda}` has a direct equivalent: {hip}{}",
+                    parenthesized(&notes)
+                ),
+                low_confidence: low,
             }
         }
+    }
+}
+
+/// The TOML of one rule for `row` of `table`.
+pub fn rule_for(row: &Row, table: &str, commit: &str, id: &str) -> String {
+    let mapping = mapping(row, table);
+    let mut out = format!(
+        "[[rule]]\nid = \"{id}\"\nmatch = {{ symbol = \"{}\" }}\nstatus = \"{}\"\n",
+        row.cuda, mapping.status
+    );
+    if let Some(since) = &mapping.since {
+        let _ = writeln!(out, "since = \"{since}\"");
+    }
+    if let Some(replacement) = &mapping.replacement {
+        let _ = writeln!(out, "replacement = \"{replacement}\"");
+    }
+    let _ = writeln!(
+        out,
+        "step = 1\neffort = \"{}\"\nmessage = \"{}\"\nsource = \"github.com/ROCm/HIPIFY@{commit}:docs/reference/tables/{table}#{}\"",
+        mapping.effort, mapping.message, row.section
+    );
+    if mapping.low_confidence {
+        out.push_str("confidence = \"low\"\n");
     }
     out
 }
@@ -413,9 +442,9 @@ fn kept_blocks(
         .split("[[rule]]")
         .skip(1)
         .filter(|block| {
-            !tables
-                .iter()
-                .any(|t| block.contains(&format!("docs/reference/tables/{t}#")))
+            let table = block_field(block, "docs/reference/tables/")
+                .and_then(|rest| rest.split('#').next());
+            table.is_none_or(|t| !tables.contains(t))
         })
         .filter(|block| block_field(block, "symbol = \"").is_none_or(|s| !generated.contains(s)))
         .map(|block| format!("[[rule]]{}\n", block.trim_end()))

@@ -6,11 +6,11 @@
 //! reads such a name as a type and loses the declaration. Before parsing,
 //! each use is overwritten in place, byte for byte, with the CUDA qualifier
 //! it stands for (`__device__`, `__global__`) padded with spaces, or with
-//! spaces only: offsets, lines and columns stay those of the file. Loop
-//! pragma macros (`CUTLASS_PRAGMA_UNROLL for (...)`) are blanked the same
-//! way. A macro
+//! spaces only: offsets, lines and columns stay those of the file. A macro
 //! name shorter than the qualifier (`HD` for `__host__ __device__`) can only
 //! be blanked: its function then parses, but is not known as device code.
+//! Loop pragma macros (`CUTLASS_PRAGMA_UNROLL for (...)`) are blanked the
+//! same way.
 
 use std::borrow::Cow;
 
