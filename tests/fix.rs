@@ -82,7 +82,7 @@ fn the_diff_applies_and_apply_leaves_compiling_python_with_nothing_exact_left() 
     // Each exact change (old lines, then new ones, as diff prints a run),
     // and the import once, right after `import torch`.
     for line in [
-        " import torch\n+import torch_npu\n-import torch.cuda as tc\n+import torch.npu as tc\n",
+        " import torch\n-import torch.cuda as tc\n+import torch_npu\n+import torch.npu as tc\n",
         "-    model = torch.nn.Linear(4, 4).cuda()  # move to cuda\n",
         "+    model = torch.nn.Linear(4, 4).npu()  # move to cuda\n",
         "+    x = torch.zeros(4, device=\"npu:0\")\n",
@@ -303,25 +303,67 @@ fn scripts_get_renamed_variables_and_keep_their_mode() {
 }
 
 #[test]
-fn a_from_import_moves_its_module_only_when_every_name_moves() {
-    let code = "import torch\nfrom torch.cuda import synchronize, empty_cache as ec\nfrom torch.cuda import nvtx, synchronize as sync2\n\nsynchronize()\nec()\nnvtx.range_push(\"x\")\nsync2()\n";
+fn a_from_import_moves_its_module_or_is_split_when_only_some_names_move() {
+    let code = "import torch\nfrom torch.cuda import synchronize, empty_cache as ec\n\n\ndef f():\n    from torch.cuda import nvtx, synchronize as sync2\n    nvtx.range_push(\"x\")\n    sync2()\n\n\nfrom torch.cuda import (\n    nvtx as n2,\n    empty_cache,\n)\nsynchronize()\nec()\n";
     let dir = repo(&[("t.py", code)]);
     let diff = stdout_ok(&migscan_in(dir.path(), &["fix", ".", "--target", "ascend"]));
     assert!(
-        diff.contains("-from torch.cuda import synchronize, empty_cache as ec\n+from torch.npu import synchronize, empty_cache as ec\n"),
+        diff.contains(" import torch\n-from torch.cuda import synchronize, empty_cache as ec\n+import torch_npu\n+from torch.npu import synchronize, empty_cache as ec\n"),
         "{diff}"
     );
-    // nvtx needs a hand-made change on Ascend: its statement stays.
+    // nvtx needs a hand-made change on Ascend: it keeps its module, the
+    // name that moves gets a statement of its own, indented like the old.
     assert!(
-        diff.contains(" from torch.cuda import nvtx, synchronize as sync2\n"),
+        diff.contains("-    from torch.cuda import nvtx, synchronize as sync2\n+    from torch.cuda import nvtx\n+    from torch.npu import synchronize as sync2\n"),
+        "{diff}"
+    );
+    // The calls through moved names follow their import; the name in the
+    // parenthesized list is left and counted.
+    assert!(
+        diff.contains("#   3 uses follow their rewritten import\n#   not edited: 1 auto findings (named through an alias or a from-import)\n"),
         "{diff}"
     );
     stdout_ok(&migscan_in(
         dir.path(),
         &["fix", ".", "--target", "ascend", "--apply"],
     ));
+    let fixed = std::fs::read_to_string(dir.path().join("t.py")).unwrap();
+    assert!(
+        fixed.contains("import torch\nimport torch_npu\n"),
+        "{fixed}"
+    );
+    // A parenthesized list is not split: it stays as written.
+    assert!(
+        fixed.contains("from torch.cuda import (\n    nvtx as n2,\n    empty_cache,\n)\n"),
+        "{fixed}"
+    );
     assert_eq!(
         stdout_ok(&migscan_in(dir.path(), &["fix", ".", "--target", "ascend"])),
         ""
+    );
+}
+
+#[test]
+fn an_aliased_import_moves_only_when_every_use_through_the_alias_moves() {
+    let moving = "import torch\nimport torch.cuda as tc\n\ntc.synchronize()\ntc.empty_cache()\n";
+    let staying =
+        "import torch\nimport torch.cuda as tc\n\ntc.synchronize()\ntc.nvtx.range_push(\"x\")\n";
+    let dir = repo(&[("moving.py", moving), ("staying.py", staying)]);
+    let out = migscan_in(dir.path(), &["fix", ".", "--target", "ascend"]);
+    let diff = stdout_ok(&out);
+    assert!(
+        diff.contains("-import torch.cuda as tc\n+import torch_npu\n+import torch.npu as tc\n"),
+        "{diff}"
+    );
+    assert!(!diff.contains("staying.py"), "{diff}");
+    assert!(
+        diff.contains("#   2 uses follow their rewritten import\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains(
+            "not edited: 1 auto findings (an aliased import with a use that needs a person)"
+        ),
+        "{diff}"
     );
 }

@@ -113,7 +113,6 @@ fn distributed_package_maps_backends_env_vars_and_libraries() {
         "llmtrain/distributed.py:12:18 ascend/nccl-socket-ifname manual NCCL_SOCKET_IFNAME",
         "llmtrain/distributed.py:14:5 ascend/torch-cuda-set-device auto",
         "llmtrain/distributed.py:20:22 ascend/device-cuda auto cuda",
-        "llmtrain/distributed.py:21:12 ascend/torch-nn-parallel-distributeddataparallel auto",
         "llmtrain/distributed.py:26:27 ascend/cuda-visible-devices manual CUDA_VISIBLE_DEVICES",
         "llmtrain/model.py:7:28 ascend/flash-attn-flash-attn-func manual",
         "llmtrain/model.py:11:32 ascend/apex manual apex.normalization.FusedLayerNorm",

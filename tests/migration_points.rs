@@ -1268,14 +1268,14 @@ fn the_ascend_plan_says_what_transfer_to_npu_handles_and_what_it_leaves() {
     let report = common::json_report(&common::fixture("ddp-amp-package"), "ascend");
     let shim = &report["plans"][0]["runtime_shim"];
     assert_eq!(shim["import"], "import torch_npu.contrib.transfer_to_npu");
-    // Its 16 auto sites (torch.cuda.*, "cuda", DDP, nccl) are the shim's;
-    // the environment variables, apex, flash-attn, TF32 flags and
-    // torch.compile are left.
+    // Its 14 auto sites (torch.cuda.*, "cuda", nccl) are the shim's; the
+    // environment variables, apex, flash-attn, TF32 flags and torch.compile
+    // are left. DDP runs unchanged with integer device ids: not a site.
     assert_eq!(
         (&shim["sites_handled"], &shim["sites_left"]),
-        (&16.into(), &13.into())
+        (&14.into(), &13.into())
     );
-    assert_eq!(shim["rules_handled"], 12);
+    assert_eq!(shim["rules_handled"], 11);
     let text = common::stdout_ok(&common::migscan_env(
         &[
             "--target",
@@ -1289,7 +1289,7 @@ fn the_ascend_plan_says_what_transfer_to_npu_handles_and_what_it_leaves() {
         &[("COLUMNS", "1000")],
     ));
     assert!(
-        text.contains("Runtime shim: `import torch_npu.contrib.transfer_to_npu` would handle 16 of 29 sites at run time (12 rules,"),
+        text.contains("Runtime shim: `import torch_npu.contrib.transfer_to_npu` would handle 14 of 27 sites at run time (11 rules,"),
         "{text}"
     );
     assert_eq!(

@@ -336,6 +336,21 @@ fn mapping(row: &Row, table: &str) -> Mapping {
             if low {
                 notes.push("needs a DTK whose HIP is at least that".into());
             }
+            // `CUoccupancyB2DSize` → `void*`: a type written out, not a
+            // name `migscan fix` can paste over the old one.
+            if migscan_rules::code::code(Selector::Symbol, hip).is_none() {
+                return Mapping {
+                    status: "manual",
+                    since,
+                    replacement: Some(hip.clone()),
+                    effort: "small",
+                    message: format!(
+                        "HIPIFY writes `{cuda}` as `{hip}`, which is not a name: the declarations using it change by hand{}",
+                        parenthesized(&notes)
+                    ),
+                    low_confidence: low,
+                };
+            }
             Mapping {
                 status: "auto",
                 since,
@@ -566,12 +581,12 @@ pub fn run(root: &Path, options: &HipifyRulesOptions) -> Result<String, String> 
 mod tests {
     use super::*;
 
-    const TABLE: &str = "# CUDA Runtime API supported by HIP\n\n## **37. Data types used by CUDA Runtime**\n\n|**CUDA**|**A**|**D**|**C**|**R**|**HIP**|**A**|**D**|**C**|**R**|**E**|\n|:--|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|\n|`cudaMemLocationTypeDevice`|11.2| | | |`hipMemLocationTypeDevice`|5.2.0| | | | |\n|`cudaMemLocationTypeInvisible`|12.8| | | | | | | | | |\n|`cudaMemLocationTypeHost`|12.2| | | |`hipMemLocationTypeHost`|7.1.0| | | | |\n|`cudaDevAttrMaxPersistingL2CacheSize`|11.0| | |13.0| | | | | | |\n|`sinf`| | | | |`sinf`|1.0.0| | | | |\n\n## **2. ROC table**\n\n|**CUDA**|**A**|**D**|**C**|**R**|**HIP**|**A**|**D**|**C**|**R**|**E**|**ROC**|**A**|**D**|**C**|**R**|**E**|\n|:--|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|\n|`cusparseSpGEMMreuse_copy`|11.3| | | | | | | | | |`rocsparse_spgemm`|4.1.0| | | | |\n\n## **3. With U**\n\n|**CUDA**|**A**|**D**|**C**|**R**|**HIP**|**A**|**D**|**C**|**R**|**U**|**E**|\n|:--|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|:-:|\n|`cudaMemPrefetchAsync`|8.0| |13.0| |`hipMemPrefetchAsync`|3.7.0| | | |13.0| |\n|`cudaClusterSchedulingPolicyDefault`|11.8| | | |`hipClusterSchedulingPolicyDefault`|7.13.0| | | | |7.14.0|\n";
+    const TABLE: &str = "# CUDA Runtime API supported by HIP\n\n## **37. Data types used by CUDA Runtime**\n\n|**CUDA**|**A**|**D**|**C**|**R**|**HIP**|**A**|**D**|**C**|**R**|**E**|\n|:--|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|\n|`cudaMemLocationTypeDevice`|11.2| | | |`hipMemLocationTypeDevice`|5.2.0| | | | |\n|`cudaMemLocationTypeInvisible`|12.8| | | | | | | | | |\n|`cudaMemLocationTypeHost`|12.2| | | |`hipMemLocationTypeHost`|7.1.0| | | | |\n|`cudaDevAttrMaxPersistingL2CacheSize`|11.0| | |13.0| | | | | | |\n|`sinf`| | | | |`sinf`|1.0.0| | | | |\n\n## **2. ROC table**\n\n|**CUDA**|**A**|**D**|**C**|**R**|**HIP**|**A**|**D**|**C**|**R**|**E**|**ROC**|**A**|**D**|**C**|**R**|**E**|\n|:--|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|\n|`cusparseSpGEMMreuse_copy`|11.3| | | | | | | | | |`rocsparse_spgemm`|4.1.0| | | | |\n\n## **3. With U**\n\n|**CUDA**|**A**|**D**|**C**|**R**|**HIP**|**A**|**D**|**C**|**R**|**U**|**E**|\n|:--|:-:|:-:|:-:|:-:|:--|:-:|:-:|:-:|:-:|:-:|:-:|\n|`cudaMemPrefetchAsync`|8.0| |13.0| |`hipMemPrefetchAsync`|3.7.0| | | |13.0| |\n|`cudaClusterSchedulingPolicyDefault`|11.8| | | |`hipClusterSchedulingPolicyDefault`|7.13.0| | | | |7.14.0|\n|`CUoccupancyB2DSize`| | | | |`void*`| | | | | | |\n";
 
     #[test]
     fn tables_are_read_by_their_header() {
         let rows = parse_table(TABLE);
-        assert_eq!(rows.len(), 8);
+        assert_eq!(rows.len(), 9);
         assert_eq!(rows[6].hip_unsupported_for.as_deref(), Some("13.0"));
         assert_eq!(rows[7].hip_experimental.as_deref(), Some("7.14.0"));
         assert_eq!(rows[5].section, "2-roc-table");
@@ -629,6 +644,12 @@ mod tests {
         assert!(
             experimental.contains("experimental in HIP 7.14.0; needs a DTK"),
             "{experimental}"
+        );
+        let not_a_name = rule_for(&rows[8], table, "74a213f", "x");
+        assert!(
+            not_a_name.contains("status = \"manual\"\nreplacement = \"void*\"")
+                && not_a_name.contains("which is not a name"),
+            "{not_a_name}"
         );
     }
 

@@ -90,6 +90,13 @@ fn summary(plan: &FixPlan, applied: bool) -> String {
     for (rule, count) in &plan.edits {
         let _ = writeln!(out, "  {count:>6}  {rule}");
     }
+    if plan.follow > 0 {
+        let _ = writeln!(
+            out,
+            "  {} follow their rewritten import",
+            migscan_core::plural(plan.follow, "use", "uses")
+        );
+    }
     for (reason, count) in &plan.not_edited {
         let _ = writeln!(out, "  not edited: {count} auto findings ({reason})");
     }

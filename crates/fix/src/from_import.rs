@@ -1,11 +1,14 @@
 //! `from torch.cuda import synchronize, empty_cache`: the names are the
-//! findings, but the change is the module path. It is rewritten only when
-//! every name the statement imports moves to the same new module (each an
-//! `auto` finding whose replacement is that module plus the same name), so
-//! no name is left behind in a module that lacks it.
+//! findings, but the change is the module path. When every name the
+//! statement imports moves to the same new module, only the module path is
+//! rewritten. When some names move and others do not (a name that needs a
+//! person, or one no rule flags), a one-line statement is split: one
+//! `from <new> import ...` per new module, and the names that stay keep the
+//! old module, so no name is left behind in a module that lacks it.
 
-use crate::edit::{dotted, identifier, Edit};
+use crate::edit::Edit;
 use migscan_core::{Finding, UsageKind};
+use migscan_rules::code::{dotted, identifier};
 use migscan_rules::RuleCatalog;
 use std::collections::BTreeMap;
 
@@ -21,17 +24,29 @@ struct Move {
 struct Statement {
     /// Byte range of the module path.
     module: std::ops::Range<usize>,
+    /// Byte range from `from` to the end of the names, when the statement
+    /// is one line without parentheses (it can then be split).
+    line: Option<std::ops::Range<usize>>,
     /// The names imported (before any `as`).
     names: Vec<String>,
+    /// Each name as written (`empty_cache as ec`).
+    written: Vec<String>,
 }
 
-/// The module edits the from-imports among `findings` allow, and the
-/// findings they settle.
-pub fn module_edits(
-    findings: &[&Finding],
-    catalog: &RuleCatalog,
-    text: &str,
-) -> (Vec<Edit>, Vec<usize>) {
+/// What the from-imports among a file's `auto` findings allow.
+#[derive(Debug, Default)]
+pub struct FromImports {
+    /// The statements' edits.
+    pub edits: Vec<Edit>,
+    /// The import findings (indices) those edits make.
+    pub settled: Vec<usize>,
+    /// Findings (indices) of uses of a moved name (`synchronize()` after
+    /// `from torch.cuda import synchronize`): they follow the import.
+    pub followers: Vec<usize>,
+}
+
+/// The module edits the from-imports among `findings` (`auto` ones) allow.
+pub fn module_edits(findings: &[&Finding], catalog: &RuleCatalog, text: &str) -> FromImports {
     // Per statement (by module start): the new module each finding asks for.
     let mut asked: BTreeMap<usize, (Statement, Vec<Move>)> = BTreeMap::new();
     for (index, finding) in findings.iter().enumerate() {
@@ -49,6 +64,7 @@ pub fn module_edits(
             .rule(finding.rule)
             .replacement_for(&usage.name)
             .and_then(|r| r.strip_suffix(&format!(".{at}")).map(str::to_string))
+            .filter(|m| dotted(m).is_some())
         else {
             continue;
         };
@@ -67,29 +83,92 @@ pub fn module_edits(
             module: new_module,
         });
     }
-    let mut edits = Vec::new();
-    let mut settled = Vec::new();
+    let mut out = FromImports::default();
     for (statement, moves) in asked.into_values() {
-        let Some(new_module) = moves.first().map(|m| m.module.clone()) else {
+        let Some(edit) = statement_edit(&statement, &moves, text) else {
             continue;
         };
-        let all_move = statement.names.iter().all(|name| {
+        out.edits.push(Edit {
+            rule: findings[moves[0].finding].rule,
+            ..edit
+        });
+        out.settled.extend(moves.iter().map(|m| m.finding));
+        let old = &text[statement.module.clone()];
+        for m in &moves {
+            let full = format!("{old}.{}", m.name);
+            let bound = statement
+                .names
+                .iter()
+                .zip(&statement.written)
+                .find(|(name, _)| **name == m.name)
+                .map_or(m.name.as_str(), |(_, w)| {
+                    w.rsplit(" as ").next().unwrap_or(w)
+                });
+            out.followers.extend((0..findings.len()).filter(|&i| {
+                let usage = &findings[i].usage;
+                usage.kind != UsageKind::Import
+                    && under(&usage.name, &full)
+                    && text
+                        .get(usage.span.start..usage.span.end)
+                        .is_some_and(|at| under(at, bound))
+            }));
+        }
+    }
+    out
+}
+
+/// Whether dotted `name` is `root` or something under it.
+pub(crate) fn under(name: &str, root: &str) -> bool {
+    name.strip_prefix(root)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// The edit that moves `moves`' names of `statement` (rule left unset).
+fn statement_edit(statement: &Statement, moves: &[Move], text: &str) -> Option<Edit> {
+    // Where each name goes: the module its finding asks for, or nowhere.
+    let goes: Vec<Option<&str>> = statement
+        .names
+        .iter()
+        .map(|name| {
             moves
                 .iter()
-                .any(|m| m.name == *name && m.module == new_module)
-        });
-        if !all_move || dotted(&new_module).is_none() {
-            continue;
+                .find(|m| m.name == *name)
+                .map(|m| m.module.as_str())
+        })
+        .collect();
+    if let Some(Some(first)) = goes.first() {
+        if goes.iter().all(|g| g == &Some(*first)) {
+            return Some(Edit {
+                start: statement.module.start,
+                end: statement.module.end,
+                text: first.to_string(),
+                rule: 0,
+            });
         }
-        edits.push(Edit {
-            start: statement.module.start,
-            end: statement.module.end,
-            text: new_module,
-            rule: findings[moves[0].finding].rule,
-        });
-        settled.extend(moves.iter().map(|m| m.finding));
     }
-    (edits, settled)
+    // Split: one statement per module, in the order the names come.
+    let line = statement.line.clone()?;
+    let old = &text[statement.module.clone()];
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (go, written) in goes.iter().zip(&statement.written) {
+        let module = go.unwrap_or(old);
+        match groups.iter_mut().find(|(m, _)| *m == module) {
+            Some((_, names)) => names.push(written),
+            None => groups.push((module, vec![written])),
+        }
+    }
+    let line_start = text[..line.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..line.start];
+    let statements: Vec<String> = groups
+        .iter()
+        .map(|(module, names)| format!("from {module} import {}", names.join(", ")))
+        .collect();
+    Some(Edit {
+        start: line.start,
+        end: line.end,
+        text: statements.join(&format!("\n{indent}")),
+        rule: 0,
+    })
 }
 
 /// The `from ... import ...` statement holding byte `at`, if it starts a
@@ -115,19 +194,32 @@ fn statement_around(text: &str, at: usize) -> Option<Statement> {
     let module = after_from..import;
     let list_start = import + " import ".len();
     let rest = &text[list_start..];
-    let list = if let Some(open) = rest.strip_prefix('(') {
-        &open[..open.find(')')?]
+    let (list, line) = if let Some(open) = rest.strip_prefix('(') {
+        (&open[..open.find(')')?], None)
     } else {
-        &rest[..rest.find('\n').unwrap_or(rest.len())]
+        let list = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        let list = list.strip_suffix('\r').unwrap_or(list);
+        (list, Some(from..list_start + list.trim_end().len()))
     };
-    let names = list
+    let written: Vec<String> = list
         .split(',')
-        .map(|n| n.split(" as ").next().unwrap_or(n).trim())
+        .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|n| !n.is_empty())
-        .map(str::to_string)
-        .collect::<Vec<_>>();
-    (names.iter().all(|n| identifier(n).is_some()) && dotted(&text[module.clone()]).is_some())
-        .then_some(Statement { module, names })
+        .collect();
+    let names: Vec<String> = written
+        .iter()
+        .map(|n| n.split(" as ").next().unwrap_or(n).to_string())
+        .collect();
+    let plain = written.iter().all(|w| {
+        let mut parts = w.split(" as ");
+        parts.all(|p| identifier(p).is_some())
+    });
+    (plain && dotted(&text[module.clone()]).is_some()).then_some(Statement {
+        module,
+        line,
+        names,
+        written,
+    })
 }
 
 #[cfg(test)]
@@ -140,8 +232,14 @@ mod tests {
         let one = statement_around(text, text.find("empty_cache").unwrap()).unwrap();
         assert_eq!(&text[one.module.clone()], "torch.cuda");
         assert_eq!(one.names, ["synchronize", "empty_cache"]);
+        assert_eq!(one.written, ["synchronize", "empty_cache as ec"]);
+        assert_eq!(
+            &text[one.line.clone().unwrap()],
+            "from torch.cuda import synchronize, empty_cache as ec"
+        );
         let many = statement_around(text, text.find("Stream").unwrap()).unwrap();
         assert_eq!(many.names, ["nvtx", "Stream"]);
+        assert!(many.line.is_none());
         assert!(statement_around(text, 3).is_none());
     }
 }

@@ -10,6 +10,7 @@
 //! findings, and `manual`, `unsupported` and `unknown` findings are never
 //! rewritten.
 
+mod alias;
 mod diff;
 mod edit;
 mod from_import;
@@ -18,7 +19,7 @@ mod imports;
 pub use diff::unified_diff;
 pub use edit::{edit_for, Edit, NoEdit};
 
-use migscan_core::{Status, Target};
+use migscan_core::{Finding, Status, Target};
 use migscan_engine::{extract_text, Language, ScanReport, ScannedFile};
 use migscan_rules::RuleCatalog;
 use std::collections::BTreeMap;
@@ -35,8 +36,6 @@ pub struct FileFix {
     pub original: String,
     /// Its bytes rewritten.
     pub fixed: String,
-    /// The line (0-based, in `fixed`) the target's import was added as.
-    pub inserted_line: Option<usize>,
 }
 
 /// The fixes for one target, and what they leave.
@@ -52,6 +51,10 @@ pub struct FixPlan {
     pub edits: BTreeMap<String, usize>,
     /// `auto` findings with no edit, per reason.
     pub not_edited: BTreeMap<&'static str, usize>,
+    /// `auto` findings of uses that follow their rewritten import (`tc.X`
+    /// after `import torch.cuda as tc`, `synchronize()` after a moved
+    /// `from` import) and need no edit of their own.
+    pub follow: usize,
     /// Sites and expected hours the plan gives per status still left for
     /// people (`manual`, `unsupported`, `unknown`).
     pub left_for_people: BTreeMap<&'static str, (usize, f64)>,
@@ -82,23 +85,31 @@ pub fn plan_fixes(
     choice: &RuleChoice,
 ) -> FixPlan {
     let mut plan = FixPlan::default();
-    let mut by_file: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, f) in report.findings.iter().enumerate() {
+    // Per file: the findings that may edit, and the target's others (a use
+    // through an alias that needs a person keeps the alias's import).
+    let mut by_file: BTreeMap<usize, (Vec<&Finding>, Vec<&Finding>)> = BTreeMap::new();
+    for f in report.findings.iter().filter(|f| f.target == target) {
         let rule = catalog.rule(f.rule);
-        if f.target == target && rule.status == Status::Auto && choice.allows(rule) {
-            by_file.entry(f.file).or_default().push(i);
+        let entry = by_file.entry(f.file).or_default();
+        if rule.status == Status::Auto && choice.allows(rule) {
+            entry.0.push(f);
+        } else {
+            entry.1.push(f);
         }
     }
     let import = catalog
         .pack(target)
         .and_then(|p| p.fix.as_ref())
         .map(|f| f.import.as_str());
-    for (file, findings) in by_file {
+    for (file, (findings, others)) in by_file {
+        if findings.is_empty() {
+            continue;
+        }
         let file = &report.files[file];
         // Python code needs the target's import; build files do not.
         let import =
             import.filter(|_| matches!(file.language, Language::Python | Language::Notebook));
-        match fix_file(file, &findings, report, catalog, import, &mut plan) {
+        match fix_file(file, &findings, &others, catalog, import, &mut plan) {
             Ok(Some(fix)) => plan.files.push(fix),
             Ok(None) => {}
             Err(reason) => {
@@ -128,8 +139,8 @@ pub fn plan_fixes(
 /// The rewrite of one file, `None` when no finding has an edit.
 fn fix_file(
     file: &ScannedFile,
-    findings: &[usize],
-    report: &ScanReport,
+    findings: &[&Finding],
+    others: &[&Finding],
     catalog: &RuleCatalog,
     import: Option<&str>,
     plan: &mut FixPlan,
@@ -149,36 +160,18 @@ fn fix_file(
     if file.read_text().ok().as_deref() != Some(body) {
         return Err("it changed since the scan read it".into());
     }
-    let of_file: Vec<&migscan_core::Finding> =
-        findings.iter().map(|&i| &report.findings[i]).collect();
-    // `from torch.cuda import x`: the module path changes, for all its names.
-    let (mut edits, settled) = if file.language == Language::Python {
-        from_import::module_edits(&of_file, catalog, body)
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    for (index, finding) in of_file.iter().enumerate() {
-        if settled.contains(&index) {
-            continue;
-        }
-        match edit_for(finding, catalog.rule(finding.rule), body) {
-            Ok(edit) => edits.push(edit),
-            Err(reason) => *plan.not_edited.entry(reason.as_str()).or_default() += 1,
-        }
-    }
-    edits.sort_by_key(|e| (e.start, e.end));
-    edits.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.text == b.text);
+    let (edits, tally) = edits_in(file.language, findings, others, catalog, body);
     if edits.windows(2).any(|w| w[1].start < w[0].end) {
         return Err("two of its edits overlap".into());
     }
     if edits.is_empty() {
+        tally.add_to(plan);
         return Ok(None);
     }
     let mut fixed = body.to_string();
     for edit in edits.iter().rev() {
         fixed.replace_range(edit.start..edit.end, &edit.text);
     }
-    let mut inserted_line = None;
     if let Some(import) = import.filter(|import| !imports::has_import(&fixed, import)) {
         let added = if file.language == Language::Notebook {
             imports::notebook_line(&fixed, import)
@@ -186,10 +179,7 @@ fn fix_file(
             Some(imports::python_line(&fixed, import))
         };
         match added {
-            Some((at, line)) => {
-                fixed.insert_str(at, &line);
-                inserted_line = Some(fixed[..at].matches('\n').count());
-            }
+            Some((at, line)) => fixed.insert_str(at, &line),
             None => plan.by_hand.push((
                 file.display.clone(),
                 format!("add `{import}` to its first code cell"),
@@ -213,14 +203,74 @@ fn fix_file(
             .entry(catalog.rule(edit.rule).id.clone())
             .or_default() += 1;
     }
+    tally.add_to(plan);
     let fixed = format!("{}{fixed}", &original[..bom]);
     Ok(Some(FileFix {
         path: file.path.clone(),
         display: file.display.clone(),
         original,
         fixed,
-        inserted_line,
     }))
+}
+
+/// The edits `findings` (`auto`) ask for in `text`, sorted; imports that
+/// bind names (`from ... import`, `import ... as`) decide for the uses that
+/// follow them.
+fn edits_in(
+    language: Language,
+    findings: &[&Finding],
+    others: &[&Finding],
+    catalog: &RuleCatalog,
+    text: &str,
+) -> (Vec<Edit>, Tally) {
+    let (from_imports, aliases) = if language == Language::Python {
+        (
+            from_import::module_edits(findings, catalog, text),
+            alias::check(findings, others, catalog, text),
+        )
+    } else {
+        Default::default()
+    };
+    let mut edits = from_imports.edits;
+    let mut tally = Tally::default();
+    for (index, finding) in findings.iter().enumerate() {
+        if from_imports.settled.contains(&index) {
+            continue;
+        }
+        if from_imports.followers.contains(&index) || aliases.followers.contains(&index) {
+            tally.follow += 1;
+            continue;
+        }
+        let edit = if aliases.blocked.contains(&index) {
+            Err(NoEdit::AliasUse)
+        } else {
+            edit_for(finding, catalog.rule(finding.rule), text)
+        };
+        match edit {
+            Ok(edit) => edits.push(edit),
+            Err(reason) => *tally.not_edited.entry(reason.as_str()).or_default() += 1,
+        }
+    }
+    edits.sort_by_key(|e| (e.start, e.end));
+    edits.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.text == b.text);
+    (edits, tally)
+}
+
+/// What a file's findings that got no edit come to, counted into the plan
+/// only when the file is rewritten.
+#[derive(Debug, Default)]
+struct Tally {
+    not_edited: BTreeMap<&'static str, usize>,
+    follow: usize,
+}
+
+impl Tally {
+    fn add_to(self, plan: &mut FixPlan) {
+        for (reason, count) in self.not_edited {
+            *plan.not_edited.entry(reason).or_default() += count;
+        }
+        plan.follow += self.follow;
+    }
 }
 
 impl FileFix {
@@ -237,7 +287,7 @@ impl FileFix {
                     .map(|p| p.to_string_lossy().replace('\\', "/"))
             })
             .unwrap_or_else(|| self.display.clone());
-        unified_diff(&path, &self.original, &self.fixed, self.inserted_line)
+        unified_diff(&path, &self.original, &self.fixed)
     }
 
     /// Writes the fixed text in place: to a temporary file beside it with

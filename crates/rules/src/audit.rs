@@ -2,7 +2,7 @@
 //! would call a contradiction. Run by `cargo xtask audit` (a report per
 //! target) and by the test suite (no problem may be left).
 
-use crate::{Rule, RuleCatalog, Selector};
+use crate::{code, Rule, RuleCatalog, Selector};
 use migscan_core::{normalize_package, Confidence, Status, Target};
 use std::collections::BTreeMap;
 
@@ -115,9 +115,25 @@ fn rule_problems(rule: &Rule) -> impl Iterator<Item = String> + '_ {
         }),
         (kind != "api" && kind != "intrinsic" && DEAR_CLASSES.contains(&rule.effort.as_str()))
             .then(|| format!("a `{kind}` change priced `{}`", rule.effort)),
+        advice_for_auto(rule).map(|replacement| {
+            format!(
+                "`auto`, yet its replacement is not code `migscan fix` can write: {replacement}"
+            )
+        }),
     ]
     .into_iter()
     .flatten()
+}
+
+/// The replacement of an `auto` rule whose usages `migscan fix` edits, when
+/// it is advice rather than code (`DDP(device_ids=[npu:N])`): such a rule
+/// is mechanical in name only. A rule with no replacement is left to a
+/// build step (PyTorch's hipify) and is not advice.
+fn advice_for_auto(rule: &Rule) -> Option<&str> {
+    let replacement = rule.replacement.as_deref()?;
+    let selector = rule.matcher.selector;
+    let writable = code::code(selector, &replacement.replace("{suffix}", "X")).is_some();
+    (rule.status == Status::Auto && code::is_editable(selector) && !writable).then_some(replacement)
 }
 
 /// The third-party library a rule prices, normalized (`flash-attn`): a

@@ -9,6 +9,7 @@
 #![allow(clippy::result_large_err)]
 
 mod audit;
+pub mod code;
 mod diagnostic;
 mod effort;
 mod hardware;
