@@ -194,13 +194,13 @@ fn a_file_that_does_not_parse_is_left_alone_and_hygon_adds_no_import() {
 
 #[test]
 fn hygon_hipifies_standalone_cuda_and_leaves_extension_sources_to_the_build() {
-    let standalone = "#include <cuda_runtime.h>\n#include <cstdio>\nint main() {\n  float* p;\n  cudaMalloc(&p, 4);\n  cudaDeviceSynchronize();\n  printf(\"cudaMalloc done\\n\");\n  cudaFree(p);\n  return 0;\n}\n";
+    let standalone = "#include <cuda_runtime.h>\n#include <cstdio>\n#include <thrust/sort.h>\n#include <thrust/system/cuda/execution_policy.h>\n#include <cub/cub.cuh>\nint main() {\n  float* p;\n  cudaMalloc(&p, 4);\n  cudaDeviceSynchronize();\n  printf(\"cudaMalloc done\\n\");\n  thrust::sort(thrust::cuda::par.on(0), p, p + 1);\n  typedef cub::BlockReduce<float, 128> Reduce;\n  cudaFree(p);\n  return 0;\n}\n";
     let extension = "#include <cuda_runtime.h>\nvoid run(float* p) { cudaMemset(p, 0, 4); }\n";
     let setup = "from setuptools import setup\nfrom torch.utils.cpp_extension import BuildExtension, CUDAExtension\nsetup(name=\"ops\", ext_modules=[CUDAExtension(\"ops\", [\"ops/ext.cu\"])], cmdclass={\"build_ext\": BuildExtension})\n";
     let dir = repo(&[
         (
             "tools/Makefile",
-            "probe: probe.cu\n\tnvcc -o probe probe.cu\n",
+            "probe: probe.cu\n\tnvcc -o probe probe.cu -lcudart -lcublas\n",
         ),
         ("tools/probe.cu", standalone),
         ("setup.py", setup),
@@ -211,8 +211,13 @@ fn hygon_hipifies_standalone_cuda_and_leaves_extension_sources_to_the_build() {
     for line in [
         "-#include <cuda_runtime.h>\n+#include <hip/hip_runtime.h>\n",
         "-  cudaMalloc(&p, 4);\n-  cudaDeviceSynchronize();\n+  hipMalloc(&p, 4);\n+  hipDeviceSynchronize();\n",
-        "-  cudaFree(p);\n+  hipFree(p);\n",
         "   printf(\"cudaMalloc done\\n\");\n",
+        // rocThrust keeps Thrust's headers and namespace; its policies and
+        // the CUDA system's headers are the HIP system's.
+        " #include <thrust/sort.h>\n-#include <thrust/system/cuda/execution_policy.h>\n-#include <cub/cub.cuh>\n+#include <thrust/system/hip/execution_policy.h>\n+#include <hipcub/hipcub.hpp>\n",
+        "-  thrust::sort(thrust::cuda::par.on(0), p, p + 1);\n-  typedef cub::BlockReduce<float, 128> Reduce;\n-  cudaFree(p);\n+  thrust::sort(thrust::hip::par.on(0), p, p + 1);\n+  typedef hipcub::BlockReduce<float, 128> Reduce;\n+  hipFree(p);\n",
+        // Link flags in the Makefile.
+        "-\tnvcc -o probe probe.cu -lcudart -lcublas\n+\tnvcc -o probe probe.cu -lamdhip64 -lhipblas\n",
     ] {
         assert!(diff.contains(line), "missing {line:?} in\n{diff}");
     }

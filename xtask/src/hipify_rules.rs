@@ -191,11 +191,16 @@ fn is_cuda_name(name: &str) -> bool {
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':');
     identifier
-        && [
-            "cu", "CU", "Cub", "_Cub", "_CUB", "nvrtc", "NV", "__", "cub::", "make_cu",
+        && ([
+            "cu", "CU", "Cub", "_Cub", "_CUB", "nvrtc", "_nvrtc", "NV", "__", "cub::", "make_cu",
         ]
         .iter()
         .any(|p| name.starts_with(p))
+            // Macros that name their library inside (`IS_CUDA_ERR`,
+            // `MAX_CUFFT_ERROR`).
+            || ["_CUDA", "_CUFILE", "_CUFFT", "_CURAND", "_CUSPARSE", "_CUSOLVER", "_CUBLAS"]
+                .iter()
+                .any(|p| name.contains(p)))
 }
 
 /// `cudaMemLocationTypeHost` → `cuda-mem-location-type-host`,
@@ -600,6 +605,7 @@ mod tests {
         assert_eq!(rows[1].hip, None);
         assert_eq!(rows[3].cuda_removed.as_deref(), Some("13.0"));
         assert!(!is_cuda_name(&rows[4].cuda));
+        assert!(is_cuda_name("IS_CUFILE_ERR") && is_cuda_name("MAX_CUFFT_ERROR"));
     }
 
     #[test]

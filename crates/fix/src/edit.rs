@@ -67,40 +67,56 @@ pub fn edit_for(finding: &Finding, rule: &Rule, text: &str) -> Result<Edit, NoEd
         .replacement_for(&usage.name)
         .ok_or(NoEdit::NoReplacement)?;
     let new = code(selector, &replacement).ok_or(NoEdit::NotCode)?;
-    let whole = match usage.kind {
-        // A dotted name written out in full, or HIPIFY's rename
-        // (`cudaMalloc` → `hipMalloc`): the span is the name.
-        UsageKind::Import
-        | UsageKind::Call
-        | UsageKind::Attribute
-        | UsageKind::Decorator
-        | UsageKind::Symbol => usage.name.as_str(),
+    let name = usage.name.as_str();
+    // Where in the span the name to replace lies.
+    let offset = match usage.kind {
+        // A dotted name written out in full: the span is the name.
+        UsageKind::Import | UsageKind::Call | UsageKind::Attribute | UsageKind::Decorator => {
+            whole(at, name)?
+        }
+        // HIPIFY's rename (`cudaMalloc` → `hipMalloc`): the span is the
+        // name, with a qualified template's arguments after it
+        // (`cub::BlockReduce<float, 128>`).
+        UsageKind::Symbol if at.strip_prefix(name).is_some_and(|r| r.starts_with('<')) => 0,
+        UsageKind::Symbol => whole(at, name)?,
         // `.cuda()` → `.npu()`, `.is_cuda` → `.is_npu`: the span is the
         // method's name.
         UsageKind::Method | UsageKind::Member => {
-            usage.name.rsplit('.').next().unwrap_or(&usage.name)
+            let method = name.rsplit('.').next().unwrap_or(name);
+            return edit_at(start, whole(at, method)?, method.len(), new, finding.rule);
         }
         // `"cuda:0"` → `"npu:0"`, `f"cuda:{rank}"`, `"nccl"` → `"hccl"`, an
         // environment variable in a string or a script, a header in an
         // `#include`, a link flag: the span holds the name; only the name
         // changes.
-        _ => {
-            let offset = at.find(usage.name.as_str()).ok_or(NoEdit::NotCode)?;
-            return Ok(Edit {
-                start: start + offset,
-                end: start + offset + usage.name.len(),
-                text: new.to_string(),
-                rule: finding.rule,
-            });
-        }
+        _ => at.find(name).ok_or(NoEdit::NotCode)?,
     };
-    if at != whole {
-        return Err(NoEdit::Indirect);
+    edit_at(start, offset, name.len(), new, finding.rule)
+}
+
+/// 0 when the span's text `at` is `name` itself; otherwise the code names
+/// it another way (an alias, a `from` import).
+fn whole(at: &str, name: &str) -> Result<usize, NoEdit> {
+    if at == name {
+        Ok(0)
+    } else {
+        Err(NoEdit::Indirect)
     }
+}
+
+/// The edit writing `text` over `len` bytes at `offset` into the span that
+/// starts at byte `start`.
+fn edit_at(
+    start: usize,
+    offset: usize,
+    len: usize,
+    text: &str,
+    rule: usize,
+) -> Result<Edit, NoEdit> {
     Ok(Edit {
-        start,
-        end,
-        text: new.to_string(),
-        rule: finding.rule,
+        start: start + offset,
+        end: start + offset + len,
+        text: text.to_string(),
+        rule,
     })
 }

@@ -306,19 +306,23 @@ fn a_cuda_name_without_a_table_rule_is_not_claimed_as_a_rename() {
         "cuNotARealCall",
         "CUDA_NOT_A_REAL_ENUM",
         "CUBLAS_NOT_A_REAL_ENUM",
+        "CURAND_NOT_A_REAL_ENUM",
+        "cufftNotARealCall",
+        "cusolverDnNotARealCall",
+        "nvrtcNotARealCall",
     ] {
         assert_eq!(lookup(name), Some(Verdict::Unknown), "{name}");
     }
     // and where the tables are not regenerated yet, the prefix rule is a
     // guess for a person to check, not a rename a tool would make.
-    let guess = rule_for("CURAND_NOT_A_REAL_ENUM");
+    let guess = rule_for("CUSPARSE_NOT_A_REAL_ENUM");
     assert_eq!(
         (guess.id.as_str(), guess.status),
-        ("hygon/hipify-curand-constants", Status::Manual)
+        ("hygon/hipify-cusparse-constants", Status::Manual)
     );
     assert_eq!(
-        guess.replacement_for("CURAND_NOT_A_REAL_ENUM").as_deref(),
-        Some("HIPRAND_NOT_A_REAL_ENUM")
+        guess.replacement_for("CUSPARSE_NOT_A_REAL_ENUM").as_deref(),
+        Some("HIPSPARSE_NOT_A_REAL_ENUM")
     );
     // `cuda_helper` is the project's own name, not a CUDA API.
     assert_eq!(lookup("cuda_helper"), None);
