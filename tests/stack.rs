@@ -146,3 +146,45 @@ fn rules_stacks_lists_what_each_pack_counts() {
     assert!(out.contains("rules carry a version"));
     assert!(out.contains("enflame    no stack version"));
 }
+
+#[test]
+fn a_plan_for_an_older_torch_npu_marks_what_it_lacks_unsupported() {
+    let code = "import torch\n\nwith torch.cuda.StreamContext(torch.cuda.current_stream()):\n    torch.cuda.ipc_collect()\ntorch.cuda.synchronize()\n";
+    let dir = repo(&[("run.py", code)]);
+    let statuses = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["--target", "ascend", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(".");
+        let report: serde_json::Value =
+            serde_json::from_str(&stdout_ok(&migscan_in(dir.path(), &args))).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["rule_id"].as_str().unwrap(),
+                    f["status"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let newest = statuses(&[]);
+    assert!(newest.iter().all(|s| s.ends_with(" auto")), "{newest:?}");
+    // torch.npu.StreamContext came with torch_npu 2.5.1, ipc_collect with
+    // 2.6.0 (the wheels' torch_npu/npu/__init__.py).
+    assert_eq!(
+        statuses(&["--stack", "ascend=2.5.1"]),
+        [
+            "ascend/torch-cuda-streamcontext auto",
+            "ascend/torch-cuda-current-stream auto",
+            "ascend/torch-cuda-ipc-collect unsupported",
+            "ascend/torch-cuda-synchronize auto",
+        ]
+    );
+    assert_eq!(
+        statuses(&["--stack", "ascend=2.4"])[0],
+        "ascend/torch-cuda-streamcontext unsupported"
+    );
+}
