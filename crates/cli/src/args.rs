@@ -35,11 +35,13 @@ pub enum Command {
     },
     /// Make the mechanical part of the migration for one target: every
     /// `auto` finding whose change is exact at its place (`torch.cuda.x` →
-    /// the target's namespace, `.cuda()`, device and backend strings, plus
-    /// the import the target needs; HIPIFY's renames in standalone CUDA
-    /// sources; renamed environment variables). Prints a unified diff
-    /// ending with a summary in `#` lines (`git apply` and `patch` take
-    /// it); changes nothing unless --apply.
+    /// the target's namespace, also through `import ... as` and `from ...
+    /// import` when every name moves, `.cuda()`, device and backend
+    /// strings, plus the import the target needs; HIPIFY's renames in
+    /// standalone CUDA sources and link flags in their build files; renamed
+    /// environment variables). Prints a unified diff ending with a summary
+    /// in `#` lines (`git apply` and `patch` take it); changes nothing
+    /// unless --apply.
     Fix(FixArgs),
     /// Print a shell completion script (e.g. `migscan completions bash >
     /// ~/.local/share/bash-completion/completions/migscan`).
