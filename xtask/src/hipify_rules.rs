@@ -453,6 +453,11 @@ fn current_ids(current: &str) -> BTreeMap<String, String> {
 
 /// The blocks of the current generated file whose table is not among
 /// `tables` and whose name no given table generated: kept as they are.
+/// The table file a rule block cites (`CUFFT_API_supported_by_HIP.md`).
+fn table_of(block: &str) -> Option<&str> {
+    block_field(block, "docs/reference/tables/").and_then(|rest| rest.split('#').next())
+}
+
 fn kept_blocks(
     current: &str,
     tables: &BTreeSet<String>,
@@ -461,11 +466,7 @@ fn kept_blocks(
     current
         .split("[[rule]]")
         .skip(1)
-        .filter(|block| {
-            let table = block_field(block, "docs/reference/tables/")
-                .and_then(|rest| rest.split('#').next());
-            table.is_none_or(|t| !tables.contains(t))
-        })
+        .filter(|block| table_of(block).is_none_or(|t| !tables.contains(t)))
         .filter(|block| block_field(block, "symbol = \"").is_none_or(|s| !generated.contains(s)))
         .map(|block| format!("[[rule]]{}\n", block.trim_end()))
         .collect()
@@ -551,8 +552,12 @@ pub fn run(root: &Path, options: &HipifyRulesOptions) -> Result<String, String> 
         );
     }
     let kept = kept_blocks(&current, &tables, &seen);
+    // One order whichever tables a run is given: grouped by table, each in
+    // its rows' order (a kept block keeps its place within its table).
+    let mut blocks: Vec<&String> = generated.iter().chain(&kept).collect();
+    blocks.sort_by_key(|block| table_of(block).unwrap_or_default());
     let mut text = String::from(HEADER);
-    for block in generated.iter().chain(&kept) {
+    for block in blocks {
         text.push('\n');
         text.push_str(block);
     }
