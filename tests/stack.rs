@@ -13,9 +13,10 @@ __global__ void quantize(__nv_fp8_storage_t* out, const float* in) {
 }
 "#;
 
-/// `line rule status` of each finding, and the pack's stack line.
-fn scan(dir: &std::path::Path, extra: &[&str]) -> (Vec<String>, serde_json::Value) {
-    let mut args = vec!["--target", "hygon", "--format", "json"];
+/// `line rule status` of each finding for `target`, and the pack's stack
+/// line.
+fn scan(dir: &std::path::Path, target: &str, extra: &[&str]) -> (Vec<String>, serde_json::Value) {
+    let mut args = vec!["--target", target, "--format", "json"];
     args.extend_from_slice(extra);
     args.push(".");
     let report: serde_json::Value =
@@ -39,7 +40,7 @@ fn scan(dir: &std::path::Path, extra: &[&str]) -> (Vec<String>, serde_json::Valu
 #[test]
 fn a_plan_for_an_older_hip_marks_what_it_lacks_unsupported() {
     let dir = repo(&[("quantize.cu", FP8_CU)]);
-    let (newest, stack) = scan(dir.path(), &[]);
+    let (newest, stack) = scan(dir.path(), "hygon", &[]);
     assert_eq!(stack, "HIP 7.14.0 (newest the pack documents)");
     assert_eq!(
         newest,
@@ -53,11 +54,11 @@ fn a_plan_for_an_older_hip_marks_what_it_lacks_unsupported() {
         ]
     );
     // fp8 conversions came with HIP 6.2, stream attributes with 7.2.
-    let (on_6_2, stack) = scan(dir.path(), &["--stack", "hygon=6.2"]);
+    let (on_6_2, stack) = scan(dir.path(), "hygon", &["--stack", "hygon=6.2"]);
     assert_eq!(stack, "HIP 6.2 (chosen)");
     assert_eq!(on_6_2[..5], newest[..5]);
     assert_eq!(on_6_2[5], "4 hygon/cuda-stream-copy-attributes unsupported");
-    let (on_6_0, _) = scan(dir.path(), &["--stack", "hygon=6.0"]);
+    let (on_6_0, _) = scan(dir.path(), "hygon", &["--stack", "hygon=6.0"]);
     assert_eq!(
         on_6_0,
         [
@@ -94,10 +95,10 @@ fn the_configuration_chooses_a_stack_and_the_flag_wins() {
         ("quantize.cu", FP8_CU),
         ("migscan.toml", "[stack]\nhygon = \"6.0\"\n"),
     ]);
-    let (configured, stack) = scan(dir.path(), &[]);
+    let (configured, stack) = scan(dir.path(), "hygon", &[]);
     assert_eq!(stack, "HIP 6.0 (chosen)");
     assert_eq!(configured[1], "2 hygon/nv-fp8-storage-t unsupported");
-    let (flagged, stack) = scan(dir.path(), &["--stack", "hygon=7.2"]);
+    let (flagged, stack) = scan(dir.path(), "hygon", &["--stack", "hygon=7.2"]);
     assert_eq!(stack, "HIP 7.2 (chosen)");
     assert_eq!(flagged[1], "2 hygon/nv-fp8-storage-t auto");
 }
@@ -151,40 +152,21 @@ fn rules_stacks_lists_what_each_pack_counts() {
 fn a_plan_for_an_older_torch_npu_marks_what_it_lacks_unsupported() {
     let code = "import torch\n\nwith torch.cuda.StreamContext(torch.cuda.current_stream()):\n    torch.cuda.ipc_collect()\ntorch.cuda.synchronize()\n";
     let dir = repo(&[("run.py", code)]);
-    let statuses = |extra: &[&str]| -> Vec<String> {
-        let mut args = vec!["--target", "ascend", "--format", "json"];
-        args.extend_from_slice(extra);
-        args.push(".");
-        let report: serde_json::Value =
-            serde_json::from_str(&stdout_ok(&migscan_in(dir.path(), &args))).unwrap();
-        report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                format!(
-                    "{} {}",
-                    f["rule_id"].as_str().unwrap(),
-                    f["status"].as_str().unwrap()
-                )
-            })
-            .collect()
-    };
-    let newest = statuses(&[]);
+    let (newest, _) = scan(dir.path(), "ascend", &[]);
     assert!(newest.iter().all(|s| s.ends_with(" auto")), "{newest:?}");
     // torch.npu.StreamContext came with torch_npu 2.5.1, ipc_collect with
     // 2.6.0 (the wheels' torch_npu/npu/__init__.py).
+    let (on_2_5_1, stack) = scan(dir.path(), "ascend", &["--stack", "ascend=2.5.1"]);
+    assert_eq!(stack, "torch_npu 2.5.1 (chosen)");
     assert_eq!(
-        statuses(&["--stack", "ascend=2.5.1"]),
+        on_2_5_1,
         [
-            "ascend/torch-cuda-streamcontext auto",
-            "ascend/torch-cuda-current-stream auto",
-            "ascend/torch-cuda-ipc-collect unsupported",
-            "ascend/torch-cuda-synchronize auto",
+            "3 ascend/torch-cuda-streamcontext auto",
+            "3 ascend/torch-cuda-current-stream auto",
+            "4 ascend/torch-cuda-ipc-collect unsupported",
+            "5 ascend/torch-cuda-synchronize auto",
         ]
     );
-    assert_eq!(
-        statuses(&["--stack", "ascend=2.4"])[0],
-        "ascend/torch-cuda-streamcontext unsupported"
-    );
+    let (on_2_4, _) = scan(dir.path(), "ascend", &["--stack", "ascend=2.4"]);
+    assert_eq!(on_2_4[0], "3 ascend/torch-cuda-streamcontext unsupported");
 }
