@@ -325,7 +325,7 @@ fn a_from_import_moves_its_module_or_is_split_when_only_some_names_move() {
     // The calls through moved names follow their import; the name in the
     // parenthesized list is left and counted.
     assert!(
-        diff.contains("#   3 uses follow their rewritten import\n#   not edited: 1 auto findings (named through an alias or a from-import)\n"),
+        diff.contains("#   follow a rewritten import or name: 3 auto findings\n#   not edited: 1 auto findings (named through an alias or a from-import)\n"),
         "{diff}"
     );
     stdout_ok(&migscan_in(
@@ -350,7 +350,7 @@ fn a_from_import_moves_its_module_or_is_split_when_only_some_names_move() {
 
 #[test]
 fn an_aliased_import_moves_only_when_every_use_through_the_alias_moves() {
-    let moving = "import torch\nimport torch.cuda as tc\n\ntc.synchronize()\ntc.empty_cache()\n";
+    let moving = "import torch\nimport torch.cuda as tc\n\ntc.synchronize()\ntc.empty_cache()\nif hasattr(torch.cuda, \"memory_stats\"):\n    pass\n";
     let staying =
         "import torch\nimport torch.cuda as tc\n\ntc.synchronize()\ntc.nvtx.range_push(\"x\")\n";
     let dir = repo(&[("moving.py", moving), ("staying.py", staying)]);
@@ -360,9 +360,14 @@ fn an_aliased_import_moves_only_when_every_use_through_the_alias_moves() {
         diff.contains("-import torch.cuda as tc\n+import torch_npu\n+import torch.npu as tc\n"),
         "{diff}"
     );
+    // The attribute a string names follows its object's edit.
+    assert!(
+        diff.contains("+if hasattr(torch.npu, \"memory_stats\"):\n"),
+        "{diff}"
+    );
     assert!(!diff.contains("staying.py"), "{diff}");
     assert!(
-        diff.contains("#   2 uses follow their rewritten import\n"),
+        diff.contains("#   follow a rewritten import or name: 3 auto findings\n"),
         "{diff}"
     );
     assert!(

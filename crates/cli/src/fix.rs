@@ -93,8 +93,8 @@ fn summary(plan: &FixPlan, applied: bool) -> String {
     if plan.follow > 0 {
         let _ = writeln!(
             out,
-            "  {} follow their rewritten import",
-            migscan_core::plural(plan.follow, "use", "uses")
+            "  follow a rewritten import or name: {} auto findings",
+            plan.follow
         );
     }
     for (reason, count) in &plan.not_edited {

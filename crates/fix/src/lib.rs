@@ -51,9 +51,10 @@ pub struct FixPlan {
     pub edits: BTreeMap<String, usize>,
     /// `auto` findings with no edit, per reason.
     pub not_edited: BTreeMap<&'static str, usize>,
-    /// `auto` findings of uses that follow their rewritten import (`tc.X`
-    /// after `import torch.cuda as tc`, `synchronize()` after a moved
-    /// `from` import) and need no edit of their own.
+    /// `auto` findings of uses that follow a rewritten import or name
+    /// (`tc.X` after `import torch.cuda as tc`, `synchronize()` after a
+    /// moved `from` import, `hasattr(torch.cuda, "x")` after `torch.cuda`
+    /// is rewritten) and need no edit of their own.
     pub follow: usize,
     /// Sites and expected hours the plan gives per status still left for
     /// people (`manual`, `unsupported`, `unknown`).
@@ -233,6 +234,7 @@ fn edits_in(
     };
     let mut edits = from_imports.edits;
     let mut tally = Tally::default();
+    let mut indirect = Vec::new();
     for (index, finding) in findings.iter().enumerate() {
         if from_imports.settled.contains(&index) {
             continue;
@@ -248,12 +250,63 @@ fn edits_in(
         };
         match edit {
             Ok(edit) => edits.push(edit),
+            Err(NoEdit::Indirect) => indirect.push(finding),
             Err(reason) => *tally.not_edited.entry(reason.as_str()).or_default() += 1,
+        }
+    }
+    // A name reached through a part another edit moves
+    // (`hasattr(torch.cuda, "memory_stats")`) follows that edit.
+    for finding in indirect {
+        if follows_an_edit(finding, catalog, text, &edits) {
+            tally.follow += 1;
+        } else {
+            *tally
+                .not_edited
+                .entry(NoEdit::Indirect.as_str())
+                .or_default() += 1;
         }
     }
     edits.sort_by_key(|e| (e.start, e.end));
     edits.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.text == b.text);
     (edits, tally)
+}
+
+/// Whether `finding` follows one of `edits`: its span holds a prefix of its
+/// name (`torch.cuda` of `torch.cuda.memory_stats`) that an edit moves so
+/// that the rest lands where the finding's own rule moves the whole name,
+/// or it is the attribute named by a string (`hasattr(torch.cuda,
+/// "memory_stats")`) whose object an edit earlier on the line moves there.
+fn follows_an_edit(finding: &Finding, catalog: &RuleCatalog, text: &str, edits: &[Edit]) -> bool {
+    let (span, name) = (&finding.usage.span, finding.usage.name.as_str());
+    let (Some(at), Some(wanted)) = (
+        text.get(span.start..span.end),
+        catalog.rule(finding.rule).replacement_for(name),
+    ) else {
+        return false;
+    };
+    if let Some(rest) = name.strip_prefix(at).filter(|rest| rest.starts_with('.')) {
+        return edits.iter().any(|e| {
+            e.start == span.start && e.end == span.end && format!("{}{rest}", e.text) == wanted
+        });
+    }
+    let attribute = at.trim_matches(|c| c == '"' || c == '\'');
+    let (Some(object), Some(new_object)) = (
+        name.strip_suffix(attribute)
+            .and_then(|o| o.strip_suffix('.')),
+        wanted
+            .strip_suffix(attribute)
+            .and_then(|o| o.strip_suffix('.')),
+    ) else {
+        return false;
+    };
+    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    attribute != at
+        && edits.iter().any(|e| {
+            e.start >= line_start
+                && e.end <= span.start
+                && text.get(e.start..e.end) == Some(object)
+                && e.text == new_object
+        })
 }
 
 /// What a file's findings that got no edit come to, counted into the plan
