@@ -310,7 +310,7 @@ fn follows_an_edit(finding: &Finding, catalog: &RuleCatalog, text: &str, edits: 
 }
 
 /// What a file's findings that got no edit come to, counted into the plan
-/// only when the file is rewritten.
+/// unless the file is left alone (then all its findings count as that).
 #[derive(Debug, Default)]
 struct Tally {
     not_edited: BTreeMap<&'static str, usize>,
