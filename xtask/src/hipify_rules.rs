@@ -451,13 +451,13 @@ fn current_ids(current: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// The blocks of the current generated file whose table is not among
-/// `tables` and whose name no given table generated: kept as they are.
 /// The table file a rule block cites (`CUFFT_API_supported_by_HIP.md`).
 fn table_of(block: &str) -> Option<&str> {
     block_field(block, "docs/reference/tables/").and_then(|rest| rest.split('#').next())
 }
 
+/// The blocks of the current generated file whose table is not among
+/// `tables` and whose name no given table generated: kept as they are.
 fn kept_blocks(
     current: &str,
     tables: &BTreeSet<String>,

@@ -83,7 +83,13 @@ pub fn edit_for(finding: &Finding, rule: &Rule, text: &str) -> Result<Edit, NoEd
         // method's name.
         UsageKind::Method | UsageKind::Member => {
             let method = name.rsplit('.').next().unwrap_or(name);
-            return edit_at(start, whole(at, method)?, method.len(), new, finding.rule);
+            return Ok(edit_at(
+                start,
+                whole(at, method)?,
+                method.len(),
+                new,
+                finding.rule,
+            ));
         }
         // `"cuda:0"` → `"npu:0"`, `f"cuda:{rank}"`, `"nccl"` → `"hccl"`, an
         // environment variable in a string or a script, a header in an
@@ -91,7 +97,7 @@ pub fn edit_for(finding: &Finding, rule: &Rule, text: &str) -> Result<Edit, NoEd
         // changes.
         _ => at.find(name).ok_or(NoEdit::NotCode)?,
     };
-    edit_at(start, offset, name.len(), new, finding.rule)
+    Ok(edit_at(start, offset, name.len(), new, finding.rule))
 }
 
 /// 0 when the span's text `at` is `name` itself; otherwise the code names
@@ -106,17 +112,11 @@ fn whole(at: &str, name: &str) -> Result<usize, NoEdit> {
 
 /// The edit writing `text` over `len` bytes at `offset` into the span that
 /// starts at byte `start`.
-fn edit_at(
-    start: usize,
-    offset: usize,
-    len: usize,
-    text: &str,
-    rule: usize,
-) -> Result<Edit, NoEdit> {
-    Ok(Edit {
+fn edit_at(start: usize, offset: usize, len: usize, text: &str, rule: usize) -> Edit {
+    Edit {
         start: start + offset,
         end: start + offset + len,
         text: text.to_string(),
         rule,
-    })
+    }
 }

@@ -85,13 +85,11 @@ pub fn module_edits(findings: &[&Finding], catalog: &RuleCatalog, text: &str) ->
     }
     let mut out = FromImports::default();
     for (statement, moves) in asked.into_values() {
-        let Some(edit) = statement_edit(&statement, &moves, text) else {
+        let rule = findings[moves[0].finding].rule;
+        let Some(edit) = statement_edit(&statement, &moves, text, rule) else {
             continue;
         };
-        out.edits.push(Edit {
-            rule: findings[moves[0].finding].rule,
-            ..edit
-        });
+        out.edits.push(edit);
         out.settled.extend(moves.iter().map(|m| m.finding));
         let old = &text[statement.module.clone()];
         for m in &moves {
@@ -123,8 +121,8 @@ pub(crate) fn under(name: &str, root: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
-/// The edit that moves `moves`' names of `statement` (rule left unset).
-fn statement_edit(statement: &Statement, moves: &[Move], text: &str) -> Option<Edit> {
+/// The edit, made for `rule`, that moves `moves`' names of `statement`.
+fn statement_edit(statement: &Statement, moves: &[Move], text: &str, rule: usize) -> Option<Edit> {
     // Where each name goes: the module its finding asks for, or nowhere.
     let goes: Vec<Option<&str>> = statement
         .names
@@ -142,7 +140,7 @@ fn statement_edit(statement: &Statement, moves: &[Move], text: &str) -> Option<E
                 start: statement.module.start,
                 end: statement.module.end,
                 text: first.to_string(),
-                rule: 0,
+                rule,
             });
         }
     }
@@ -167,7 +165,7 @@ fn statement_edit(statement: &Statement, moves: &[Move], text: &str) -> Option<E
         start: line.start,
         end: line.end,
         text: statements.join(&format!("\n{indent}")),
-        rule: 0,
+        rule,
     })
 }
 

@@ -13,36 +13,37 @@ use crate::Selector;
 /// for advice (`DDP(device_ids=[npu:N])`) and for selectors `fix` does not
 /// edit.
 pub fn code(selector: Selector, replacement: &str) -> Option<&str> {
-    match selector {
-        Selector::Name => dotted(replacement),
-        // `.npu()` and `.is_npu` are written as the bare name.
-        Selector::Method | Selector::Member => {
-            identifier(replacement.trim_start_matches('.').trim_end_matches("()"))
-        }
-        Selector::Device | Selector::Backend | Selector::Env => {
-            identifier(replacement.trim_matches(|c| c == '"' || c == '\''))
-        }
-        Selector::Symbol => symbol(replacement),
-        Selector::Include => header(replacement),
-        Selector::Setting => flag(replacement),
-        _ => None,
-    }
+    reader(selector)?(replacement)
 }
 
 /// Whether `fix` edits usages of `selector` at all.
 pub fn is_editable(selector: Selector) -> bool {
-    matches!(
-        selector,
-        Selector::Name
-            | Selector::Method
-            | Selector::Member
-            | Selector::Device
-            | Selector::Backend
-            | Selector::Env
-            | Selector::Symbol
-            | Selector::Include
-            | Selector::Setting
-    )
+    reader(selector).is_some()
+}
+
+/// How a replacement of `selector` reads as code: the one list of the
+/// selectors `fix` edits.
+fn reader(selector: Selector) -> Option<fn(&str) -> Option<&str>> {
+    Some(match selector {
+        Selector::Name => dotted,
+        Selector::Method | Selector::Member => method,
+        Selector::Device | Selector::Backend | Selector::Env => unquoted,
+        Selector::Symbol => symbol,
+        Selector::Include => header,
+        Selector::Setting => flag,
+        _ => return None,
+    })
+}
+
+/// `npu` of `.npu()` or `is_npu`: a method or member is written as its
+/// bare name.
+fn method(text: &str) -> Option<&str> {
+    identifier(text.trim_start_matches('.').trim_end_matches("()"))
+}
+
+/// `hccl` of `"hccl"`: a device, backend or variable inside a string.
+fn unquoted(text: &str) -> Option<&str> {
+    identifier(text.trim_matches(|c| c == '"' || c == '\''))
 }
 
 /// `torch.npu.synchronize`, if `text` is a dotted name and nothing else.
